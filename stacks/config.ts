@@ -1,0 +1,341 @@
+/**
+ * Typed, validated stack configuration. `Pulumi.<stack>.yaml` holds values only; every default
+ * lives here. `loadConfig()` runs before any resource is registered and throws a `ConfigError`
+ * that names the key, the bad value and what is allowed.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { PROJECT } from "../components/shared/names";
+
+/** Retention values CloudWatch Logs accepts (days). */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+const logRetention = z
+  .number()
+  .refine((v) => (LOG_RETENTION_DAYS as readonly number[]).includes(v), {
+    message: `must be one of the retention periods CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(", ")}`,
+  });
+
+const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+
+const networkSchema = z
+  .object({
+    /** IPv4 range of the VPC, /16 to /24. */
+    cidrBlock: z
+      .string()
+      .default("10.0.0.0/16")
+      .refine(
+        (v) => {
+          const m = CIDR.exec(v);
+          return !!m && m.slice(1, 5).every((o) => Number(o) <= 255) && Number(m[5]) >= 16 && Number(m[5]) <= 24;
+        },
+        { message: "must be an IPv4 CIDR block from /16 to /24, for example 10.0.0.0/16" },
+      ),
+    /** Availability zones the VPC spans (Redshift Serverless needs 3). */
+    availabilityZones: int(1, 3).default(3),
+    /** NAT for the private subnets: None (no private subnets, the cheapest), Single, or OnePerAz. */
+    natGateways: z.enum(["None", "Single", "OnePerAz"]).default("None"),
+  })
+  .strict();
+
+const generatorSchema = z
+  .object({
+    /** EC2 instance type of the generator; Graviton (t4g...) types are the cheapest. */
+    instanceType: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "must be an EC2 instance type such as t4g.micro")
+      .default("t4g.micro"),
+    /** Subnet tier of the instance. public: a public IP, no inbound rule; private: needs NAT. */
+    subnet: z.enum(["public", "private"]).default("public"),
+    /** Root volume size (GiB); the AL2023 image needs 8. */
+    rootVolumeGiB: int(8, 1024).default(8),
+    /** Lines written at each regular tick. */
+    linesPerInterval: int(0, 10_000).default(10),
+    /** Seconds between regular ticks. */
+    intervalSeconds: int(1, 86_400).default(120),
+    /** ERROR lines of each burst (trips the alarm). */
+    burstLines: int(0, 100_000).default(300),
+    /** Seconds between bursts; 0 turns bursts off. */
+    burstIntervalSeconds: int(0, 86_400).default(600),
+  })
+  .strict();
+
+const speedSchema = z
+  .object({
+    /** OpenSearch engine version. */
+    engineVersion: z
+      .string()
+      .regex(/^OpenSearch_\d+\.\d+$/, "must look like OpenSearch_2.19")
+      .default("OpenSearch_2.19"),
+    /** Data node instance type. */
+    instanceType: z.string().regex(/\.search$/, "must be an OpenSearch instance type ending in .search").default("t3.small.search"),
+    /** Data nodes. */
+    instanceCount: int(1, 80).default(1),
+    /** Dedicated master nodes: 0 (none), 3 or 5. */
+    dedicatedMasterCount: z.union([z.literal(0), z.literal(3), z.literal(5)]).default(0),
+    /** Dedicated master instance type (used when dedicatedMasterCount > 0). */
+    dedicatedMasterType: z.string().regex(/\.search$/, "must be an OpenSearch instance type ending in .search").default("m6g.large.search"),
+    /** Availability zones of the domain: 1 (single subnet), 2 or 3 (zone awareness). */
+    availabilityZoneCount: int(1, 3).default(1),
+    /** EBS gp3 volume per data node (GiB). */
+    volumeSizeGiB: int(10, 16_384).default(10),
+    /** Days an index is kept before the ISM policy deletes it. */
+    indexRetentionDays: int(1, 3650).default(14),
+    /** Retention of the application log group and the domain's own logs. */
+    logRetentionDays: logRetention.default(14),
+    /** ERROR events in one period that trip the alarm. */
+    alarmThreshold: int(1, 1_000_000).default(50),
+    /** Alarm period (seconds): 10, 30, or a multiple of 60. */
+    alarmPeriodSeconds: z
+      .number()
+      .int()
+      .refine((v) => v === 10 || v === 30 || (v >= 60 && v % 60 === 0 && v <= 86_400), {
+        message: "must be 10, 30, or a multiple of 60 up to 86400",
+      })
+      .default(60),
+    /** E-mail address subscribed to the alarm topic (confirmation mail is sent by SNS). */
+    alarmEmail: z.string().email("must be an e-mail address").optional(),
+    /** Memory of the forwarder Lambda (MB). */
+    forwarderMemoryMb: int(128, 10_240).default(256),
+  })
+  .strict();
+
+const lakeSchema = z
+  .object({
+    /** Days before raw objects move to S3 Standard-IA (S3 requires at least 30). */
+    rawTransitionToIaDays: int(30, 36_500).default(30),
+    /** Days before raw objects move to Glacier Flexible Retrieval (at least 30 after IA). */
+    rawTransitionToArchiveDays: int(60, 36_500).default(90),
+    /** Days before raw objects expire (after the archive transition). */
+    rawExpirationDays: int(61, 36_500).default(365),
+    /** Days before curated (Parquet) objects expire. */
+    curatedExpirationDays: int(1, 36_500).default(730),
+    /** Days before Athena query results expire. */
+    athenaResultsExpirationDays: int(1, 3650).default(7),
+    /** Days before noncurrent object versions expire, in every lake bucket. */
+    noncurrentVersionExpirationDays: int(1, 3650).default(30),
+    /** Days before S3 access logs expire. */
+    accessLogExpirationDays: int(1, 3650).default(90),
+    /** Firehose buffering interval (seconds, 0 to 900). */
+    firehoseBufferSeconds: int(0, 900).default(60),
+    /** Firehose buffering size (MiB, 1 to 128). */
+    firehoseBufferMiB: int(1, 128).default(5),
+    /** Athena per-query scan cutoff (MiB; Athena's minimum is 10). */
+    athenaBytesScannedCutoffMiB: int(10, 1_073_741_824).default(1024),
+    /** Retention of the lake's log groups (Firehose delivery logs). */
+    logRetentionDays: logRetention.default(14),
+    /** Let `pulumi destroy` delete non-empty buckets (dev convenience; keep false in prod). */
+    emptyBucketsOnDestroy: z.boolean().default(false),
+  })
+  .strict();
+
+const dwhSchema = z
+  .object({
+    /** Create Redshift Serverless with the Spectrum schema over the lake. */
+    enabled: z.boolean().default(true),
+    /** Base capacity in RPUs: 8 to 1024, in steps of 8. */
+    baseCapacityRpu: int(8, 1024)
+      .refine((v) => v % 8 === 0, { message: "must be a multiple of 8" })
+      .default(8),
+    /** Admin user name of the namespace (the password is managed by Secrets Manager). */
+    adminUsername: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]{0,62}$/, "must start with a lowercase letter and use a-z, 0-9, _ (max 63)")
+      .default("admin"),
+    /** Database created in the namespace. */
+    databaseName: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, "must be a lowercase identifier").default("dev"),
+  })
+  .strict();
+
+const biSchema = z
+  .object({
+    /** QuickSight user or group ARN that gets the data source and dataset; unset = no QuickSight. */
+    quicksightPrincipalArn: z
+      .string()
+      .regex(
+        /^arn:aws[a-z-]*:quicksight:[a-z0-9-]+:\d{12}:(user|group)\/.+$/,
+        "must be a QuickSight user or group ARN (arn:aws:quicksight:<region>:<account>:user/<namespace>/<name>)",
+      )
+      .optional(),
+  })
+  .strict();
+
+const etlSchema = z
+  .object({
+    /** Glue version of the job. */
+    glueVersion: z.enum(["4.0", "5.0"]).default("5.0"),
+    /** Glue worker type. */
+    workerType: z.enum(["G.1X", "G.2X", "G.4X", "G.8X"]).default("G.1X"),
+    /** Number of workers (at least 2). */
+    numberOfWorkers: int(2, 299).default(2),
+    /** Job timeout (minutes). */
+    timeoutMinutes: int(1, 2880).default(30),
+    /** Schedule of the job (a Glue cron expression); unset = on demand only. */
+    schedule: z
+      .string()
+      .regex(/^cron\(\S+ \S+ \S+ \S+ \S+ \S+\)$/, "must be a Glue cron expression such as cron(15 * * * ? *)")
+      .optional(),
+    /** Also create the crawler over the curated zone (off: the table is declared by code). */
+    enableCrawler: z.boolean().default(false),
+    /** Retention of the job's log groups. */
+    logRetentionDays: logRetention.default(14),
+  })
+  .strict();
+
+const protectionSchema = z
+  .object({
+    /** protect + retainOnDelete on stateful resources (buckets, keys, domain, namespace, database). */
+    protectStatefulResources: z.boolean().default(false),
+  })
+  .strict();
+
+/** The config keys of the project, each a structured object in `Pulumi.<stack>.yaml`. */
+export const CONFIG_SECTIONS = {
+  network: networkSchema,
+  generator: generatorSchema,
+  speed: speedSchema,
+  lake: lakeSchema,
+  dwh: dwhSchema,
+  bi: biSchema,
+  etl: etlSchema,
+  protection: protectionSchema,
+} as const;
+
+const platformSchema = z
+  .object({
+    network: networkSchema.default({}),
+    generator: generatorSchema.default({}),
+    speed: speedSchema.default({}),
+    lake: lakeSchema.default({}),
+    dwh: dwhSchema.default({}),
+    bi: biSchema.default({}),
+    etl: etlSchema.default({}),
+    protection: protectionSchema.default({}),
+  })
+  .superRefine((c, ctx) => {
+    const issue = (path: (string | number)[], message: string) =>
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path, message });
+    if (c.generator.subnet === "private" && c.network.natGateways === "None") {
+      issue(
+        ["generator", "subnet"],
+        'is "private" but network.natGateways is "None": the instance could not reach the package ' +
+          'repositories or AWS APIs. Set network.natGateways to "Single" or "OnePerAz", or generator.subnet to "public"',
+      );
+    }
+    if (c.dwh.enabled && c.network.availabilityZones < 3) {
+      issue(
+        ["network", "availabilityZones"],
+        "must be 3 while dwh.enabled is true: Redshift Serverless needs subnets in three availability zones",
+      );
+    }
+    if (c.speed.availabilityZoneCount > c.network.availabilityZones) {
+      issue(
+        ["speed", "availabilityZoneCount"],
+        `must not exceed network.availabilityZones (${c.network.availabilityZones})`,
+      );
+    }
+    if (c.speed.instanceCount % c.speed.availabilityZoneCount !== 0) {
+      issue(
+        ["speed", "instanceCount"],
+        `must be a multiple of speed.availabilityZoneCount (${c.speed.availabilityZoneCount}) so every zone holds the same number of nodes`,
+      );
+    }
+    if (c.lake.rawTransitionToArchiveDays < c.lake.rawTransitionToIaDays + 30) {
+      issue(
+        ["lake", "rawTransitionToArchiveDays"],
+        `must be at least 30 days after lake.rawTransitionToIaDays (${c.lake.rawTransitionToIaDays}), as S3 lifecycle requires`,
+      );
+    }
+    if (c.lake.rawExpirationDays <= c.lake.rawTransitionToArchiveDays) {
+      issue(
+        ["lake", "rawExpirationDays"],
+        `must be later than lake.rawTransitionToArchiveDays (${c.lake.rawTransitionToArchiveDays})`,
+      );
+    }
+  });
+
+export type PlatformConfig = z.infer<typeof platformSchema>;
+export type NetworkConfig = PlatformConfig["network"];
+export type GeneratorConfig = PlatformConfig["generator"];
+export type SpeedConfig = PlatformConfig["speed"];
+export type LakeConfig = PlatformConfig["lake"];
+export type DwhConfig = PlatformConfig["dwh"];
+export type BiConfig = PlatformConfig["bi"];
+export type EtlConfig = PlatformConfig["etl"];
+export type ProtectionConfig = PlatformConfig["protection"];
+
+/** Bad stack configuration: the message names every bad key, its value and what is allowed. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid stack configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+function valueAt(raw: unknown, path: (string | number)[]): unknown {
+  let v: unknown = raw;
+  for (const key of path) {
+    if (v === null || typeof v !== "object") return undefined;
+    v = (v as Record<string | number, unknown>)[key];
+  }
+  return v;
+}
+
+function show(value: unknown): string {
+  return value === undefined ? "(not set)" : JSON.stringify(value);
+}
+
+/**
+ * Validates raw section objects (as read from config) and returns the frozen, defaulted config.
+ * Pure: the tests call it directly with table-style inputs.
+ */
+export function parseConfig(raw: Partial<Record<keyof typeof CONFIG_SECTIONS, unknown>>): PlatformConfig {
+  const result = platformSchema.safeParse(raw);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => {
+      const [section, ...rest] = i.path;
+      const key = `${PROJECT}:${String(section)}${rest.length ? "." + rest.join(".") : ""}`;
+      if (i.code === z.ZodIssueCode.unrecognized_keys) {
+        return `${key} has unknown key(s) ${i.keys.map((k) => `"${k}"`).join(", ")}; allowed keys: ${Object.keys(
+          (CONFIG_SECTIONS as Record<string, z.AnyZodObject>)[String(section)]?.shape ?? {},
+        ).join(", ")}`;
+      }
+      return `${key} is ${show(valueAt(raw, i.path))}: ${i.message}`;
+    });
+    throw new ConfigError(problems);
+  }
+  return deepFreeze(result.data);
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === "object") {
+    Object.values(o).forEach(deepFreeze);
+    Object.freeze(o);
+  }
+  return o;
+}
+
+/** Reads every section from the stack's config (`datalake:<section>`) and validates it. */
+export function loadConfig(config = new pulumi.Config(PROJECT)): PlatformConfig {
+  const raw: Record<string, unknown> = {};
+  const problems: string[] = [];
+  const unknownKeys = Object.keys(pulumi.runtime.allConfig())
+    .filter((k) => k.startsWith(`${PROJECT}:`))
+    .map((k) => k.slice(PROJECT.length + 1))
+    .filter((k) => !(k in CONFIG_SECTIONS));
+  for (const k of unknownKeys) {
+    problems.push(`${PROJECT}:${k} is not a known key; known keys: ${Object.keys(CONFIG_SECTIONS).map((s) => `${PROJECT}:${s}`).join(", ")}`);
+  }
+  for (const section of Object.keys(CONFIG_SECTIONS)) {
+    try {
+      raw[section] = config.getObject(section);
+    } catch {
+      problems.push(`${PROJECT}:${section} is not valid JSON/YAML: it must be an object of settings`);
+    }
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return parseConfig(raw);
+}
