@@ -1,0 +1,47 @@
+/**
+ * Runs the real program (`stacks/index.ts`) under Pulumi's mock runtime and returns the resource
+ * graph as a stack export. One program run per process: the Pulumi runtime is process-global.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as path from "path";
+import { createMocks } from "./mocks";
+import { Recorder, StackExport } from "./recorder";
+import { StackConfig } from "./stackConfig";
+
+export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
+export const PROGRAM = path.join(PROJECT_ROOT, "stacks", "index.ts");
+
+export interface RenderResult {
+  readonly state: StackExport;
+  readonly outputs: Record<string, unknown>;
+}
+
+function packageVersions(): Record<string, string> {
+  const v = (p: string) => (require(path.join(PROJECT_ROOT, "node_modules", p, "package.json")) as { version: string }).version.replace(/^v/, "");
+  return { pulumi: v("@pulumi/pulumi"), aws: v("@pulumi/aws"), awsx: v("@pulumi/awsx"), random: v("@pulumi/random") };
+}
+
+export async function renderStack(project: string, stack: string, stackConfig: StackConfig): Promise<RenderResult> {
+  const region = stackConfig.config["aws:region"] ?? "us-east-1";
+  await pulumi.runtime.setMocks(createMocks({ region, stack }), project, stack, false);
+  pulumi.runtime.setAllConfig(stackConfig.config, stackConfig.secretKeys);
+  const recorder = new Recorder().install();
+
+  // Errors raised while resources register (a failed invoke, a throwing apply) are reported by
+  // the runtime asynchronously; collect them so the plan fails instead of printing half a graph.
+  const asyncErrors: Error[] = [];
+  const onRejection = (reason: unknown) => asyncErrors.push(reason instanceof Error ? reason : new Error(String(reason)));
+  process.on("unhandledRejection", onRejection);
+  try {
+    const outputs = (await pulumi.runtime.runInPulumiStack(async () => {
+      const program = await import(PROGRAM);
+      return { ...program };
+    })) ?? {};
+    await pulumi.runtime.disconnect();
+    await new Promise((resolve) => setImmediate(resolve));
+    if (asyncErrors.length) throw asyncErrors[0];
+    return { state: recorder.toExport(stack, project, packageVersions()), outputs: outputs as Record<string, unknown> };
+  } finally {
+    process.off("unhandledRejection", onRejection);
+  }
+}
