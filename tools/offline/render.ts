@@ -3,10 +3,15 @@
  * graph as a stack export. One program run per process: the Pulumi runtime is process-global.
  */
 import * as pulumi from "@pulumi/pulumi";
+import * as fs from "fs";
 import * as path from "path";
 import { createMocks } from "./mocks";
 import { Recorder, StackExport } from "./recorder";
 import { StackConfig } from "./stackConfig";
+
+// Internal to the SDK, but the only way to wait for every in-flight registration.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs: () => Promise<void> };
 
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 export const PROGRAM = path.join(PROJECT_ROOT, "stacks", "index.ts");
@@ -17,7 +22,8 @@ export interface RenderResult {
 }
 
 function packageVersions(): Record<string, string> {
-  const v = (p: string) => (require(path.join(PROJECT_ROOT, "node_modules", p, "package.json")) as { version: string }).version.replace(/^v/, "");
+  const v = (p: string) =>
+    (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "node_modules", p, "package.json"), "utf8")) as { version: string }).version.replace(/^v/, "");
   return { pulumi: v("@pulumi/pulumi"), aws: v("@pulumi/aws"), awsx: v("@pulumi/awsx"), random: v("@pulumi/random") };
 }
 
@@ -37,8 +43,7 @@ export async function renderStack(project: string, stack: string, stackConfig: S
       const program = await import(PROGRAM);
       return { ...program };
     })) ?? {};
-    await pulumi.runtime.disconnect();
-    await new Promise((resolve) => setImmediate(resolve));
+    await waitForRPCs();
     if (asyncErrors.length) throw asyncErrors[0];
     return { state: recorder.toExport(stack, project, packageVersions()), outputs: outputs as Record<string, unknown> };
   } finally {

@@ -39,6 +39,8 @@ export interface AgentParser {
   readonly timeKey: string;
   /** strftime format of that field. */
   readonly timeFormat: string;
+  /** Field types other than string (fluentd `types`), e.g. `{ number: "integer" }`. */
+  readonly types?: Readonly<Record<string, "integer" | "float" | "bool">>;
 }
 
 export interface AgentConfigInput {
@@ -57,6 +59,7 @@ export const HANDS_ON_PARSER: AgentParser = {
   expression: LOG_LINE_PATTERN,
   timeKey: "timestamp",
   timeFormat: LOG_TIME_FORMAT,
+  types: { number: "integer" },
 };
 
 const SAFE_VALUE = /^[A-Za-z0-9._:\/@+=,-]+$/;
@@ -188,6 +191,13 @@ export function renderAgentConfig(input: AgentConfigInput): string {
     `    time_format ${input.parser.timeFormat}`,
     // The raw timestamp string stays in the record: every consumer sees the hands-on's fields.
     "    keep_time_key true",
+    ...(input.parser.types && Object.keys(input.parser.types).length
+      ? [
+          `    types ${Object.entries(input.parser.types)
+            .map(([k, t]) => `${safe("parser.types", k)}:${t}`)
+            .join(",")}`,
+        ]
+      : []),
     "  </parse>",
     "</source>",
   ];
