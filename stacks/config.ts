@@ -221,7 +221,7 @@ const platformSchema = z
     if (c.generator.subnet === "private" && c.network.natGateways === "None") {
       issue(
         ["generator", "subnet"],
-        'is "private" but network.natGateways is "None": the instance could not reach the package ' +
+        'cannot be "private" while network.natGateways is "None": the instance could not reach the package ' +
           'repositories or AWS APIs. Set network.natGateways to "Single" or "OnePerAz", or generator.subnet to "public"',
       );
     }
