@@ -40,3 +40,81 @@ export const RAW_COLUMNS: readonly LakeColumn[] = [
   { name: "number", type: "int", comment: "Request number, e.g. 1001" },
   { name: "text", type: "string", comment: "Message, e.g. This is ERROR." },
 ];
+
+/**
+ * Time zone of the raw zone's partitions. Firehose evaluates `!{timestamp:...}` (the record's
+ * approximate arrival time) in its `customTimeZone`, and Athena computes projected `date` values
+ * (and `NOW`) in UTC, so both must be UTC for a partition to mean the same hour on both sides.
+ */
+export const RAW_PARTITION_TIME_ZONE = "UTC";
+
+/** One Hive-style partition level of the raw zone: how Firehose writes it and how Athena projects it. */
+export interface RawPartitionLevel {
+  /** Partition key (one of {@link PARTITION_KEYS}). */
+  readonly key: (typeof PARTITION_KEYS)[number];
+  /** Glue column type of the key. */
+  readonly type: "string" | "int";
+  /** Java DateTimeFormatter pattern Firehose renders into the key (`!{timestamp:<pattern>}`). */
+  readonly firehosePattern: string;
+  /** Athena partition projection settings of the key (`projection.<key>.<setting>`), without the range of `date` keys. */
+  readonly projection: Readonly<Record<string, string>>;
+}
+
+/**
+ * The raw zone's partition layout, the single source of truth for the Firehose prefix, the Glue
+ * table's projection settings and location template, and the tests: `dt=yyyy-MM-dd/hour=HH/`.
+ */
+export const RAW_PARTITION_LEVELS: readonly RawPartitionLevel[] = [
+  {
+    key: PARTITION_KEYS[0],
+    type: "string",
+    firehosePattern: "yyyy-MM-dd",
+    projection: { type: "date", format: "yyyy-MM-dd", interval: "1", "interval.unit": "DAYS" },
+  },
+  {
+    key: PARTITION_KEYS[1],
+    type: "int",
+    firehosePattern: "HH",
+    projection: { type: "integer", range: "0,23", interval: "1", digits: "2" },
+  },
+];
+
+/** Firehose's S3 `prefix` of the raw records: `app_logs/dt=!{timestamp:yyyy-MM-dd}/hour=!{timestamp:HH}/`. */
+export function rawFirehosePrefix(): string {
+  return RAW_DATA_PREFIX + RAW_PARTITION_LEVELS.map((l) => `${l.key}=!{timestamp:${l.firehosePattern}}/`).join("");
+}
+
+/**
+ * Firehose's `errorOutputPrefix`: failed records go under RAW_ERROR_PREFIX, then the error type
+ * (`processing-failed`, `format-conversion-failed`...), then the same time partitions.
+ */
+export function rawErrorOutputPrefix(): string {
+  return (
+    RAW_ERROR_PREFIX +
+    "!{firehose:error-output-type}/" +
+    RAW_PARTITION_LEVELS.map((l) => `${l.key}=!{timestamp:${l.firehosePattern}}/`).join("")
+  );
+}
+
+/** Athena's `storage.location.template` of the raw table: `s3://<bucket>/app_logs/dt=${dt}/hour=${hour}/`. */
+export function rawLocationTemplate(bucketName: string): string {
+  return `s3://${bucketName}/${RAW_DATA_PREFIX}` + RAW_PARTITION_LEVELS.map((l) => `${l.key}=\${${l.key}}/`).join("");
+}
+
+/**
+ * Athena partition projection parameters of the raw table. `date` keys get the range
+ * `NOW-<rangeDays>DAYS,NOW`: the raw zone's retention, nothing older exists.
+ */
+export function rawProjectionParameters(rangeDays: number): Record<string, string> {
+  if (!Number.isInteger(rangeDays) || rangeDays < 1) {
+    throw new Error(`rawProjectionParameters: rangeDays is ${rangeDays}; use a whole number of days >= 1.`);
+  }
+  const params: Record<string, string> = { "projection.enabled": "true" };
+  for (const level of RAW_PARTITION_LEVELS) {
+    for (const [setting, value] of Object.entries(level.projection)) {
+      params[`projection.${level.key}.${setting}`] = value;
+    }
+    if (level.projection.type === "date") params[`projection.${level.key}.range`] = `NOW-${rangeDays}DAYS,NOW`;
+  }
+  return params;
+}
