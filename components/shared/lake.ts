@@ -118,3 +118,18 @@ export function rawProjectionParameters(rangeDays: number): Record<string, strin
   }
   return params;
 }
+
+/**
+ * Columns of the curated Parquet (written by the Glue job in components/etl/jobs/): the event time
+ * as a real timestamp (UTC), then every raw field unchanged. The partition keys follow the raw
+ * layout ({@link RAW_PARTITION_LEVELS}), derived from `event_time` in UTC.
+ */
+export const CURATED_COLUMNS: readonly LakeColumn[] = [
+  { name: "event_time", type: "timestamp", comment: "Event time in UTC, parsed from timestamp (+0900 offset applied)" },
+  ...RAW_COLUMNS,
+];
+
+/** Object key prefix, in the curated bucket, of the ETL job's code (script and modules); never expire it. */
+export const ETL_SCRIPTS_PREFIX = "glue/scripts/";
+/** Object key prefix, in the curated bucket, of the ETL job's `--TempDir` (scratch; safe to expire after a few days). */
+export const ETL_TEMP_PREFIX = "glue/temp/";
