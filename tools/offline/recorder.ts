@@ -48,6 +48,14 @@ function toState(value: unknown): unknown {
   return value;
 }
 
+/**
+ * The mock monitor qualifies a URN's type with its parent's type even when the parent is the root
+ * stack (`pulumi:pulumi:Stack$datalake:...`); the engine does not. Normalize to the engine's form.
+ */
+export function engineUrn(urn: string): string {
+  return urn.replace("::pulumi:pulumi:Stack$", "::");
+}
+
 interface StructLike {
   toJavaScript(): Record<string, unknown>;
 }
@@ -68,7 +76,7 @@ export class Recorder {
       });
     const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
     monitor.registerResourceOutputs = (req: any, callback: (err: unknown, resp: any) => void) => {
-      const resource = this.byUrn.get(req.getUrn());
+      const resource = this.byUrn.get(engineUrn(req.getUrn()));
       const outputs = req.getOutputs() as StructLike | undefined;
       if (resource && outputs) resource.outputs = toState(outputs.toJavaScript()) as Record<string, unknown>;
       return registerOutputs(req, callback);
@@ -79,19 +87,19 @@ export class Recorder {
   private record(req: any, resp: any): void {
     const propertyDependencies: Record<string, string[]> = {};
     req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
-      propertyDependencies[key] = deps.getUrnsList();
+      propertyDependencies[key] = deps.getUrnsList().map(engineUrn);
     });
     const custom: boolean = req.getCustom();
     const resource: StateResource = {
-      urn: resp.getUrn(),
+      urn: engineUrn(resp.getUrn()),
       custom,
       type: req.getType(),
       ...(custom ? { id: resp.getId() } : {}),
       inputs: toState((req.getObject() as StructLike).toJavaScript()) as Record<string, unknown>,
       outputs: toState((resp.getObject() as StructLike).toJavaScript()) as Record<string, unknown>,
-      ...(req.getParent() ? { parent: req.getParent() } : {}),
+      ...(req.getParent() ? { parent: engineUrn(req.getParent()) } : {}),
       ...(req.getProvider() ? { provider: req.getProvider() } : {}),
-      dependencies: req.getDependenciesList(),
+      dependencies: req.getDependenciesList().map(engineUrn),
       propertyDependencies,
       ...(req.getProtect() ? { protect: true } : {}),
       ...(req.getRetainondelete() ? { retainOnDelete: true } : {}),
