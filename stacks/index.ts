@@ -16,3 +16,20 @@ export const agentConfigParameter = platform.network.agentParameterName;
 export const generatorShellCommand = platform.network.generatorInstanceId.apply(
   (id) => `aws ssm start-session --target ${id}`,
 );
+
+// BatchLayer (labs 4 and 5): where the logs land and how to query them.
+export const lakeKeyArn = platform.batch.keyArn;
+export const rawBucketName = platform.batch.rawBucketName;
+export const curatedBucketName = platform.batch.curatedBucketName;
+export const athenaResultsBucketName = platform.batch.athenaResultsBucketName;
+export const accessLogBucketName = platform.batch.accessLogBucketName;
+export const firehoseStreamName = platform.batch.firehoseStreamName;
+export const glueDatabaseName = platform.batch.databaseName;
+export const rawTableName = platform.batch.rawTableName;
+export const athenaWorkgroupName = platform.batch.workgroupName;
+export const redshiftWorkgroupName = platform.batch.redshiftWorkgroupName;
+/** VPC-only endpoint (host:port) of Redshift Serverless; use the Query Editor v2 or a host in the VPC. */
+export const redshiftEndpoint = platform.batch.redshiftEndpoint;
+export const redshiftAdminSecretArn = platform.batch.redshiftAdminSecretArn;
+export const redshiftExampleQuery = platform.batch.redshiftExampleQuery;
+export const quicksightDataSetId = platform.batch.quicksightDataSetId;

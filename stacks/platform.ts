@@ -2,13 +2,16 @@
  * Composes the components into one environment. Differences between stacks are config values,
  * never `if (stack === "prod")`.
  */
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { BatchLayer } from "../components/batch";
 import { GeneratorAgent, NetworkWithGenerator } from "../components/network";
 import { AgentDestinations } from "../components/network/agent/render";
 import { PlatformConfig } from "./config";
 
 export interface Platform {
   readonly network: NetworkWithGenerator;
+  readonly batch: BatchLayer;
   readonly agent: GeneratorAgent;
 }
 
@@ -29,8 +32,37 @@ export function createPlatform(config: PlatformConfig): Platform {
     },
   });
 
+  const lake = config.lake;
+  const batch = new BatchLayer("batch", {
+    generatorRoleName: network.generatorRoleName,
+    vpcId: network.vpcId,
+    subnetIds: network.privateSubnetIds,
+    vpcCidrBlock: network.vpcCidrBlock,
+    rawTransitionToIaDays: lake.rawTransitionToIaDays,
+    rawTransitionToArchiveDays: lake.rawTransitionToArchiveDays,
+    rawExpirationDays: lake.rawExpirationDays,
+    curatedExpirationDays: lake.curatedExpirationDays,
+    athenaResultsExpirationDays: lake.athenaResultsExpirationDays,
+    noncurrentVersionExpirationDays: lake.noncurrentVersionExpirationDays,
+    accessLogExpirationDays: lake.accessLogExpirationDays,
+    firehoseBufferSeconds: lake.firehoseBufferSeconds,
+    firehoseBufferMiB: lake.firehoseBufferMiB,
+    athenaBytesScannedCutoffMiB: lake.athenaBytesScannedCutoffMiB,
+    logRetentionDays: lake.logRetentionDays,
+    emptyBucketsOnDestroy: lake.emptyBucketsOnDestroy,
+    enableWarehouse: config.dwh.enabled,
+    warehouseBaseCapacityRpu: config.dwh.baseCapacityRpu,
+    warehouseAdminUsername: config.dwh.adminUsername,
+    warehouseDatabaseName: config.dwh.databaseName,
+    quicksightPrincipalArn: config.bi.quicksightPrincipalArn,
+    protectStatefulResources: config.protection.protectStatefulResources,
+  });
+
   // Each layer contributes its destination; the agent is built last so nothing depends on a later layer.
-  const destinations: pulumi.Input<AgentDestinations> = {};
+  // pulumi.output unwraps the outputs nested in the object (stream name, region...).
+  const destinations: pulumi.Input<AgentDestinations> = pulumi.output({
+    firehose: { deliveryStreamName: batch.firehoseStreamName, region: aws.getRegionOutput().region },
+  });
 
   const agent = new GeneratorAgent("generator-agent", {
     instanceId: network.generatorInstanceId,
@@ -39,5 +71,5 @@ export function createPlatform(config: PlatformConfig): Platform {
     destinations,
   });
 
-  return { network, agent };
+  return { network, batch, agent };
 }

@@ -2,6 +2,7 @@
  * Names and schemas of the lake shared by the BatchLayer (Firehose, Glue raw table, Athena), the
  * EtlLayer (Glue job, curated table) and the tests. Defined once; import them, never retype them.
  */
+import { PROJECT } from "./names";
 
 /** Object key prefix of the application logs in the raw bucket (Firehose writes below it). */
 export const RAW_DATA_PREFIX = "app_logs/";
@@ -117,6 +118,20 @@ export function rawProjectionParameters(rangeDays: number): Record<string, strin
     if (level.projection.type === "date") params[`projection.${level.key}.range`] = `NOW-${rangeDays}DAYS,NOW`;
   }
   return params;
+}
+
+/**
+ * Glue table over the same raw objects without partitions, for Redshift Spectrum: Athena's
+ * partition projection is Athena-only, and Spectrum would see no partitions on the projected table.
+ */
+export const RAW_UNPARTITIONED_TABLE_NAME = "app_logs_raw_unpartitioned";
+
+/**
+ * Prefix of the CloudWatch log groups of one stack's lake (`/datalake/<stack>/`). The lake key lets
+ * CloudWatch Logs encrypt log groups under it (and Glue's `/aws-glue/` groups).
+ */
+export function lakeLogGroupPrefix(stack: string): string {
+  return `/${PROJECT}/${stack}/`;
 }
 
 /**

@@ -6,6 +6,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { MockContext, callMock, deterministicHex, tokenParts, typeMock } from "./registry";
 import "./common";
 import "./network";
+import "./batch";
+import "./etl";
 
 export const MOCK_ACCOUNT_ID = "123456789012";
 
