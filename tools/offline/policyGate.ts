@@ -1,0 +1,527 @@
+/**
+ * The credential-free policy gate: runs the real policy pack (`policies/index.ts`) over a
+ * `pulumi stack export` file the way the Pulumi engine does (`pulumi policy analyze --file`),
+ * without the CLI. The pack is spawned as its own process and driven through the analyzer gRPC
+ * protocol with the clients generated in `@pulumi/pulumi/proto`:
+ *
+ * - GetAnalyzerInfo, then the engine's config merge (schema defaults, the pack's initial config,
+ *   then `all`, then per-policy entries, then JSON-schema validation), then Configure;
+ * - Analyze once per resource with its inputs (secrets kept, `__` keys dropped, like the engine);
+ * - AnalyzeStack once with every resource's outputs, parent, dependencies and property
+ *   dependencies.
+ *
+ * One pack process can serve many analyses (tests reuse it); `close()` ends it.
+ */
+import { ChildProcess, spawn } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import Ajv from "ajv";
+
+const PULUMI_DIR = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+// The generated clients and messages must come from the same copies @pulumi/pulumi uses.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const grpc = require(require.resolve("@grpc/grpc-js", { paths: [PULUMI_DIR] }));
+const structproto = require(require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [PULUMI_DIR] }));
+const analyzerpb = require("@pulumi/pulumi/proto/analyzer_pb");
+const analyzergrpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+export const POLICY_PACK_DIR = path.resolve(__dirname, "..", "..", "policies");
+
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+/** What the engine sends for a value it cannot know; an encrypted secret is one offline. */
+export const UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
+const LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
+const LEVEL_OF: Record<number, EnforcementLevel> = { 0: "advisory", 1: "mandatory", 2: "disabled", 3: "remediate" };
+const LEVEL_CODE: Record<EnforcementLevel, number> = { advisory: 0, mandatory: 1, disabled: 2, remediate: 3 };
+
+/** A usage, file or configuration problem: the CLI exits with 2. */
+export class GateInputError extends Error {
+  override name = "GateInputError";
+}
+
+/** One resource of a `pulumi stack export` (version 3) deployment. */
+export interface ExportedResource {
+  urn: string;
+  type: string;
+  custom?: boolean;
+  id?: string;
+  inputs?: Record<string, unknown>;
+  outputs?: Record<string, unknown>;
+  parent?: string;
+  provider?: string;
+  dependencies?: string[];
+  propertyDependencies?: Record<string, string[]>;
+  protect?: boolean;
+  retainOnDelete?: boolean;
+  delete?: boolean;
+  aliases?: string[];
+  additionalSecretOutputs?: string[];
+  ignoreChanges?: string[];
+}
+
+export interface ExportedState {
+  version: number;
+  deployment: { resources?: ExportedResource[] | null; [k: string]: unknown };
+}
+
+export interface PolicyInfo {
+  readonly name: string;
+  readonly description: string;
+  readonly type: "resource" | "stack" | "unknown";
+  readonly enforcementLevel: EnforcementLevel;
+  readonly configSchema?: { properties: Record<string, Record<string, unknown>>; required: string[] };
+}
+
+export interface PackInfo {
+  readonly name: string;
+  readonly version: string;
+  readonly policies: readonly PolicyInfo[];
+  readonly initialConfig: PolicyConfigMap;
+}
+
+export interface PolicyConfigEntry {
+  enforcementLevel?: EnforcementLevel;
+  properties?: Record<string, unknown>;
+}
+export type PolicyConfigMap = Record<string, PolicyConfigEntry>;
+
+export interface Violation {
+  readonly policy: string;
+  readonly level: "mandatory" | "advisory";
+  readonly urn: string;
+  readonly message: string;
+}
+
+export interface NotApplicable {
+  readonly policy: string;
+  readonly reason: string;
+}
+
+export interface GateResult {
+  readonly violations: Violation[];
+  /** Enabled policies that applied to no resource of the state. */
+  readonly notApplicable: NotApplicable[];
+  readonly summary: {
+    readonly policyPack: string;
+    readonly resources: number;
+    readonly policies: number;
+    readonly disabled: number;
+    readonly mandatory: number;
+    readonly advisory: number;
+    readonly notApplicable: number;
+    readonly passed: boolean;
+  };
+  /** Config keys that name no policy of the pack (the engine ignores them silently). */
+  readonly unknownConfigKeys: string[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading files
+// ---------------------------------------------------------------------------------------------
+
+/** Reads and checks a stack export. */
+export function readState(file: string): ExportedState {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (err) {
+    throw new GateInputError(`cannot read state file ${file}: ${(err as Error).message}`);
+  }
+  let state: unknown;
+  try {
+    state = JSON.parse(text);
+  } catch (err) {
+    throw new GateInputError(`${file} is not JSON: ${(err as Error).message}`);
+  }
+  return checkState(state, file);
+}
+
+export function checkState(state: unknown, file = "state"): ExportedState {
+  const s = state as Partial<ExportedState> | null;
+  if (!s || typeof s !== "object" || typeof s.deployment !== "object" || s.deployment === null) {
+    throw new GateInputError(`${file} is not a \`pulumi stack export\` file: it has no "deployment" object.`);
+  }
+  if (s.version !== 3) {
+    throw new GateInputError(`${file} has deployment version ${JSON.stringify(s.version)}; only version 3 (what \`pulumi stack export\` writes) is supported.`);
+  }
+  const resources = s.deployment.resources ?? [];
+  if (!Array.isArray(resources) || resources.some((r) => !r || typeof r.urn !== "string" || typeof r.type !== "string")) {
+    throw new GateInputError(`${file}: deployment.resources must be a list of resources with "urn" and "type".`);
+  }
+  return s as ExportedState;
+}
+
+/**
+ * Parses a policy config file the way the CLI does (`--policy-pack-config`): each key is a policy
+ * name or `all`; a value is an enforcement level or an object with an optional `enforcementLevel`
+ * and the policy's properties.
+ */
+export function parsePolicyConfig(text: string, file = "policy config"): PolicyConfigMap {
+  if (text.trim() === "") return {};
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new GateInputError(`${file} is not JSON: ${(err as Error).message}`);
+  }
+  if (!raw || typeof raw !== "object" || Array.isArray(raw)) throw new GateInputError(`${file} must be a JSON object keyed by policy name.`);
+  const result: PolicyConfigMap = {};
+  for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
+    const entry: PolicyConfigEntry = {};
+    if (typeof value === "string") {
+      if (!LEVELS.includes(value as EnforcementLevel)) {
+        throw new GateInputError(`${file}: parsing enforcement level for "${key}": "${value}" is not a valid enforcement level (${LEVELS.join(", ")}).`);
+      }
+      entry.enforcementLevel = value as EnforcementLevel;
+    } else if (value && typeof value === "object" && !Array.isArray(value)) {
+      const props = { ...(value as Record<string, unknown>) };
+      if ("enforcementLevel" in props) {
+        const level = props.enforcementLevel;
+        if (typeof level !== "string" || !LEVELS.includes(level as EnforcementLevel)) {
+          throw new GateInputError(`${file}: parsing enforcement level for "${key}": ${JSON.stringify(level)} is not a valid enforcement level (${LEVELS.join(", ")}).`);
+        }
+        entry.enforcementLevel = level as EnforcementLevel;
+        delete props.enforcementLevel;
+      }
+      if (Object.keys(props).length) entry.properties = props;
+    } else {
+      throw new GateInputError(`${file}: parsing "${key}": ${JSON.stringify(value)} is not a valid value; must be a string or object.`);
+    }
+    if (entry.enforcementLevel === undefined && entry.properties === undefined) continue;
+    result[key] = entry;
+  }
+  return result;
+}
+
+export function readPolicyConfig(file: string): PolicyConfigMap {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (err) {
+    throw new GateInputError(`cannot read policy config ${file}: ${(err as Error).message}`);
+  }
+  return parsePolicyConfig(text, file);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The engine's config merge
+// ---------------------------------------------------------------------------------------------
+
+function applyConfig(result: PolicyConfigMap, given: PolicyConfigMap): PolicyConfigMap {
+  const all = given.all?.enforcementLevel;
+  if (all) for (const k of Object.keys(result)) result[k] = { ...result[k], enforcementLevel: all };
+  for (const [policy, cfg] of Object.entries(given)) {
+    const current = result[policy] ?? {};
+    const properties = cfg.properties && Object.keys(cfg.properties).length ? { ...(current.properties ?? {}), ...cfg.properties } : current.properties;
+    result[policy] = { enforcementLevel: cfg.enforcementLevel ?? current.enforcementLevel, ...(properties ? { properties } : {}) };
+  }
+  return result;
+}
+
+/**
+ * Schema defaults, then the pack's initial config, then the given config (`all` first, then
+ * per-policy entries), then validation of every policy's properties against its schema (with
+ * `enforcementLevel` injected, as the engine does). Throws GateInputError listing every error.
+ */
+export function reconcileConfig(info: PackInfo, config: PolicyConfigMap): PolicyConfigMap {
+  let result: PolicyConfigMap = {};
+  for (const p of info.policies) {
+    const defaults: Record<string, unknown> = {};
+    for (const [k, s] of Object.entries(p.configSchema?.properties ?? {})) if ("default" in s) defaults[k] = s.default;
+    result[p.name] = { enforcementLevel: p.enforcementLevel, ...(Object.keys(defaults).length ? { properties: defaults } : {}) };
+  }
+  result = applyConfig(result, JSON.parse(JSON.stringify(info.initialConfig)) as PolicyConfigMap);
+  result = applyConfig(result, JSON.parse(JSON.stringify(config)) as PolicyConfigMap);
+
+  const ajv = new Ajv({ allErrors: true });
+  const errors: string[] = [];
+  for (const p of info.policies) {
+    const schema = {
+      type: "object",
+      properties: { ...(p.configSchema?.properties ?? {}), enforcementLevel: { type: "string", enum: [...LEVELS] } },
+      ...(p.configSchema?.required.length ? { required: p.configSchema.required } : {}),
+    };
+    const validate = ajv.compile(schema);
+    if (!validate(result[p.name]?.properties ?? {})) {
+      for (const e of validate.errors ?? []) errors.push(`${p.name}: ${e.dataPath ? `${e.dataPath.replace(/^\./, "")} ` : ""}${e.message}`);
+    }
+  }
+  for (const [k, v] of Object.entries(result)) {
+    if (!v.enforcementLevel) errors.push(`${k}: invalid enforcement level "" (the key names no policy of the pack, so it needs an enforcementLevel)`);
+  }
+  if (errors.length) throw new GateInputError(`invalid policy pack config:\n  ${errors.join("\n  ")}`);
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// State values to wire values, as the engine marshals them for analyzers
+// ---------------------------------------------------------------------------------------------
+
+/** Secrets keep their signature (`plaintext` decoded, `ciphertext` unknown); `__` keys are dropped. */
+export function toWire(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(toWire);
+  if (value && typeof value === "object") {
+    const o = value as Record<string, unknown>;
+    if (o[SIG_KEY] === SECRET_SIG) {
+      if (typeof o.plaintext === "string") return { [SIG_KEY]: SECRET_SIG, value: toWire(JSON.parse(o.plaintext)) };
+      if ("value" in o) return { [SIG_KEY]: SECRET_SIG, value: toWire(o.value) };
+      return { [SIG_KEY]: SECRET_SIG, value: UNKNOWN_STRING };
+    }
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(o)) {
+      if (k.startsWith("__") || v === undefined) continue;
+      out[k] = toWire(v);
+    }
+    return out;
+  }
+  return value;
+}
+
+const nameOfUrn = (urn: string) => urn.split("::").pop() ?? urn;
+
+function options(r: ExportedResource): any {
+  const o = new analyzerpb.AnalyzerResourceOptions();
+  o.setProtect(!!r.protect);
+  o.setIgnorechangesList(r.ignoreChanges ?? []);
+  o.setAliasesList(r.aliases ?? []);
+  o.setAdditionalsecretoutputsList(r.additionalSecretOutputs ?? []);
+  o.setCustomtimeouts(new analyzerpb.AnalyzerResourceOptions.CustomTimeouts());
+  if (r.parent) o.setParent(r.parent);
+  return o;
+}
+
+function providerOf(r: ExportedResource, byUrn: Map<string, ExportedResource>): any {
+  if (!r.provider) return undefined;
+  // A provider reference is `<urn>::<id>`; the URN itself contains `::`.
+  const urn = r.provider.slice(0, r.provider.lastIndexOf("::"));
+  const p = byUrn.get(urn);
+  if (!p) return undefined;
+  const pr = new analyzerpb.AnalyzerProviderResource();
+  pr.setUrn(p.urn);
+  pr.setType(p.type);
+  pr.setName(nameOfUrn(p.urn));
+  pr.setProperties(structproto.Struct.fromJavaScript(toWire(p.inputs ?? {})));
+  return pr;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The pack process
+// ---------------------------------------------------------------------------------------------
+
+function call<T>(client: any, method: string, request: unknown): Promise<T> {
+  return new Promise((resolve, reject) => {
+    client[method](request, (err: Error | null, resp: T) => (err ? reject(err) : resolve(resp)));
+  });
+}
+
+export class PackSession {
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly client: any,
+    readonly info: PackInfo,
+  ) {}
+
+  /** Spawns the pack (TypeScript, transpile-only) in its directory and reads its analyzer info. */
+  static async start(packDir = POLICY_PACK_DIR, timeoutMs = 60_000): Promise<PackSession> {
+    const child = spawn(process.execPath, ["-r", require.resolve("ts-node/register/transpile-only"), "index.ts"], {
+      cwd: packDir,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, TS_NODE_PROJECT: path.join(packDir, "tsconfig.json") },
+    });
+    let stderr = "";
+    child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+    let port: number;
+    try {
+      port = await new Promise<number>((resolve, reject) => {
+        let out = "";
+        const timer = setTimeout(() => reject(new Error(`the policy pack did not print its port within ${timeoutMs} ms`)), timeoutMs);
+        child.stdout!.on("data", (d: Buffer) => {
+          out += d.toString();
+          const nl = out.indexOf("\n");
+          if (nl >= 0) {
+            clearTimeout(timer);
+            const p = Number(out.slice(0, nl).trim());
+            if (Number.isInteger(p) && p > 0) resolve(p);
+            else reject(new Error(`the policy pack printed ${JSON.stringify(out.slice(0, nl))} instead of a port`));
+          }
+        });
+        child.on("exit", (code) => {
+          clearTimeout(timer);
+          reject(new Error(`the policy pack exited with code ${code} before serving:\n${stderr}`));
+        });
+      });
+    } catch (err) {
+      if (child.exitCode === null) child.kill();
+      throw err;
+    }
+    const client = new analyzergrpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
+      "grpc.max_receive_message_length": 400 * 1024 * 1024,
+      "grpc.max_send_message_length": 400 * 1024 * 1024,
+    });
+    try {
+      const Empty = analyzergrpc.AnalyzerService.getAnalyzerInfo.requestType;
+      const resp = await call<any>(client, "getAnalyzerInfo", new Empty());
+      return new PackSession(child, client, PackSession.toInfo(resp));
+    } catch (err) {
+      client.close();
+      child.kill();
+      throw err;
+    }
+  }
+
+  private static toInfo(resp: any): PackInfo {
+    const policies: PolicyInfo[] = resp.getPoliciesList().map((p: any) => {
+      const schema = p.getConfigschema();
+      return {
+        name: p.getName(),
+        description: p.getDescription(),
+        type: p.getPolicyType() === 1 ? "resource" : p.getPolicyType() === 2 ? "stack" : "unknown",
+        enforcementLevel: LEVEL_OF[p.getEnforcementlevel()],
+        ...(schema
+          ? { configSchema: { properties: (schema.getProperties()?.toJavaScript() ?? {}) as Record<string, Record<string, unknown>>, required: schema.getRequiredList() } }
+          : {}),
+      };
+    });
+    const initialConfig: PolicyConfigMap = {};
+    resp.getInitialconfigMap().forEach((v: any, k: string) => {
+      const props = v.getProperties()?.toJavaScript();
+      initialConfig[k] = { enforcementLevel: LEVEL_OF[v.getEnforcementlevel()], ...(props && Object.keys(props).length ? { properties: props } : {}) };
+    });
+    return { name: resp.getName(), version: resp.getVersion(), policies, initialConfig };
+  }
+
+  /** Ends the pack process. */
+  close(): void {
+    this.client.close();
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill();
+  }
+
+  /** Configures the pack (merged config) and analyzes the state as `pulumi policy analyze` does. */
+  async analyze(state: ExportedState, config: PolicyConfigMap = {}): Promise<GateResult> {
+    const known = new Set(["all", ...this.info.policies.map((p) => p.name)]);
+    const unknownConfigKeys = Object.keys(config).filter((k) => !known.has(k));
+    const merged = reconcileConfig(this.info, config);
+
+    const req = new analyzerpb.ConfigureAnalyzerRequest();
+    const map = req.getPolicyconfigMap();
+    for (const [k, v] of Object.entries(merged)) {
+      const pc = new analyzerpb.PolicyConfig();
+      pc.setEnforcementlevel(LEVEL_CODE[v.enforcementLevel!]);
+      pc.setProperties(structproto.Struct.fromJavaScript(v.properties ?? {}));
+      map.set(k, pc);
+    }
+    await call(this.client, "configure", req);
+
+    const resources = (state.deployment.resources ?? []).filter((r) => !r.delete);
+    const byUrn = new Map(resources.map((r) => [r.urn, r]));
+    const violations: Violation[] = [];
+    const applied = new Set<string>();
+    const reasons = new Map<string, string>();
+    const levelOf = (d: any): "mandatory" | "advisory" => {
+      const l = LEVEL_OF[d.getEnforcementlevel()];
+      return l === "mandatory" || l === "remediate" ? "mandatory" : "advisory";
+    };
+    const enabled = this.info.policies.filter((p) => merged[p.name]?.enforcementLevel !== "disabled");
+    const record = (resp: any, urn: string | undefined, kind: "resource" | "stack") => {
+      for (const d of resp.getDiagnosticsList()) {
+        violations.push({ policy: d.getPolicyname(), level: levelOf(d), urn: urn ?? d.getUrn(), message: d.getMessage() });
+      }
+      const na = new Set<string>();
+      for (const n of resp.getNotApplicableList()) {
+        na.add(n.getPolicyName());
+        reasons.set(n.getPolicyName(), n.getReason());
+      }
+      for (const p of enabled) if (p.type === kind && !na.has(p.name)) applied.add(p.name);
+    };
+
+    // Per-resource analysis with inputs, in state order (as the engine walks the snapshot).
+    const responses = await Promise.all(
+      resources.map((r) => {
+        const ar = new analyzerpb.AnalyzeRequest();
+        ar.setUrn(r.urn);
+        ar.setType(r.type);
+        ar.setName(nameOfUrn(r.urn));
+        ar.setProperties(structproto.Struct.fromJavaScript(toWire(r.inputs ?? {})));
+        ar.setOptions(options(r));
+        const provider = providerOf(r, byUrn);
+        if (provider) ar.setProvider(provider);
+        return call<any>(this.client, "analyze", ar);
+      }),
+    );
+    responses.forEach((resp, i) => record(resp, resources[i].urn, "resource"));
+
+    // Stack analysis with outputs and the resource graph.
+    const sr = new analyzerpb.AnalyzeStackRequest();
+    sr.setResourcesList(
+      resources.map((r) => {
+        const a = new analyzerpb.AnalyzerResource();
+        a.setUrn(r.urn);
+        a.setType(r.type);
+        a.setName(nameOfUrn(r.urn));
+        a.setProperties(structproto.Struct.fromJavaScript(toWire(r.outputs ?? {})));
+        a.setOptions(options(r));
+        const provider = providerOf(r, byUrn);
+        if (provider) a.setProvider(provider);
+        if (r.parent) a.setParent(r.parent);
+        a.setDependenciesList(r.dependencies ?? []);
+        const deps = a.getPropertydependenciesMap();
+        for (const [k, urns] of Object.entries(r.propertyDependencies ?? {})) {
+          if (urns.length === 0) continue;
+          const pd = new analyzerpb.AnalyzerPropertyDependencies();
+          pd.setUrnsList(urns);
+          deps.set(k, pd);
+        }
+        return a;
+      }),
+    );
+    record(await call<any>(this.client, "analyzeStack", sr), undefined, "stack");
+
+    const notApplicable = enabled.filter((p) => !applied.has(p.name)).map((p) => ({ policy: p.name, reason: reasons.get(p.name) ?? "" }));
+    const mandatory = violations.filter((v) => v.level === "mandatory").length;
+    return {
+      violations,
+      notApplicable,
+      unknownConfigKeys,
+      summary: {
+        policyPack: `${this.info.name}@${this.info.version}`,
+        resources: resources.length,
+        policies: this.info.policies.length,
+        disabled: this.info.policies.length - enabled.length,
+        mandatory,
+        advisory: violations.length - mandatory,
+        notApplicable: notApplicable.length,
+        passed: mandatory === 0,
+      },
+    };
+  }
+}
+
+/** Starts the pack, analyzes one state, ends the pack. */
+export async function runGate(state: ExportedState, config: PolicyConfigMap = {}, packDir = POLICY_PACK_DIR): Promise<GateResult> {
+  const session = await PackSession.start(packDir);
+  try {
+    return await session.analyze(state, config);
+  } finally {
+    session.close();
+  }
+}
+
+/** One line per violation (`LEVEL policy-name urn: message`), then the summary. */
+export function formatText(result: GateResult): string {
+  const lines = result.violations.map((v) => `${v.level} ${v.policy} ${v.urn}: ${v.message.replace(/\s*\n\s*/g, " ")}`);
+  const s = result.summary;
+  lines.push(
+    `Policy pack ${s.policyPack}: ${s.resources} resources, ${s.policies} policies (${s.disabled} disabled, ${s.notApplicable} not applicable): ` +
+      `${s.mandatory} mandatory and ${s.advisory} advisory violation(s) — ${s.passed ? "passed" : "FAILED"}.`,
+  );
+  return lines.join("\n");
+}
+
+/** The `--json` document. */
+export function toJson(result: GateResult): { violations: Violation[]; notApplicable: NotApplicable[]; summary: GateResult["summary"] } {
+  return { violations: result.violations, notApplicable: result.notApplicable, summary: result.summary };
+}
