@@ -33,3 +33,9 @@ export const redshiftEndpoint = platform.batch.redshiftEndpoint;
 export const redshiftAdminSecretArn = platform.batch.redshiftAdminSecretArn;
 export const redshiftExampleQuery = platform.batch.redshiftExampleQuery;
 export const quicksightDataSetId = platform.batch.quicksightDataSetId;
+
+// EtlLayer (lab 6): the Glue job that writes the curated Parquet, and how to run it by hand.
+export const etlJobName = platform.etl.jobName;
+export const curatedTableName = platform.etl.curatedTableName;
+/** Run the ETL job now (it also runs on `datalake:etl.schedule` when set). */
+export const etlStartJobRunCommand = platform.etl.startJobRunCommand;

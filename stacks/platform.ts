@@ -5,6 +5,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { BatchLayer } from "../components/batch";
+import { EtlLayer } from "../components/etl";
 import { GeneratorAgent, NetworkWithGenerator } from "../components/network";
 import { AgentDestinations } from "../components/network/agent/render";
 import { PlatformConfig } from "./config";
@@ -12,6 +13,7 @@ import { PlatformConfig } from "./config";
 export interface Platform {
   readonly network: NetworkWithGenerator;
   readonly batch: BatchLayer;
+  readonly etl: EtlLayer;
   readonly agent: GeneratorAgent;
 }
 
@@ -58,6 +60,28 @@ export function createPlatform(config: PlatformConfig): Platform {
     protectStatefulResources: config.protection.protectStatefulResources,
   });
 
+  const e = config.etl;
+  const etl = new EtlLayer("etl", {
+    keyArn: batch.keyArn,
+    rawBucketName: batch.rawBucketName,
+    rawBucketArn: batch.rawBucketArn,
+    curatedBucketName: batch.curatedBucketName,
+    curatedBucketArn: batch.curatedBucketArn,
+    databaseName: batch.databaseName,
+    rawTableName: batch.rawTableName,
+    workgroupName: batch.workgroupName,
+    glueVersion: e.glueVersion,
+    workerType: e.workerType,
+    numberOfWorkers: e.numberOfWorkers,
+    timeoutMinutes: e.timeoutMinutes,
+    schedule: e.schedule,
+    enableCrawler: e.enableCrawler,
+    logRetentionDays: e.logRetentionDays,
+    // The curated table projects as many days as curated objects live.
+    projectionRangeDays: lake.curatedExpirationDays,
+    protectStatefulResources: config.protection.protectStatefulResources,
+  });
+
   // Each layer contributes its destination; the agent is built last so nothing depends on a later layer.
   // pulumi.output unwraps the outputs nested in the object (stream name, region...).
   const destinations: pulumi.Input<AgentDestinations> = pulumi.output({
@@ -71,5 +95,5 @@ export function createPlatform(config: PlatformConfig): Platform {
     destinations,
   });
 
-  return { network, batch, agent };
+  return { network, batch, etl, agent };
 }
