@@ -1,10 +1,13 @@
 /**
- * npm run plan -- <stack> [--out FILE]
+ * npm run plan -- <stack> [--out FILE] [--policy-json FILE]
  *
  * Runs the real program under Pulumi's mock runtime with `Pulumi.<stack>.yaml`, prints a summary
- * (resources per component and type, stack outputs) and writes the resource graph as a
- * `pulumi stack export`-style file (default `.plan/<stack>.json`).
- * Exit codes: 0 success, 2 usage or configuration error, 1 any other failure.
+ * (resources per component and type, stack outputs), writes the resource graph as a
+ * `pulumi stack export`-style file (default `.plan/<stack>.json`), then runs the policy pack over
+ * it with `policies/config/<stack>.json` (the same gate as `npm run policy`) and prints its
+ * violations and summary (`--policy-json` also writes the gate's JSON document to FILE).
+ * Exit codes: 0 success, 1 mandatory policy violations or any other failure, 2 usage or
+ * configuration error (stack config or policy config).
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -12,24 +15,31 @@ import { parse } from "yaml";
 import { PROJECT_ROOT, renderStack } from "./offline/render";
 import { StackConfigError, readStackConfig } from "./offline/stackConfig";
 import { StateResource } from "./offline/recorder";
+import { GateInputError, formatText, readPolicyConfig, runGate, toJson } from "./offline/policyGate";
 
-const USAGE = "usage: npm run plan -- <stack> [--out FILE]";
+const USAGE = "usage: npm run plan -- <stack> [--out FILE] [--policy-json FILE]";
 
 class UsageError extends Error {}
 
 export interface PlanArgs {
   readonly stack: string;
   readonly out: string;
+  /** Where to write the policy gate's JSON document, if anywhere. */
+  readonly policyJson?: string;
 }
 
 export function parsePlanArgs(argv: readonly string[]): PlanArgs {
   let stack: string | undefined;
   let out: string | undefined;
+  let policyJson: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--out") {
       out = argv[++i];
       if (!out) throw new UsageError(`--out needs a file name. ${USAGE}`);
+    } else if (a === "--policy-json") {
+      policyJson = argv[++i];
+      if (!policyJson) throw new UsageError(`--policy-json needs a file name. ${USAGE}`);
     } else if (a.startsWith("-")) {
       throw new UsageError(`unknown option ${a}. ${USAGE}`);
     } else if (stack === undefined) {
@@ -40,7 +50,7 @@ export function parsePlanArgs(argv: readonly string[]): PlanArgs {
   }
   if (!stack) throw new UsageError(`name a stack. ${USAGE}`);
   if (!/^[A-Za-z0-9_.-]+$/.test(stack)) throw new UsageError(`"${stack}" is not a valid stack name.`);
-  return { stack, out: out ?? path.join(".plan", `${stack}.json`) };
+  return { stack, out: out ?? path.join(".plan", `${stack}.json`), ...(policyJson ? { policyJson } : {}) };
 }
 
 /** Name of the component a resource belongs to (its nearest non-stack ancestor), or "(stack)". */
@@ -114,7 +124,23 @@ async function main(): Promise<number> {
   const region = stackConfig.config["aws:region"] ?? "us-east-1";
   process.stdout.write(summarize(args.stack, region, result.state.deployment.resources) + "\n");
   process.stdout.write(`Wrote ${path.relative(process.cwd(), out) || out}\n`);
-  return 0;
+
+  // The policy gate over the graph just rendered, with this stack's policy config.
+  const policyConfigFile = path.join(PROJECT_ROOT, "policies", "config", `${args.stack}.json`);
+  let gate;
+  try {
+    gate = await runGate(result.state, readPolicyConfig(policyConfigFile));
+  } catch (err) {
+    if (err instanceof GateInputError) {
+      process.stderr.write(`${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  for (const k of gate.unknownConfigKeys) process.stderr.write(`warning: ${path.relative(process.cwd(), policyConfigFile)}: "${k}" names no policy of the pack\n`);
+  process.stdout.write(formatText(gate) + "\n");
+  if (args.policyJson) fs.writeFileSync(path.resolve(args.policyJson), JSON.stringify(toJson(gate), null, 2) + "\n");
+  return gate.summary.passed ? 0 : 1;
 }
 
 if (require.main === module) {
