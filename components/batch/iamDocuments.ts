@@ -198,7 +198,7 @@ export function spectrumPolicy(i: SpectrumPolicyInputs): PolicyDocument {
       Effect: "Allow",
       Action: ["s3:ListBucket"],
       Resource: [i.rawBucketArn, i.curatedBucketArn],
-      Condition: { StringLike: { "s3:prefix": [RAW_DATA_PREFIX, `${RAW_DATA_PREFIX}*`, CURATED_DATA_PREFIX, `${CURATED_DATA_PREFIX}*`] } },
+      Condition: { StringLike: { "s3:prefix": [...new Set([RAW_DATA_PREFIX, `${RAW_DATA_PREFIX}*`, CURATED_DATA_PREFIX, `${CURATED_DATA_PREFIX}*`])] } },
     },
     { Sid: "LakeBucketLocation", Effect: "Allow", Action: ["s3:GetBucketLocation"], Resource: [i.rawBucketArn, i.curatedBucketArn] },
     {
