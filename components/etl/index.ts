@@ -104,8 +104,14 @@ export class EtlLayer extends pulumi.ComponentResource {
     const projectionRangeDays = args.projectionRangeDays ?? 730;
     const protect = args.protectStatefulResources ?? false;
 
-    check(GLUE_VERSIONS.includes(glueVersion), `glueVersion is "${glueVersion}"; use one of ${GLUE_VERSIONS.join(", ")}.`);
-    check(WORKER_TYPES.includes(workerType), `workerType is "${workerType}"; use one of ${WORKER_TYPES.join(", ")}.`);
+    check(
+      GLUE_VERSIONS.includes(glueVersion),
+      `glueVersion is "${glueVersion}"; use one of ${GLUE_VERSIONS.join(", ")}.`,
+    );
+    check(
+      WORKER_TYPES.includes(workerType),
+      `workerType is "${workerType}"; use one of ${WORKER_TYPES.join(", ")}.`,
+    );
     check(
       Number.isInteger(numberOfWorkers) && numberOfWorkers >= 2 && numberOfWorkers <= 299,
       `numberOfWorkers is ${numberOfWorkers}; use a whole number from 2 to 299.`,
@@ -170,9 +176,27 @@ export class EtlLayer extends pulumi.ComponentResource {
         role: role.id,
         policy: pulumi.jsonStringify(
           pulumi
-            .all([partition, region, accountId, args.databaseName, args.rawBucketArn, args.curatedBucketArn, args.keyArn, logGroups.map((g) => g.name)])
+            .all([
+              partition,
+              region,
+              accountId,
+              args.databaseName,
+              args.rawBucketArn,
+              args.curatedBucketArn,
+              args.keyArn,
+              logGroups.map((g) => g.name),
+            ])
             .apply(([p, r, a, db, raw, cur, key, logs]) =>
-              jobRolePolicy({ partition: p, region: r, accountId: a, databaseName: db, rawBucketArn: raw, curatedBucketArn: cur, keyArn: key, logGroupNames: logs }),
+              jobRolePolicy({
+                partition: p,
+                region: r,
+                accountId: a,
+                databaseName: db,
+                rawBucketArn: raw,
+                curatedBucketArn: cur,
+                keyArn: key,
+                logGroupNames: logs,
+              }),
             ),
         ),
       },
@@ -204,7 +228,8 @@ export class EtlLayer extends pulumi.ComponentResource {
     const job = new aws.glue.Job(
       `${name}-job`,
       {
-        description: "Raw application-log JSON to curated Snappy Parquet partitioned by dt/hour (bookmarked).",
+        description:
+          "Raw application-log JSON to curated Snappy Parquet partitioned by dt/hour (bookmarked).",
         roleArn: role.arn,
         glueVersion,
         workerType,
@@ -242,9 +267,12 @@ export class EtlLayer extends pulumi.ComponentResource {
       {
         name: CURATED_TABLE_NAME,
         databaseName: args.databaseName,
-        description: "Application logs as Snappy Parquet, typed, partitioned by UTC dt/hour (written by the ETL job).",
+        description:
+          "Application logs as Snappy Parquet, typed, partitioned by UTC dt/hour (written by the ETL job).",
         tableType: "EXTERNAL_TABLE",
-        parameters: pulumi.output(args.curatedBucketName).apply((b) => curatedTableParameters(b, projectionRangeDays)),
+        parameters: pulumi
+          .output(args.curatedBucketName)
+          .apply((b) => curatedTableParameters(b, projectionRangeDays)),
         storageDescriptor: pulumi.output(args.curatedBucketName).apply((b) => curatedStorageDescriptor(b)),
         partitionKeys: curatedPartitionKeys(),
       },
@@ -276,9 +304,25 @@ export class EtlLayer extends pulumi.ComponentResource {
           role: crawlerRole.id,
           policy: pulumi.jsonStringify(
             pulumi
-              .all([partition, region, accountId, args.databaseName, args.curatedBucketArn, args.keyArn, crawlerLogs.name])
+              .all([
+                partition,
+                region,
+                accountId,
+                args.databaseName,
+                args.curatedBucketArn,
+                args.keyArn,
+                crawlerLogs.name,
+              ])
               .apply(([p, r, a, db, cur, key, logName]) =>
-                crawlerRolePolicy({ partition: p, region: r, accountId: a, databaseName: db, curatedBucketArn: cur, keyArn: key, logGroupName: logName }),
+                crawlerRolePolicy({
+                  partition: p,
+                  region: r,
+                  accountId: a,
+                  databaseName: db,
+                  curatedBucketArn: cur,
+                  keyArn: key,
+                  logGroupName: logName,
+                }),
               ),
           ),
         },
@@ -287,11 +331,17 @@ export class EtlLayer extends pulumi.ComponentResource {
       crawler = new aws.glue.Crawler(
         `${name}-crawler`,
         {
-          description: "Optional crawler over the curated Parquet, as in the hands-on (the declared table needs none).",
+          description:
+            "Optional crawler over the curated Parquet, as in the hands-on (the declared table needs none).",
           role: crawlerRole.arn,
           databaseName: args.databaseName,
           tablePrefix: CRAWLER_TABLE_PREFIX,
-          s3Targets: [{ path: pulumi.interpolate`s3://${args.curatedBucketName}/${CURATED_DATA_PREFIX}`, exclusions: CRAWLER_EXCLUSIONS }],
+          s3Targets: [
+            {
+              path: pulumi.interpolate`s3://${args.curatedBucketName}/${CURATED_DATA_PREFIX}`,
+              exclusions: CRAWLER_EXCLUSIONS,
+            },
+          ],
           recrawlPolicy: { recrawlBehavior: "CRAWL_NEW_FOLDERS_ONLY" },
           // Incremental crawls require LOG for both behaviours.
           schemaChangePolicy: { updateBehavior: "LOG", deleteBehavior: "LOG" },
@@ -321,7 +371,9 @@ export class EtlLayer extends pulumi.ComponentResource {
           description: spec.description,
           workgroup: args.workgroupName,
           database: args.databaseName,
-          query: pulumi.all([args.databaseName, args.rawTableName]).apply(([database, rawTable]) => spec.query({ database, rawTable })),
+          query: pulumi
+            .all([args.databaseName, args.rawTableName])
+            .apply(([database, rawTable]) => spec.query({ database, rawTable })),
         },
         { parent: this, dependsOn: [table] },
       );

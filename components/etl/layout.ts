@@ -3,7 +3,13 @@
  * arguments, the CloudWatch log groups Glue writes to. Pure functions over plain strings.
  */
 import * as path from "path";
-import { CURATED_DATA_PREFIX, ETL_SCRIPTS_PREFIX, ETL_TEMP_PREFIX, QUARANTINE_PREFIX, RAW_DATA_PREFIX } from "../shared/lake";
+import {
+  CURATED_DATA_PREFIX,
+  ETL_SCRIPTS_PREFIX,
+  ETL_TEMP_PREFIX,
+  QUARANTINE_PREFIX,
+  RAW_DATA_PREFIX,
+} from "../shared/lake";
 
 /** Folder of the job's Python code in this repository. */
 export const JOBS_DIR = path.join(__dirname, "jobs");

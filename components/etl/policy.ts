@@ -3,7 +3,13 @@
  * exact prefixes, our database and its tables, the lake key, the log groups Glue writes to; no
  * wildcard actions and no managed *FullAccess policies. Pure functions over plain strings.
  */
-import { CURATED_DATA_PREFIX, ETL_SCRIPTS_PREFIX, ETL_TEMP_PREFIX, QUARANTINE_PREFIX, RAW_DATA_PREFIX } from "../shared/lake";
+import {
+  CURATED_DATA_PREFIX,
+  ETL_SCRIPTS_PREFIX,
+  ETL_TEMP_PREFIX,
+  QUARANTINE_PREFIX,
+  RAW_DATA_PREFIX,
+} from "../shared/lake";
 import { PolicyDocument, policyDocument } from "../shared/iam";
 import { logGroupArns } from "./layout";
 
@@ -47,7 +53,12 @@ export const CATALOG_WRITE_ACTIONS = [
 ];
 
 /** Writing to log groups encrypted by a Glue security configuration (AssociateKmsKey is required). */
-export const GLUE_LOG_ACTIONS = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:AssociateKmsKey"];
+export const GLUE_LOG_ACTIONS = [
+  "logs:CreateLogGroup",
+  "logs:CreateLogStream",
+  "logs:PutLogEvents",
+  "logs:AssociateKmsKey",
+];
 
 export interface JobPolicyInput extends CatalogScope {
   readonly rawBucketArn: string;
@@ -61,7 +72,12 @@ export interface JobPolicyInput extends CatalogScope {
 export function jobRolePolicy(i: JobPolicyInput): PolicyDocument {
   const curatedWritable = [CURATED_DATA_PREFIX, QUARANTINE_PREFIX, ETL_TEMP_PREFIX];
   return policyDocument(
-    { Sid: "ReadRawLogs", Effect: "Allow", Action: ["s3:GetObject"], Resource: `${i.rawBucketArn}/${RAW_DATA_PREFIX}*` },
+    {
+      Sid: "ReadRawLogs",
+      Effect: "Allow",
+      Action: ["s3:GetObject"],
+      Resource: `${i.rawBucketArn}/${RAW_DATA_PREFIX}*`,
+    },
     {
       Sid: "ListRawLogs",
       Effect: "Allow",
@@ -69,7 +85,12 @@ export function jobRolePolicy(i: JobPolicyInput): PolicyDocument {
       Resource: i.rawBucketArn,
       Condition: prefixCondition([RAW_DATA_PREFIX]),
     },
-    { Sid: "ReadJobCode", Effect: "Allow", Action: ["s3:GetObject"], Resource: `${i.curatedBucketArn}/${ETL_SCRIPTS_PREFIX}*` },
+    {
+      Sid: "ReadJobCode",
+      Effect: "Allow",
+      Action: ["s3:GetObject"],
+      Resource: `${i.curatedBucketArn}/${ETL_SCRIPTS_PREFIX}*`,
+    },
     {
       Sid: "WriteCuratedQuarantineTemp",
       Effect: "Allow",
@@ -83,10 +104,20 @@ export function jobRolePolicy(i: JobPolicyInput): PolicyDocument {
       Resource: i.curatedBucketArn,
       Condition: prefixCondition([...curatedWritable, ETL_SCRIPTS_PREFIX]),
     },
-    { Sid: "LocateLakeBuckets", Effect: "Allow", Action: ["s3:GetBucketLocation"], Resource: [i.rawBucketArn, i.curatedBucketArn] },
+    {
+      Sid: "LocateLakeBuckets",
+      Effect: "Allow",
+      Action: ["s3:GetBucketLocation"],
+      Resource: [i.rawBucketArn, i.curatedBucketArn],
+    },
     { Sid: "ReadLakeCatalog", Effect: "Allow", Action: CATALOG_READ_ACTIONS, Resource: catalogArns(i) },
     // SSE-KMS reads and writes, and the client-side encryption of job bookmarks (CSE-KMS).
-    { Sid: "UseLakeKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], Resource: i.keyArn },
+    {
+      Sid: "UseLakeKey",
+      Effect: "Allow",
+      Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
+      Resource: i.keyArn,
+    },
     {
       Sid: "WriteOwnLogs",
       Effect: "Allow",
@@ -113,7 +144,12 @@ export interface CrawlerPolicyInput extends CatalogScope {
 /** The crawler role's inline policy: read the curated prefix, maintain tables in our database, its log group. */
 export function crawlerRolePolicy(i: CrawlerPolicyInput): PolicyDocument {
   return policyDocument(
-    { Sid: "ReadCurated", Effect: "Allow", Action: ["s3:GetObject"], Resource: `${i.curatedBucketArn}/${CURATED_DATA_PREFIX}*` },
+    {
+      Sid: "ReadCurated",
+      Effect: "Allow",
+      Action: ["s3:GetObject"],
+      Resource: `${i.curatedBucketArn}/${CURATED_DATA_PREFIX}*`,
+    },
     {
       Sid: "ListCurated",
       Effect: "Allow",

@@ -23,7 +23,9 @@ const WINDOW_PARTITIONS = `"dt" >= date_format(current_date - INTERVAL '1' DAY, 
 
 /** The event-time expression of a variant: parsed from the string on raw, the typed column on curated. */
 function eventTime(variant: Variant): string {
-  return variant === "raw" ? `(parse_datetime("timestamp", '${RAW_TIMESTAMP_JODA}') AT TIME ZONE 'UTC')` : `"event_time"`;
+  return variant === "raw"
+    ? `(parse_datetime("timestamp", '${RAW_TIMESTAMP_JODA}') AT TIME ZONE 'UTC')`
+    : `"event_time"`;
 }
 
 function where(variant: Variant, ...conditions: string[]): string {
@@ -55,7 +57,13 @@ export const QUESTIONS: readonly Question[] = [
     key: "errors-by-user",
     title: "ERROR lines per user since yesterday (UTC)",
     sql: (t, v) =>
-      [`SELECT "user", count(*) AS errors`, from(t, v), where(v, `"alarmlevel" = 'ERROR'`), `GROUP BY "user"`, `ORDER BY errors DESC`].join("\n"),
+      [
+        `SELECT "user", count(*) AS errors`,
+        from(t, v),
+        where(v, `"alarmlevel" = 'ERROR'`),
+        `GROUP BY "user"`,
+        `ORDER BY errors DESC`,
+      ].join("\n"),
   },
   {
     key: "levels-by-hour",

@@ -11,7 +11,10 @@ export const PARQUET_SERDE = "org.apache.hadoop.hive.ql.io.parquet.serde.Parquet
 
 /** `s3://<bucket>/app_logs/dt=${dt}/hour=${hour}/`: the folders Spark's partitionBy("dt", "hour") writes. */
 export function curatedLocationTemplate(bucketName: string): string {
-  return s3Uri(bucketName, CURATED_DATA_PREFIX) + RAW_PARTITION_LEVELS.map((l) => `${l.key}=\${${l.key}}/`).join("");
+  return (
+    s3Uri(bucketName, CURATED_DATA_PREFIX) +
+    RAW_PARTITION_LEVELS.map((l) => `${l.key}=\${${l.key}}/`).join("")
+  );
 }
 
 /** Table parameters: external Parquet, and partition projection with `date` keys over the last `rangeDays` days. */
@@ -29,7 +32,8 @@ export function curatedTableParameters(bucketName: string, rangeDays: number): R
     for (const [setting, value] of Object.entries(level.projection)) {
       params[`projection.${level.key}.${setting}`] = value;
     }
-    if (level.projection.type === "date") params[`projection.${level.key}.range`] = `NOW-${rangeDays}DAYS,NOW`;
+    if (level.projection.type === "date")
+      params[`projection.${level.key}.range`] = `NOW-${rangeDays}DAYS,NOW`;
   }
   params["storage.location.template"] = curatedLocationTemplate(bucketName);
   return params;
@@ -42,7 +46,11 @@ export function curatedStorageDescriptor(bucketName: string) {
     inputFormat: PARQUET_INPUT_FORMAT,
     outputFormat: PARQUET_OUTPUT_FORMAT,
     compressed: true,
-    serDeInfo: { name: "parquet", serializationLibrary: PARQUET_SERDE, parameters: { "serialization.format": "1" } },
+    serDeInfo: {
+      name: "parquet",
+      serializationLibrary: PARQUET_SERDE,
+      parameters: { "serialization.format": "1" },
+    },
     columns: CURATED_COLUMNS.map((c) => ({ name: c.name, type: c.type, comment: c.comment })),
   };
 }
@@ -52,6 +60,7 @@ export function curatedPartitionKeys(): { name: string; type: string; comment: s
   return RAW_PARTITION_LEVELS.map((l) => ({
     name: l.key,
     type: l.type,
-    comment: l.projection.type === "date" ? "UTC date of event_time (yyyy-MM-dd)" : "UTC hour of event_time (00-23)",
+    comment:
+      l.projection.type === "date" ? "UTC date of event_time (yyyy-MM-dd)" : "UTC hour of event_time (00-23)",
   }));
 }

@@ -77,7 +77,13 @@ describe("EtlLayer", () => {
       assert.strictEqual(job.securityConfiguration, s.named("etl-security").outputs.name);
       assert.strictEqual(job.roleArn, s.named("etl-job-role").outputs.arn);
       assert.deepStrictEqual(
-        { glueVersion: job.glueVersion, workerType: job.workerType, numberOfWorkers: job.numberOfWorkers, timeout: job.timeout, maxRetries: job.maxRetries },
+        {
+          glueVersion: job.glueVersion,
+          workerType: job.workerType,
+          numberOfWorkers: job.numberOfWorkers,
+          timeout: job.timeout,
+          maxRetries: job.maxRetries,
+        },
         { glueVersion: "5.0", workerType: "G.1X", numberOfWorkers: 2, timeout: 30, maxRetries: 0 },
       );
       assert.deepStrictEqual(job.executionProperty, { maxConcurrentRuns: 1 });
@@ -105,7 +111,14 @@ describe("EtlLayer", () => {
 
     it("creates the job only after its policy, log groups and code exist", () => {
       const deps = s.named("etl-job").dependencies ?? [];
-      for (const name of ["etl-job-policy", "etl-logs-output", "etl-logs-error", "etl-logs-continuous", "etl-script", "etl-transform-module"]) {
+      for (const name of [
+        "etl-job-policy",
+        "etl-logs-output",
+        "etl-logs-error",
+        "etl-logs-continuous",
+        "etl-script",
+        "etl-transform-module",
+      ]) {
         assert.ok(deps.includes(s.named(name).urn), `job does not depend on ${name}`);
       }
     });
@@ -122,7 +135,10 @@ describe("EtlLayer", () => {
         assert.strictEqual(o.kmsKeyId, KEY);
         assert.strictEqual(o.bucketKeyEnabled, true);
         const source = o.source as { path: string };
-        assert.strictEqual(path.resolve(source.path), path.resolve(__dirname, "../../../components/etl/jobs", file));
+        assert.strictEqual(
+          path.resolve(source.path),
+          path.resolve(__dirname, "../../../components/etl/jobs", file),
+        );
       }
     });
 
@@ -132,7 +148,11 @@ describe("EtlLayer", () => {
       const groups = ["output", "error", "continuous"].map((g) => s.named(`etl-logs-${g}`).inputs);
       assert.deepStrictEqual(
         groups.map((g) => g.name),
-        [`/aws-glue/jobs/${sc}-role/${role}/output`, `/aws-glue/jobs/${sc}-role/${role}/error`, `/aws-glue/jobs/logs-v2-${sc}`],
+        [
+          `/aws-glue/jobs/${sc}-role/${role}/output`,
+          `/aws-glue/jobs/${sc}-role/${role}/error`,
+          `/aws-glue/jobs/logs-v2-${sc}`,
+        ],
       );
       for (const g of groups) {
         assert.strictEqual(g.kmsKeyId, KEY);
@@ -143,7 +163,9 @@ describe("EtlLayer", () => {
     it("lets only Glue assume the job role", () => {
       assert.deepStrictEqual(json(s.named("etl-job-role").inputs.assumeRolePolicy), {
         Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: "glue.amazonaws.com" }, Action: "sts:AssumeRole" }],
+        Statement: [
+          { Effect: "Allow", Principal: { Service: "glue.amazonaws.com" }, Action: "sts:AssumeRole" },
+        ],
       });
     });
 
@@ -151,13 +173,22 @@ describe("EtlLayer", () => {
       const sc = s.named("etl-security").outputs.name as string;
       const role = s.named("etl-job-role").outputs.name as string;
       const log = (n: string) => `arn:aws:logs:ap-northeast-1:123456789012:log-group:${n}`;
-      const logs = [`/aws-glue/jobs/${sc}-role/${role}/output`, `/aws-glue/jobs/${sc}-role/${role}/error`, `/aws-glue/jobs/logs-v2-${sc}`];
+      const logs = [
+        `/aws-glue/jobs/${sc}-role/${role}/output`,
+        `/aws-glue/jobs/${sc}-role/${role}/error`,
+        `/aws-glue/jobs/logs-v2-${sc}`,
+      ];
       const doc = json(s.named("etl-job-policy").inputs.policy);
       assert.strictEqual(s.named("etl-job-policy").inputs.role, s.named("etl-job-role").outputs.id);
       assert.deepStrictEqual(doc, {
         Version: "2012-10-17",
         Statement: [
-          { Sid: "ReadRawLogs", Effect: "Allow", Action: ["s3:GetObject"], Resource: "arn:aws:s3:::lake-raw-abc/app_logs/*" },
+          {
+            Sid: "ReadRawLogs",
+            Effect: "Allow",
+            Action: ["s3:GetObject"],
+            Resource: "arn:aws:s3:::lake-raw-abc/app_logs/*",
+          },
           {
             Sid: "ListRawLogs",
             Effect: "Allow",
@@ -165,7 +196,12 @@ describe("EtlLayer", () => {
             Resource: "arn:aws:s3:::lake-raw-abc",
             Condition: { StringLike: { "s3:prefix": ["app_logs/", "app_logs/*"] } },
           },
-          { Sid: "ReadJobCode", Effect: "Allow", Action: ["s3:GetObject"], Resource: "arn:aws:s3:::lake-curated-abc/glue/scripts/*" },
+          {
+            Sid: "ReadJobCode",
+            Effect: "Allow",
+            Action: ["s3:GetObject"],
+            Resource: "arn:aws:s3:::lake-curated-abc/glue/scripts/*",
+          },
           {
             Sid: "WriteCuratedQuarantineTemp",
             Effect: "Allow",
@@ -205,18 +241,35 @@ describe("EtlLayer", () => {
           {
             Sid: "ReadLakeCatalog",
             Effect: "Allow",
-            Action: ["glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:GetPartition", "glue:GetPartitions", "glue:BatchGetPartition"],
+            Action: [
+              "glue:GetDatabase",
+              "glue:GetTable",
+              "glue:GetTables",
+              "glue:GetPartition",
+              "glue:GetPartitions",
+              "glue:BatchGetPartition",
+            ],
             Resource: [
               "arn:aws:glue:ap-northeast-1:123456789012:catalog",
               "arn:aws:glue:ap-northeast-1:123456789012:database/datalake_test",
               "arn:aws:glue:ap-northeast-1:123456789012:table/datalake_test/*",
             ],
           },
-          { Sid: "UseLakeKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], Resource: KEY },
+          {
+            Sid: "UseLakeKey",
+            Effect: "Allow",
+            Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
+            Resource: KEY,
+          },
           {
             Sid: "WriteOwnLogs",
             Effect: "Allow",
-            Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:AssociateKmsKey"],
+            Action: [
+              "logs:CreateLogGroup",
+              "logs:CreateLogStream",
+              "logs:PutLogEvents",
+              "logs:AssociateKmsKey",
+            ],
             Resource: logs.flatMap((n) => [log(n), `${log(n)}:*`]),
           },
           {
@@ -268,11 +321,22 @@ describe("EtlLayer", () => {
       });
       const sd = t.inputs.storageDescriptor as Record<string, any>;
       assert.strictEqual(sd.location, "s3://lake-curated-abc/app_logs/");
-      assert.strictEqual(sd.serDeInfo.serializationLibrary, "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe");
+      assert.strictEqual(
+        sd.serDeInfo.serializationLibrary,
+        "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe",
+      );
       assert.strictEqual(sd.inputFormat, "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat");
       assert.deepStrictEqual(
         sd.columns.map((c: { name: string; type: string }) => `${c.name}:${c.type}`),
-        ["event_time:timestamp", "timestamp:string", "alarmlevel:string", "host:string", "user:string", "number:int", "text:string"],
+        [
+          "event_time:timestamp",
+          "timestamp:string",
+          "alarmlevel:string",
+          "host:string",
+          "user:string",
+          "number:int",
+          "text:string",
+        ],
       );
       assert.deepStrictEqual(
         (t.inputs.partitionKeys as { name: string; type: string }[]).map((k) => `${k.name}:${k.type}`),
@@ -298,15 +362,24 @@ describe("EtlLayer", () => {
         assert.strictEqual(q.inputs.database, "datalake_test");
         assert.ok(q.dependencies?.includes(s.named("etl-curated-table").urn));
       }
-      assert.ok(String(s.named("etl-query-etl-errors-by-user-raw").inputs.query).includes(`FROM "datalake_test"."app_logs_raw"`));
-      assert.ok(String(s.named("etl-query-etl-errors-by-user-partitioned").inputs.query).includes(`"dt" >= `));
+      assert.ok(
+        String(s.named("etl-query-etl-errors-by-user-raw").inputs.query).includes(
+          `FROM "datalake_test"."app_logs_raw"`,
+        ),
+      );
+      assert.ok(
+        String(s.named("etl-query-etl-errors-by-user-partitioned").inputs.query).includes(`"dt" >= `),
+      );
     });
 
     it("exposes the job name and the start-job-run command", async () => {
       const jobName = s.named("etl-job").outputs.name as string;
       assert.match(jobName, /^etl-job-[0-9a-f]{7}$/);
       assert.strictEqual(await unwrap(etl.jobName), jobName);
-      assert.strictEqual(await unwrap(etl.startJobRunCommand), `aws glue start-job-run --job-name ${jobName} --region ap-northeast-1`);
+      assert.strictEqual(
+        await unwrap(etl.startJobRunCommand),
+        `aws glue start-job-run --job-name ${jobName} --region ap-northeast-1`,
+      );
       assert.strictEqual(await unwrap(etl.curatedTableName), "app_logs_curated");
     });
   });
@@ -341,13 +414,21 @@ describe("EtlLayer", () => {
       const t = s.named("etl-schedule").inputs;
       assert.deepStrictEqual(
         { type: t.type, schedule: t.schedule, startOnCreation: t.startOnCreation, actions: t.actions },
-        { type: "SCHEDULED", schedule: "cron(15 * * * ? *)", startOnCreation: true, actions: [{ jobName: s.named("etl-job").outputs.name }] },
+        {
+          type: "SCHEDULED",
+          schedule: "cron(15 * * * ? *)",
+          startOnCreation: true,
+          actions: [{ jobName: s.named("etl-job").outputs.name }],
+        },
       );
     });
 
     it("sizes the job from the arguments", () => {
       const job = s.named("etl-job").inputs;
-      assert.deepStrictEqual([job.glueVersion, job.workerType, job.numberOfWorkers, job.timeout], ["4.0", "G.2X", 10, 60]);
+      assert.deepStrictEqual(
+        [job.glueVersion, job.workerType, job.numberOfWorkers, job.timeout],
+        ["4.0", "G.2X", 10, 60],
+      );
       assert.strictEqual(s.named("etl-logs-error").inputs.retentionInDays, 365);
     });
 
@@ -359,14 +440,19 @@ describe("EtlLayer", () => {
       assert.deepStrictEqual(c.schemaChangePolicy, { updateBehavior: "LOG", deleteBehavior: "LOG" });
       assert.strictEqual(c.tablePrefix, "crawled_");
       assert.deepStrictEqual(c.s3Targets, [
-        { path: "s3://lake-curated-abc/app_logs/", exclusions: ["**/_SUCCESS", "**/_temporary/**", "**_$folder$", "**/.*"] },
+        {
+          path: "s3://lake-curated-abc/app_logs/",
+          exclusions: ["**/_SUCCESS", "**/_temporary/**", "**_$folder$", "**/.*"],
+        },
       ]);
       assert.strictEqual(c.schedule, undefined);
     });
 
     it("starts the crawler after each successful job run", () => {
       const t = s.named("etl-crawl-after-job").inputs;
-      assert.deepStrictEqual(t.predicate, { conditions: [{ jobName: s.named("etl-job").outputs.name, state: "SUCCEEDED" }] });
+      assert.deepStrictEqual(t.predicate, {
+        conditions: [{ jobName: s.named("etl-job").outputs.name, state: "SUCCEEDED" }],
+      });
       assert.deepStrictEqual(t.actions, [{ crawlerName: s.named("etl-crawler").outputs.name }]);
       assert.strictEqual(t.type, "CONDITIONAL");
     });
@@ -376,13 +462,20 @@ describe("EtlLayer", () => {
       const sc = s.named("etl-security").outputs.name as string;
       const group = `/aws-glue/crawlers-role/${role}-${sc}`;
       assert.strictEqual(s.named("etl-logs-crawler").inputs.name, group);
-      const doc = json(s.named("etl-crawler-policy").inputs.policy) as { Statement: { Sid: string; Action: string[]; Resource: unknown }[] };
+      const doc = json(s.named("etl-crawler-policy").inputs.policy) as {
+        Statement: { Sid: string; Action: string[]; Resource: unknown }[];
+      };
       assert.deepStrictEqual(
         doc.Statement.map((st) => st.Sid),
         ["ReadCurated", "ListCurated", "MaintainLakeCatalog", "UseLakeKey", "WriteOwnLogs"],
       );
       assert.deepStrictEqual(doc.Statement[0].Resource, "arn:aws:s3:::lake-curated-abc/app_logs/*");
-      assert.deepStrictEqual(doc.Statement[3], { Sid: "UseLakeKey", Effect: "Allow", Action: ["kms:Decrypt"], Resource: KEY });
+      assert.deepStrictEqual(doc.Statement[3], {
+        Sid: "UseLakeKey",
+        Effect: "Allow",
+        Action: ["kms:Decrypt"],
+        Resource: KEY,
+      });
       const arn = `arn:aws:logs:ap-northeast-1:123456789012:log-group:${group}`;
       assert.deepStrictEqual(doc.Statement[4].Resource, [arn, `${arn}:*`]);
     });
@@ -391,7 +484,10 @@ describe("EtlLayer", () => {
       const t = s.named("etl-curated-table");
       assert.strictEqual(t.protect, true);
       assert.strictEqual(t.retainOnDelete, true);
-      assert.strictEqual((t.inputs.parameters as Record<string, string>)["projection.dt.range"], "NOW-1827DAYS,NOW");
+      assert.strictEqual(
+        (t.inputs.parameters as Record<string, string>)["projection.dt.range"],
+        "NOW-1827DAYS,NOW",
+      );
     });
   });
 
@@ -400,14 +496,23 @@ describe("EtlLayer", () => {
       [{ numberOfWorkers: 1 }, "EtlLayer: numberOfWorkers is 1; use a whole number from 2 to 299."],
       [{ numberOfWorkers: 2.5 }, "EtlLayer: numberOfWorkers is 2.5; use a whole number from 2 to 299."],
       [{ timeoutMinutes: 0 }, "EtlLayer: timeoutMinutes is 0; use a whole number of minutes from 1 to 2880."],
-      [{ timeoutMinutes: 2881 }, "EtlLayer: timeoutMinutes is 2881; use a whole number of minutes from 1 to 2880."],
+      [
+        { timeoutMinutes: 2881 },
+        "EtlLayer: timeoutMinutes is 2881; use a whole number of minutes from 1 to 2880.",
+      ],
       [
         { schedule: "rate(1 hour)" },
         'EtlLayer: schedule is "rate(1 hour)"; use a Glue cron expression with six fields such as cron(15 * * * ? *), or leave it unset to run on demand.',
       ],
       [{ glueVersion: "3.0" as "4.0" }, 'EtlLayer: glueVersion is "3.0"; use one of 4.0, 5.0.'],
-      [{ workerType: "Standard" as "G.1X" }, 'EtlLayer: workerType is "Standard"; use one of G.1X, G.2X, G.4X, G.8X.'],
-      [{ logRetentionDays: 10 }, `EtlLayer: logRetentionDays is 10; use one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653.`],
+      [
+        { workerType: "Standard" as "G.1X" },
+        'EtlLayer: workerType is "Standard"; use one of G.1X, G.2X, G.4X, G.8X.',
+      ],
+      [
+        { logRetentionDays: 10 },
+        `EtlLayer: logRetentionDays is 10; use one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653.`,
+      ],
       [{ projectionRangeDays: 0 }, "EtlLayer: projectionRangeDays is 0; use a whole number of days >= 1."],
     ];
     for (const [bad, message] of cases) {
