@@ -1,4 +1,4 @@
-/** Mocks for the EtlLayer: Glue security configuration, job, triggers, crawler. */
+/** Mocks for the EtlLayer: Glue security configuration, job, triggers, crawler; the uploaded job code. */
 import { defineTypeMocks } from "./registry";
 
 const glueArn = (ctx: { partition: string; region: string; accountId: string }, resource: string) =>
@@ -34,5 +34,15 @@ defineTypeMocks({
     autoName: "name",
     autoNameMaxLength: 255,
     outputs: (ctx, s) => ({ arn: glueArn(ctx, `crawler/${s.name}`), region: ctx.region }),
+  },
+  // The job's script and module: S3 uses the key as the id; versioned lake buckets return a version.
+  "aws:s3/bucketObjectv2:BucketObjectv2": {
+    id: (_ctx, s) => String(s.key),
+    outputs: (ctx, s) => ({
+      arn: `arn:${ctx.partition}:s3:::${s.bucket}/${s.key}`,
+      etag: ctx.hex(32),
+      versionId: ctx.hex(32),
+      storageClass: "STANDARD",
+    }),
   },
 });
