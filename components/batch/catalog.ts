@@ -3,7 +3,13 @@
  * projected table Athena uses and the unpartitioned twin Redshift Spectrum uses.
  */
 import type * as aws from "@pulumi/aws";
-import { RAW_COLUMNS, RAW_DATA_PREFIX, RAW_PARTITION_LEVELS, rawLocationTemplate, rawProjectionParameters } from "../shared/lake";
+import {
+  RAW_COLUMNS,
+  RAW_DATA_PREFIX,
+  RAW_PARTITION_LEVELS,
+  rawLocationTemplate,
+  rawProjectionParameters,
+} from "../shared/lake";
 
 /** The OpenX JSON SerDe: one JSON object per line, as Firehose writes the agent's records. */
 export const JSON_SERDE = "org.openx.data.jsonserde.JsonSerDe";
@@ -34,17 +40,23 @@ function rawStorage(bucketName: string): StorageDescriptor {
   };
 }
 
-const COMMON_PARAMETERS = { EXTERNAL: "TRUE", classification: "json", compressionType: "gzip", typeOfData: "file" };
+const COMMON_PARAMETERS = {
+  EXTERNAL: "TRUE",
+  classification: "json",
+  compressionType: "gzip",
+  typeOfData: "file",
+};
 
 /** The projected raw table (Athena): partition keys dt/hour, projection over the raw retention. */
 export function rawTableDefinition(bucketName: string, projectionRangeDays: number) {
+  const parameters: Record<string, string> = {
+    ...COMMON_PARAMETERS,
+    ...rawProjectionParameters(projectionRangeDays),
+    "storage.location.template": rawLocationTemplate(bucketName),
+  };
   return {
     tableType: "EXTERNAL_TABLE",
-    parameters: {
-      ...COMMON_PARAMETERS,
-      ...rawProjectionParameters(projectionRangeDays),
-      "storage.location.template": rawLocationTemplate(bucketName),
-    },
+    parameters,
     partitionKeys: RAW_PARTITION_LEVELS.map((l) => ({
       name: l.key,
       type: l.type,

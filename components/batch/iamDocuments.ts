@@ -47,7 +47,14 @@ export const KEY_USE_ACTIONS = [
 ] as const;
 
 /** Services that use the lake key on behalf of this account's IAM principals (`kms:ViaService`). */
-export const KEY_VIA_SERVICES = ["s3", "glue", "firehose", "redshift", "redshift-serverless", "secretsmanager"] as const;
+export const KEY_VIA_SERVICES = [
+  "s3",
+  "glue",
+  "firehose",
+  "redshift",
+  "redshift-serverless",
+  "secretsmanager",
+] as const;
 
 export interface LakeKeyPolicyInputs {
   readonly partition: pulumi.Input<string>;
@@ -113,7 +120,12 @@ export function lakeKeyPolicy(i: LakeKeyPolicyInputs): PolicyDocument {
 }
 
 /** KMS use of the lake key through S3 only, for objects of the given buckets. */
-function keyViaS3(keyArn: pulumi.Input<string>, region: pulumi.Input<string>, bucketArns: pulumi.Input<string>[], sid: string): PolicyStatement {
+function keyViaS3(
+  keyArn: pulumi.Input<string>,
+  region: pulumi.Input<string>,
+  bucketArns: pulumi.Input<string>[],
+  sid: string,
+): PolicyStatement {
   return {
     Sid: sid,
     Effect: "Allow",
@@ -122,7 +134,9 @@ function keyViaS3(keyArn: pulumi.Input<string>, region: pulumi.Input<string>, bu
     Condition: {
       StringEquals: { "kms:ViaService": pulumi.interpolate`s3.${region}.amazonaws.com` },
       // With an S3 Bucket Key the encryption context is the bucket ARN, without it the object ARN.
-      StringLike: { "kms:EncryptionContext:aws:s3:arn": bucketArns.flatMap((b) => [b, pulumi.interpolate`${b}/*`]) },
+      StringLike: {
+        "kms:EncryptionContext:aws:s3:arn": bucketArns.flatMap((b) => [b, pulumi.interpolate`${b}/*`]),
+      },
     },
   };
 }
@@ -148,7 +162,10 @@ export function firehoseDeliveryPolicy(i: FirehoseDeliveryPolicyInputs): PolicyD
       Sid: "RawObjects",
       Effect: "Allow",
       Action: ["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"],
-      Resource: [pulumi.interpolate`${i.rawBucketArn}/${RAW_DATA_PREFIX}*`, pulumi.interpolate`${i.rawBucketArn}/${RAW_ERROR_PREFIX}*`],
+      Resource: [
+        pulumi.interpolate`${i.rawBucketArn}/${RAW_DATA_PREFIX}*`,
+        pulumi.interpolate`${i.rawBucketArn}/${RAW_ERROR_PREFIX}*`,
+      ],
     },
     keyViaS3(i.keyArn, i.region, [i.rawBucketArn], "LakeKeyViaS3"),
     { Sid: "DeliveryLog", Effect: "Allow", Action: ["logs:PutLogEvents"], Resource: i.logStreamArn },
@@ -191,27 +208,51 @@ export const SPECTRUM_GLUE_ACTIONS = [
  * read the catalog of our database only, and decrypt through S3.
  */
 export function spectrumPolicy(i: SpectrumPolicyInputs): PolicyDocument {
-  const glue = (resource: pulumi.Input<string>) => pulumi.interpolate`arn:${i.partition}:glue:${i.region}:${i.accountId}:${resource}`;
+  const glue = (resource: pulumi.Input<string>) =>
+    pulumi.interpolate`arn:${i.partition}:glue:${i.region}:${i.accountId}:${resource}`;
   return policyDocument(
     {
       Sid: "ListLakePrefixes",
       Effect: "Allow",
       Action: ["s3:ListBucket"],
       Resource: [i.rawBucketArn, i.curatedBucketArn],
-      Condition: { StringLike: { "s3:prefix": [...new Set([RAW_DATA_PREFIX, `${RAW_DATA_PREFIX}*`, CURATED_DATA_PREFIX, `${CURATED_DATA_PREFIX}*`])] } },
+      Condition: {
+        StringLike: {
+          "s3:prefix": [
+            ...new Set([
+              RAW_DATA_PREFIX,
+              `${RAW_DATA_PREFIX}*`,
+              CURATED_DATA_PREFIX,
+              `${CURATED_DATA_PREFIX}*`,
+            ]),
+          ],
+        },
+      },
     },
-    { Sid: "LakeBucketLocation", Effect: "Allow", Action: ["s3:GetBucketLocation"], Resource: [i.rawBucketArn, i.curatedBucketArn] },
+    {
+      Sid: "LakeBucketLocation",
+      Effect: "Allow",
+      Action: ["s3:GetBucketLocation"],
+      Resource: [i.rawBucketArn, i.curatedBucketArn],
+    },
     {
       Sid: "ReadLakeObjects",
       Effect: "Allow",
       Action: ["s3:GetObject"],
-      Resource: [pulumi.interpolate`${i.rawBucketArn}/${RAW_DATA_PREFIX}*`, pulumi.interpolate`${i.curatedBucketArn}/${CURATED_DATA_PREFIX}*`],
+      Resource: [
+        pulumi.interpolate`${i.rawBucketArn}/${RAW_DATA_PREFIX}*`,
+        pulumi.interpolate`${i.curatedBucketArn}/${CURATED_DATA_PREFIX}*`,
+      ],
     },
     {
       Sid: "ReadLakeCatalog",
       Effect: "Allow",
       Action: [...SPECTRUM_GLUE_ACTIONS],
-      Resource: [glue("catalog"), glue(pulumi.interpolate`database/${i.databaseName}`), glue(pulumi.interpolate`table/${i.databaseName}/*`)],
+      Resource: [
+        glue("catalog"),
+        glue(pulumi.interpolate`database/${i.databaseName}`),
+        glue(pulumi.interpolate`table/${i.databaseName}/*`),
+      ],
     },
     {
       Sid: "LakeKeyViaS3",

@@ -14,7 +14,12 @@ import {
 import { PROJECT } from "../shared/names";
 import { SecureBucket } from "../shared/secureBucket";
 import { rawTableDefinition, rawUnpartitionedTableDefinition } from "./catalog";
-import { firehoseDeliveryPolicy, generatorFirehosePolicy, lakeKeyPolicy, spectrumPolicy } from "./iamDocuments";
+import {
+  firehoseDeliveryPolicy,
+  generatorFirehosePolicy,
+  lakeKeyPolicy,
+  spectrumPolicy,
+} from "./iamDocuments";
 import { athenaNamedQueries, createExternalSchemaSql, redshiftExampleQuerySql } from "./queries";
 
 /** Key prefix of Athena query results in the results bucket. */
@@ -99,7 +104,9 @@ export interface BatchLayerArgs {
 
 function requireInt(layer: string, arg: string, value: number, min: number, max: number, hint = ""): void {
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`BatchLayer ${layer}: ${arg} is ${value}; use a whole number from ${min} to ${max}${hint}.`);
+    throw new Error(
+      `BatchLayer ${layer}: ${arg} is ${value}; use a whole number from ${min} to ${max}${hint}.`,
+    );
   }
 }
 
@@ -162,27 +169,61 @@ export class BatchLayer extends pulumi.ComponentResource {
     const protect = args.protectStatefulResources ?? false;
 
     if (!/^[a-z][a-z0-9_]{0,254}$/.test(databaseName)) {
-      throw new Error(`BatchLayer ${name}: databaseName is "${databaseName}"; use lowercase letters, digits and _ (Athena and Spectrum need that), starting with a letter.`);
+      throw new Error(
+        `BatchLayer ${name}: databaseName is "${databaseName}"; use lowercase letters, digits and _ (Athena and Spectrum need that), starting with a letter.`,
+      );
     }
-    requireInt(name, "rawTransitionToIaDays", rawTransitionToIaDays, 30, 36_500, " (S3 needs 30 days before Standard-IA)");
-    requireInt(name, "rawTransitionToArchiveDays", rawTransitionToArchiveDays, rawTransitionToIaDays + 30, 36_500, " (30 days after rawTransitionToIaDays at least)");
-    requireInt(name, "rawExpirationDays", rawExpirationDays, rawTransitionToArchiveDays + 1, 36_500, " (after rawTransitionToArchiveDays)");
+    requireInt(
+      name,
+      "rawTransitionToIaDays",
+      rawTransitionToIaDays,
+      30,
+      36_500,
+      " (S3 needs 30 days before Standard-IA)",
+    );
+    requireInt(
+      name,
+      "rawTransitionToArchiveDays",
+      rawTransitionToArchiveDays,
+      rawTransitionToIaDays + 30,
+      36_500,
+      " (30 days after rawTransitionToIaDays at least)",
+    );
+    requireInt(
+      name,
+      "rawExpirationDays",
+      rawExpirationDays,
+      rawTransitionToArchiveDays + 1,
+      36_500,
+      " (after rawTransitionToArchiveDays)",
+    );
     requireInt(name, "curatedExpirationDays", curatedExpirationDays, 1, 36_500);
     requireInt(name, "athenaResultsExpirationDays", athenaResultsExpirationDays, 1, 3650);
     requireInt(name, "noncurrentVersionExpirationDays", noncurrentVersionExpirationDays, 1, 3650);
     requireInt(name, "accessLogExpirationDays", accessLogExpirationDays, 1, 3650);
     requireInt(name, "firehoseBufferSeconds", firehoseBufferSeconds, 0, 900);
     requireInt(name, "firehoseBufferMiB", firehoseBufferMiB, 1, 128);
-    requireInt(name, "athenaBytesScannedCutoffMiB", athenaBytesScannedCutoffMiB, 10, 1_073_741_824, " (Athena's minimum is 10 MB)");
+    requireInt(
+      name,
+      "athenaBytesScannedCutoffMiB",
+      athenaBytesScannedCutoffMiB,
+      10,
+      1_073_741_824,
+      " (Athena's minimum is 10 MB)",
+    );
     requireInt(name, "logRetentionDays", logRetentionDays, 1, 3653);
     if (enableWarehouse) {
       requireInt(name, "warehouseBaseCapacityRpu", baseCapacityRpu, 8, 1024);
       if (baseCapacityRpu % 8 !== 0) {
-        throw new Error(`BatchLayer ${name}: warehouseBaseCapacityRpu is ${baseCapacityRpu}; use a multiple of 8 from 8 to 1024.`);
+        throw new Error(
+          `BatchLayer ${name}: warehouseBaseCapacityRpu is ${baseCapacityRpu}; use a multiple of 8 from 8 to 1024.`,
+        );
       }
       const missing = (["vpcId", "subnetIds", "vpcCidrBlock"] as const).filter((k) => args[k] === undefined);
       if (missing.length) {
-        throw new Error(`BatchLayer ${name}: enableWarehouse is true but ${missing.join(", ")} is not set; pass the network's values or set enableWarehouse to false.`);
+        throw new Error(
+          `BatchLayer ${name}: enableWarehouse is true but ${missing.join(", ")} is not set; pass the network's values or set enableWarehouse to false.`,
+        );
       }
     }
 
@@ -210,7 +251,11 @@ export class BatchLayer extends pulumi.ComponentResource {
       },
       { parent: this, protect, retainOnDelete: protect },
     );
-    new aws.kms.Alias(`${name}-key-alias`, { name: `alias/${PROJECT}-${stack}-lake`, targetKeyId: key.keyId }, { parent: this });
+    new aws.kms.Alias(
+      `${name}-key-alias`,
+      { name: `alias/${PROJECT}-${stack}-lake`, targetKeyId: key.keyId },
+      { parent: this },
+    );
     this.keyArn = key.arn;
 
     // --- Buckets ------------------------------------------------------------------------------
@@ -221,13 +266,20 @@ export class BatchLayer extends pulumi.ComponentResource {
         // S3 server access logging can only write to a target with SSE-S3 default encryption.
         encryption: "AES256",
         acceptAccessLogsFromAccountId: accountId,
-        lifecycle: { expirationDays: accessLogExpirationDays, noncurrentVersionExpirationDays, abortIncompleteMultipartUploadDays: ABORT_MULTIPART_DAYS },
+        lifecycle: {
+          expirationDays: accessLogExpirationDays,
+          noncurrentVersionExpirationDays,
+          abortIncompleteMultipartUploadDays: ABORT_MULTIPART_DAYS,
+        },
         forceDestroy,
         protect,
       },
       bucketOpts,
     );
-    const lakeBucket = (role: string, lifecycle: ConstructorParameters<typeof SecureBucket>[1]["lifecycle"]) =>
+    const lakeBucket = (
+      role: string,
+      lifecycle: ConstructorParameters<typeof SecureBucket>[1]["lifecycle"],
+    ) =>
       new SecureBucket(
         `${name}-${role}`,
         {
@@ -284,7 +336,9 @@ export class BatchLayer extends pulumi.ComponentResource {
       {
         description: "Firehose delivery of the application logs into the raw zone",
         // The external id (the account) is the confused-deputy guard Firehose documents.
-        assumeRolePolicy: toJson(assumeRolePolicy("firehose.amazonaws.com", { StringEquals: { "sts:ExternalId": accountId } })),
+        assumeRolePolicy: toJson(
+          assumeRolePolicy("firehose.amazonaws.com", { StringEquals: { "sts:ExternalId": accountId } }),
+        ),
       },
       { parent: this },
     );
@@ -318,7 +372,11 @@ export class BatchLayer extends pulumi.ComponentResource {
           bufferingSize: firehoseBufferMiB,
           compressionFormat: "GZIP",
           kmsKeyArn: key.arn,
-          cloudwatchLoggingOptions: { enabled: true, logGroupName: deliveryLogGroup.name, logStreamName: deliveryLogStream.name },
+          cloudwatchLoggingOptions: {
+            enabled: true,
+            logGroupName: deliveryLogGroup.name,
+            logStreamName: deliveryLogStream.name,
+          },
         },
       },
       // The role's policy must exist before Firehose validates access to the bucket.
@@ -335,7 +393,10 @@ export class BatchLayer extends pulumi.ComponentResource {
     // --- Glue Data Catalog --------------------------------------------------------------------
     const database = new aws.glue.CatalogDatabase(
       `${name}-database`,
-      { name: databaseName, description: `${PROJECT} ${stack}: application logs (raw JSON from Firehose, curated Parquet from the ETL job)` },
+      {
+        name: databaseName,
+        description: `${PROJECT} ${stack}: application logs (raw JSON from Firehose, curated Parquet from the ETL job)`,
+      },
       { parent: this, protect, retainOnDelete: protect },
     );
     this.databaseName = database.name;
@@ -345,7 +406,8 @@ export class BatchLayer extends pulumi.ComponentResource {
       {
         name: RAW_TABLE_NAME,
         databaseName: database.name,
-        description: "Application logs as delivered by Firehose (gzip JSON lines), partitions projected from the prefix (UTC)",
+        description:
+          "Application logs as delivered by Firehose (gzip JSON lines), partitions projected from the prefix (UTC)",
         tableType: rawDef.tableType,
         parameters: rawDef.parameters,
         partitionKeys: rawDef.partitionKeys,
@@ -360,7 +422,8 @@ export class BatchLayer extends pulumi.ComponentResource {
       {
         name: RAW_UNPARTITIONED_TABLE_NAME,
         databaseName: database.name,
-        description: "The raw logs without partitions, for Redshift Spectrum (which does not use Athena's partition projection)",
+        description:
+          "The raw logs without partitions, for Redshift Spectrum (which does not use Athena's partition projection)",
         tableType: flatDef.tableType,
         parameters: flatDef.parameters,
         storageDescriptor: flatDef.storageDescriptor,
@@ -393,7 +456,13 @@ export class BatchLayer extends pulumi.ComponentResource {
     for (const q of athenaNamedQueries(databaseName, RAW_TABLE_NAME)) {
       new aws.athena.NamedQuery(
         `${name}-query-${q.key}`,
-        { name: q.name, description: q.description, database: database.name, workgroup: workgroup.name, query: q.sql },
+        {
+          name: q.name,
+          description: q.description,
+          database: database.name,
+          workgroup: workgroup.name,
+          query: q.sql,
+        },
         { parent: this, dependsOn: [rawTable] },
       );
     }
@@ -437,8 +506,24 @@ export class BatchLayer extends pulumi.ComponentResource {
         {
           vpcId: args.vpcId,
           description: "Redshift Serverless: 5439 from the VPC only; HTTPS out to S3 and the Glue endpoint",
-          ingress: [{ description: "Redshift from inside the VPC", protocol: "tcp", fromPort: 5439, toPort: 5439, cidrBlocks: [args.vpcCidrBlock!] }],
-          egress: [{ description: "HTTPS to S3 (gateway endpoint), Glue (interface endpoint) and AWS APIs", protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }],
+          ingress: [
+            {
+              description: "Redshift from inside the VPC",
+              protocol: "tcp",
+              fromPort: 5439,
+              toPort: 5439,
+              cidrBlocks: [args.vpcCidrBlock!],
+            },
+          ],
+          egress: [
+            {
+              description: "HTTPS to S3 (gateway endpoint), Glue (interface endpoint) and AWS APIs",
+              protocol: "tcp",
+              fromPort: 443,
+              toPort: 443,
+              cidrBlocks: ["0.0.0.0/0"],
+            },
+          ],
           revokeRulesOnDelete: true,
           tags: { Name: `${name}-redshift` },
         },
@@ -451,7 +536,15 @@ export class BatchLayer extends pulumi.ComponentResource {
         {
           vpcId: args.vpcId,
           description: "Glue interface endpoint: HTTPS from the VPC only",
-          ingress: [{ description: "HTTPS from inside the VPC", protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: [args.vpcCidrBlock!] }],
+          ingress: [
+            {
+              description: "HTTPS from inside the VPC",
+              protocol: "tcp",
+              fromPort: 443,
+              toPort: 443,
+              cidrBlocks: [args.vpcCidrBlock!],
+            },
+          ],
           egress: [],
           revokeRulesOnDelete: true,
           tags: { Name: `${name}-glue-endpoint` },
@@ -499,7 +592,9 @@ export class BatchLayer extends pulumi.ComponentResource {
         },
         { parent: this, dependsOn: [glueEndpoint] },
       );
-      const schemaSql = spectrumRole.arn.apply((arn) => createExternalSchemaSql(SPECTRUM_SCHEMA, databaseName, arn));
+      const schemaSql = spectrumRole.arn.apply((arn) =>
+        createExternalSchemaSql(SPECTRUM_SCHEMA, databaseName, arn),
+      );
       new aws.redshiftdata.Statement(
         `${name}-spectrum-schema`,
         {
@@ -511,7 +606,9 @@ export class BatchLayer extends pulumi.ComponentResource {
         { parent: this, dependsOn: [rawTable, rawFlatTable, spectrumGrant] },
       );
       this.redshiftWorkgroupName = rsWorkgroup.workgroupName;
-      this.redshiftEndpoint = rsWorkgroup.endpoints.apply((e) => (e.length ? `${e[0].address}:${e[0].port}` : ""));
+      this.redshiftEndpoint = rsWorkgroup.endpoints.apply((e) =>
+        e.length ? `${e[0].address}:${e[0].port}` : "",
+      );
       this.redshiftAdminSecretArn = namespace.adminPasswordSecretArn;
       this.redshiftExampleQuery = redshiftExampleQuerySql(SPECTRUM_SCHEMA, RAW_UNPARTITIONED_TABLE_NAME);
     }
@@ -549,7 +646,10 @@ export class BatchLayer extends pulumi.ComponentResource {
                 catalog: "AwsDataCatalog",
                 schema: database.name,
                 name: rawTable.name,
-                inputColumns: columns.map((c) => ({ name: c.name, type: c.type === "int" ? "INTEGER" : "STRING" })),
+                inputColumns: columns.map((c) => ({
+                  name: c.name,
+                  type: c.type === "int" ? "INTEGER" : "STRING",
+                })),
               },
             },
           ],

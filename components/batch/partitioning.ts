@@ -17,7 +17,8 @@ export function formatJavaPattern(pattern: string, date: Date): string {
   };
   return pattern.replace(/yyyy|MM|dd|HH|mm|ss|[A-Za-z]/g, (token) => {
     const value = fields[token];
-    if (value === undefined) throw new Error(`formatJavaPattern: pattern letter "${token}" in "${pattern}" is not supported.`);
+    if (value === undefined)
+      throw new Error(`formatJavaPattern: pattern letter "${token}" in "${pattern}" is not supported.`);
     return value;
   });
 }
@@ -31,7 +32,8 @@ export function evaluateFirehosePrefix(prefix: string, arrival: Date, timeZone: 
   if (timeZone !== "UTC") throw new Error(`evaluateFirehosePrefix: only UTC is modelled, got ${timeZone}.`);
   return prefix.replace(/!\{([^}]*)\}/g, (_m, expr: string) => {
     const match = /^timestamp:(.+)$/.exec(expr);
-    if (!match) throw new Error(`evaluateFirehosePrefix: expression !{${expr}} is not a timestamp expression.`);
+    if (!match)
+      throw new Error(`evaluateFirehosePrefix: expression !{${expr}} is not a timestamp expression.`);
     return formatJavaPattern(match[1], arrival);
   });
 }
@@ -41,7 +43,11 @@ export function evaluateFirehosePrefix(prefix: string, arrival: Date, timeZone: 
  * `date` keys format `t` with `projection.<key>.format` (in UTC), `integer` keys use the hour of `t`
  * (the only integer key this lake projects) zero-padded to `projection.<key>.digits`.
  */
-export function projectedPartitionValues(keys: readonly string[], parameters: Record<string, string>, t: Date): Record<string, string> {
+export function projectedPartitionValues(
+  keys: readonly string[],
+  parameters: Record<string, string>,
+  t: Date,
+): Record<string, string> {
   const values: Record<string, string> = {};
   for (const key of keys) {
     const type = parameters[`projection.${key}.type`];
@@ -50,7 +56,8 @@ export function projectedPartitionValues(keys: readonly string[], parameters: Re
     } else if (type === "integer") {
       const [min, max] = parameters[`projection.${key}.range`].split(",").map(Number);
       const hour = t.getUTCHours();
-      if (hour < min || hour > max) throw new Error(`projectedPartitionValues: ${key}=${hour} is outside ${min}..${max}.`);
+      if (hour < min || hour > max)
+        throw new Error(`projectedPartitionValues: ${key}=${hour} is outside ${min}..${max}.`);
       values[key] = String(hour).padStart(Number(parameters[`projection.${key}.digits`] ?? "1"), "0");
     } else {
       throw new Error(`projectedPartitionValues: projection type ${String(type)} of ${key} is not modelled.`);

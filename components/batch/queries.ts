@@ -6,7 +6,9 @@
 /** Quotes an identifier for Athena/Trino and Redshift (both use double quotes). */
 export function quoteIdent(name: string): string {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-    throw new Error(`quoteIdent: ${JSON.stringify(name)} is not a plain identifier; use letters, digits and _.`);
+    throw new Error(
+      `quoteIdent: ${JSON.stringify(name)} is not a plain identifier; use letters, digits and _.`,
+    );
   }
   return `"${name}"`;
 }
@@ -57,7 +59,8 @@ export function athenaNamedQueries(database: string, rawTable: string): NamedQue
     {
       key: "errors-per-host",
       name: "03 ERROR events per host, last hour",
-      description: "ERROR events per host whose event time is within the last hour (the burst shows up here).",
+      description:
+        "ERROR events per host whose event time is within the last hour (the burst shows up here).",
       sql: [
         'SELECT "host", count(*) AS errors',
         `FROM ${t}`,

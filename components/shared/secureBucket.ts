@@ -12,7 +12,8 @@ export interface BucketTransition {
   /** Days after creation. */
   readonly days: number;
   /** Target storage class, e.g. STANDARD_IA or GLACIER. */
-  readonly storageClass: "STANDARD_IA" | "ONEZONE_IA" | "INTELLIGENT_TIERING" | "GLACIER_IR" | "GLACIER" | "DEEP_ARCHIVE";
+  readonly storageClass:
+    "STANDARD_IA" | "ONEZONE_IA" | "INTELLIGENT_TIERING" | "GLACIER_IR" | "GLACIER" | "DEEP_ARCHIVE";
 }
 
 /** Lifecycle settings of one bucket (whole bucket). */
@@ -36,25 +37,32 @@ export function lifecycleRules(l: BucketLifecycle): aws.types.input.s3.BucketLif
   let previous = 0;
   for (const t of transitions) {
     if (!Number.isInteger(t.days) || t.days <= previous) {
-      throw new Error(`lifecycleRules: transition to ${t.storageClass} at ${t.days} days must come after ${previous} days; list transitions in increasing days.`);
+      throw new Error(
+        `lifecycleRules: transition to ${t.storageClass} at ${t.days} days must come after ${previous} days; list transitions in increasing days.`,
+      );
     }
     previous = t.days;
   }
   if (!Number.isInteger(l.expirationDays) || l.expirationDays <= previous) {
-    throw new Error(`lifecycleRules: expirationDays is ${l.expirationDays}; it must be a whole number after the last transition (${previous} days).`);
+    throw new Error(
+      `lifecycleRules: expirationDays is ${l.expirationDays}; it must be a whole number after the last transition (${previous} days).`,
+    );
   }
   for (const [key, value] of [
     ["noncurrentVersionExpirationDays", l.noncurrentVersionExpirationDays],
     ["abortIncompleteMultipartUploadDays", l.abortIncompleteMultipartUploadDays],
   ] as const) {
-    if (!Number.isInteger(value) || value < 1) throw new Error(`lifecycleRules: ${key} is ${value}; use a whole number of days >= 1.`);
+    if (!Number.isInteger(value) || value < 1)
+      throw new Error(`lifecycleRules: ${key} is ${value}; use a whole number of days >= 1.`);
   }
   return [
     {
       id: "retention",
       status: "Enabled",
       filter: { prefix: "" },
-      ...(transitions.length ? { transitions: transitions.map((t) => ({ days: t.days, storageClass: t.storageClass })) } : {}),
+      ...(transitions.length
+        ? { transitions: transitions.map((t) => ({ days: t.days, storageClass: t.storageClass })) }
+        : {}),
       expiration: { days: l.expirationDays },
       noncurrentVersionExpiration: { noncurrentDays: l.noncurrentVersionExpirationDays },
       abortIncompleteMultipartUpload: { daysAfterInitiation: l.abortIncompleteMultipartUploadDays },
@@ -79,7 +87,10 @@ export function denyInsecureTransport(bucketArn: pulumi.Input<string>): PolicySt
  * Statement letting S3 server access logging write into this bucket (the modern, ACL-free way:
  * the `logging.s3.amazonaws.com` principal), only on behalf of buckets of this account.
  */
-export function allowServerAccessLogs(bucketArn: pulumi.Input<string>, accountId: pulumi.Input<string>): PolicyStatement {
+export function allowServerAccessLogs(
+  bucketArn: pulumi.Input<string>,
+  accountId: pulumi.Input<string>,
+): PolicyStatement {
   return {
     Sid: "AllowServerAccessLogDelivery",
     Effect: "Allow",
@@ -91,7 +102,10 @@ export function allowServerAccessLogs(bucketArn: pulumi.Input<string>, accountId
 }
 
 /** The bucket policy: TLS only, plus log delivery on access-log buckets. */
-export function bucketPolicy(bucketArn: pulumi.Input<string>, logDeliveryAccountId?: pulumi.Input<string>): PolicyDocument {
+export function bucketPolicy(
+  bucketArn: pulumi.Input<string>,
+  logDeliveryAccountId?: pulumi.Input<string>,
+): PolicyDocument {
   return policyDocument(
     denyInsecureTransport(bucketArn),
     ...(logDeliveryAccountId === undefined ? [] : [allowServerAccessLogs(bucketArn, logDeliveryAccountId)]),
@@ -145,7 +159,9 @@ export class SecureBucket extends pulumi.ComponentResource {
       throw new Error(`SecureBucket ${name}: encryption "aws:kms" needs kmsKeyArn; pass the lake key's ARN.`);
     }
     if (args.encryption === "AES256" && args.kmsKeyArn !== undefined) {
-      throw new Error(`SecureBucket ${name}: kmsKeyArn is set but encryption is "AES256"; use encryption "aws:kms" or drop kmsKeyArn.`);
+      throw new Error(
+        `SecureBucket ${name}: kmsKeyArn is set but encryption is "AES256"; use encryption "aws:kms" or drop kmsKeyArn.`,
+      );
     }
     if (args.accessLogBucketName === undefined && args.acceptAccessLogsFromAccountId === undefined) {
       throw new Error(
@@ -166,7 +182,13 @@ export class SecureBucket extends pulumi.ComponentResource {
     );
     const publicAccess = new aws.s3.BucketPublicAccessBlock(
       `${name}-public-access`,
-      { bucket: bucket.bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+      {
+        bucket: bucket.bucket,
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      },
       { parent: this },
     );
     const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
@@ -175,7 +197,13 @@ export class SecureBucket extends pulumi.ComponentResource {
         bucket: bucket.bucket,
         rules: [
           args.encryption === "aws:kms"
-            ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn }, bucketKeyEnabled: true }
+            ? {
+                applyServerSideEncryptionByDefault: {
+                  sseAlgorithm: "aws:kms",
+                  kmsMasterKeyId: args.kmsKeyArn,
+                },
+                bucketKeyEnabled: true,
+              }
             : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
         ],
       },
@@ -187,7 +215,11 @@ export class SecureBucket extends pulumi.ComponentResource {
       { parent: this },
     );
     // Lifecycle rules on noncurrent versions need versioning first.
-    new aws.s3.BucketLifecycleConfiguration(`${name}-lifecycle`, { bucket: bucket.bucket, rules }, { parent: this, dependsOn: [versioning] });
+    new aws.s3.BucketLifecycleConfiguration(
+      `${name}-lifecycle`,
+      { bucket: bucket.bucket, rules },
+      { parent: this, dependsOn: [versioning] },
+    );
     // S3 rejects a policy change while the public access block is being written ("conflicting
     // conditional operation"), so the policy waits for it.
     const policy = new aws.s3.BucketPolicy(

@@ -23,13 +23,22 @@ async function resolved(doc: PolicyDocument): Promise<any> {
 
 /** Every action of every Allow statement, for the wildcard checks. */
 function allowedActions(doc: any): string[] {
-  return doc.Statement.filter((s: any) => s.Effect === "Allow").flatMap((s: any) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+  return doc.Statement.filter((s: any) => s.Effect === "Allow").flatMap((s: any) =>
+    Array.isArray(s.Action) ? s.Action : [s.Action],
+  );
 }
 
 describe("lakeKeyPolicy", () => {
   let doc: any;
   before(async () => {
-    doc = await resolved(lakeKeyPolicy({ partition: "aws", region: REGION, accountId: ACCOUNT, logGroupNamePatterns: ["/datalake/dev/*", "/aws-glue/*"] }));
+    doc = await resolved(
+      lakeKeyPolicy({
+        partition: "aws",
+        region: REGION,
+        accountId: ACCOUNT,
+        logGroupNamePatterns: ["/datalake/dev/*", "/aws-glue/*"],
+      }),
+    );
   });
 
   it("gives key administration (not use) to the account root", () => {
@@ -40,7 +49,8 @@ describe("lakeKeyPolicy", () => {
       Action: [...KEY_ADMIN_ACTIONS],
       Resource: "*",
     });
-    for (const use of ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]) assert.ok(!KEY_ADMIN_ACTIONS.includes(use as never), use);
+    for (const use of ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"])
+      assert.ok(!KEY_ADMIN_ACTIONS.includes(use as never), use);
     assert.ok(KEY_ADMIN_ACTIONS.includes("kms:PutKeyPolicy"), "the account can always fix the policy");
   });
 
@@ -100,10 +110,22 @@ describe("lakeKeyPolicy", () => {
 describe("firehoseDeliveryPolicy", () => {
   it("writes only the raw and error prefixes, uses the key through S3 and logs to its own stream", async () => {
     const stream = `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/datalake/dev/firehose/batch:log-stream:S3Delivery`;
-    const doc = await resolved(firehoseDeliveryPolicy({ rawBucketArn: RAW, keyArn: KEY, region: REGION, logStreamArn: stream }));
+    const doc = await resolved(
+      firehoseDeliveryPolicy({ rawBucketArn: RAW, keyArn: KEY, region: REGION, logStreamArn: stream }),
+    );
     assert.deepStrictEqual(doc.Statement, [
-      { Sid: "RawBucket", Effect: "Allow", Action: ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"], Resource: RAW },
-      { Sid: "RawObjects", Effect: "Allow", Action: ["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"], Resource: [`${RAW}/app_logs/*`, `${RAW}/errors/app_logs/*`] },
+      {
+        Sid: "RawBucket",
+        Effect: "Allow",
+        Action: ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"],
+        Resource: RAW,
+      },
+      {
+        Sid: "RawObjects",
+        Effect: "Allow",
+        Action: ["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"],
+        Resource: [`${RAW}/app_logs/*`, `${RAW}/errors/app_logs/*`],
+      },
       {
         Sid: "LakeKeyViaS3",
         Effect: "Allow",
@@ -125,7 +147,14 @@ describe("generatorFirehosePolicy", () => {
     const arn = `arn:aws:firehose:${REGION}:${ACCOUNT}:deliverystream/s`;
     assert.deepStrictEqual(await resolved(generatorFirehosePolicy(arn)), {
       Version: "2012-10-17",
-      Statement: [{ Sid: "PutAppLogRecords", Effect: "Allow", Action: ["firehose:PutRecord", "firehose:PutRecordBatch"], Resource: arn }],
+      Statement: [
+        {
+          Sid: "PutAppLogRecords",
+          Effect: "Allow",
+          Action: ["firehose:PutRecord", "firehose:PutRecordBatch"],
+          Resource: arn,
+        },
+      ],
     });
   });
 });
@@ -134,7 +163,15 @@ describe("spectrumPolicy", () => {
   let doc: any;
   before(async () => {
     doc = await resolved(
-      spectrumPolicy({ partition: "aws", region: REGION, accountId: ACCOUNT, rawBucketArn: RAW, curatedBucketArn: CURATED, keyArn: KEY, databaseName: "datalake_dev" }),
+      spectrumPolicy({
+        partition: "aws",
+        region: REGION,
+        accountId: ACCOUNT,
+        rawBucketArn: RAW,
+        curatedBucketArn: CURATED,
+        keyArn: KEY,
+        databaseName: "datalake_dev",
+      }),
     );
   });
 
@@ -146,7 +183,12 @@ describe("spectrumPolicy", () => {
       Resource: [RAW, CURATED],
       Condition: { StringLike: { "s3:prefix": ["app_logs/", "app_logs/*"] } },
     });
-    assert.deepStrictEqual(doc.Statement[2], { Sid: "ReadLakeObjects", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${RAW}/app_logs/*`, `${CURATED}/app_logs/*`] });
+    assert.deepStrictEqual(doc.Statement[2], {
+      Sid: "ReadLakeObjects",
+      Effect: "Allow",
+      Action: ["s3:GetObject"],
+      Resource: [`${RAW}/app_logs/*`, `${CURATED}/app_logs/*`],
+    });
   });
 
   it("reads the catalog of our database only and decrypts through S3 only", () => {

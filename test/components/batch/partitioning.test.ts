@@ -1,6 +1,11 @@
 import * as assert from "assert";
 import { rawTableDefinition } from "../../../components/batch/catalog";
-import { evaluateFirehosePrefix, fillLocationTemplate, formatJavaPattern, projectedPartitionValues } from "../../../components/batch/partitioning";
+import {
+  evaluateFirehosePrefix,
+  fillLocationTemplate,
+  formatJavaPattern,
+  projectedPartitionValues,
+} from "../../../components/batch/partitioning";
 import {
   PARTITION_KEYS,
   RAW_DATA_PREFIX,
@@ -20,7 +25,10 @@ describe("raw partition layout (components/shared/lake.ts)", () => {
   });
 
   it("puts failed records under the error prefix with the error type", () => {
-    assert.strictEqual(rawErrorOutputPrefix(), "errors/app_logs/!{firehose:error-output-type}/dt=!{timestamp:yyyy-MM-dd}/hour=!{timestamp:HH}/");
+    assert.strictEqual(
+      rawErrorOutputPrefix(),
+      "errors/app_logs/!{firehose:error-output-type}/dt=!{timestamp:yyyy-MM-dd}/hour=!{timestamp:HH}/",
+    );
   });
 
   it("gives Athena the matching location template and projection", () => {
@@ -40,7 +48,9 @@ describe("raw partition layout (components/shared/lake.ts)", () => {
   });
 
   it("rejects a projection range that is not a positive whole number of days", () => {
-    assert.throws(() => rawProjectionParameters(0), { message: "rawProjectionParameters: rangeDays is 0; use a whole number of days >= 1." });
+    assert.throws(() => rawProjectionParameters(0), {
+      message: "rawProjectionParameters: rangeDays is 0; use a whole number of days >= 1.",
+    });
   });
 });
 
@@ -52,10 +62,13 @@ describe("formatJavaPattern", () => {
     ["yyyy/MM/dd/HH:mm:ss", "2019/06/20/03:04:05"],
   ];
   for (const [pattern, expected] of cases) {
-    it(`formats ${pattern} as ${expected}`, () => assert.strictEqual(formatJavaPattern(pattern, t), expected));
+    it(`formats ${pattern} as ${expected}`, () =>
+      assert.strictEqual(formatJavaPattern(pattern, t), expected));
   }
   it("rejects pattern letters it does not model", () => {
-    assert.throws(() => formatJavaPattern("yyyy-DDD", t), { message: 'formatJavaPattern: pattern letter "D" in "yyyy-DDD" is not supported.' });
+    assert.throws(() => formatJavaPattern("yyyy-DDD", t), {
+      message: 'formatJavaPattern: pattern letter "D" in "yyyy-DDD" is not supported.',
+    });
   });
 });
 
@@ -77,7 +90,10 @@ describe("a record written at time T lands in the partition the projection compu
       const location = fillLocationTemplate(table.parameters["storage.location.template"], values);
       assert.strictEqual(`s3://${BUCKET}/${keyPrefix}`, location);
       // And the partition values a query filters on are the UTC date and zero-padded hour of T.
-      assert.deepStrictEqual(values, { dt: t.toISOString().slice(0, 10), hour: t.toISOString().slice(11, 13) });
+      assert.deepStrictEqual(values, {
+        dt: t.toISOString().slice(0, 10),
+        hour: t.toISOString().slice(11, 13),
+      });
       assert.ok(location.startsWith(`s3://${BUCKET}/${RAW_DATA_PREFIX}`));
     });
   }
@@ -87,7 +103,13 @@ describe("a record written at time T lands in the partition the projection compu
     for (let h = 0; h < 24; h++) {
       const t = new Date(Date.UTC(2024, 5, 1, h, 30));
       const keyPrefix = evaluateFirehosePrefix(rawFirehosePrefix(), t, "UTC");
-      assert.strictEqual(`s3://${BUCKET}/${keyPrefix}`, fillLocationTemplate(table.parameters["storage.location.template"], projectedPartitionValues(PARTITION_KEYS, table.parameters, t)));
+      assert.strictEqual(
+        `s3://${BUCKET}/${keyPrefix}`,
+        fillLocationTemplate(
+          table.parameters["storage.location.template"],
+          projectedPartitionValues(PARTITION_KEYS, table.parameters, t),
+        ),
+      );
       seen.add(keyPrefix);
     }
     assert.strictEqual(seen.size, 24);
@@ -123,7 +145,10 @@ describe("rawTableDefinition", () => {
     });
     assert.strictEqual(def.storageDescriptor.location, `s3://${BUCKET}/app_logs/`);
     const { EXTERNAL, classification, compressionType } = def.parameters as Record<string, string>;
-    assert.deepStrictEqual({ EXTERNAL, classification, compressionType }, { EXTERNAL: "TRUE", classification: "json", compressionType: "gzip" });
+    assert.deepStrictEqual(
+      { EXTERNAL, classification, compressionType },
+      { EXTERNAL: "TRUE", classification: "json", compressionType: "gzip" },
+    );
     assert.strictEqual(def.parameters["projection.dt.range"], "NOW-365DAYS,NOW");
   });
 });

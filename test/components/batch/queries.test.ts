@@ -1,5 +1,10 @@
 import * as assert from "assert";
-import { athenaNamedQueries, createExternalSchemaSql, quoteIdent, redshiftExampleQuerySql } from "../../../components/batch/queries";
+import {
+  athenaNamedQueries,
+  createExternalSchemaSql,
+  quoteIdent,
+  redshiftExampleQuerySql,
+} from "../../../components/batch/queries";
 
 describe("athenaNamedQueries", () => {
   const queries = athenaNamedQueries("datalake_dev", "app_logs_raw");
@@ -35,7 +40,10 @@ describe("athenaNamedQueries", () => {
 
   it("counts per user over exactly one day partition (the scan comparison)", () => {
     assert.match(queries[3].sql, /^SELECT "user", count\(\*\) AS events\n/);
-    assert.match(queries[3].sql, /WHERE "dt" = date_format\(current_timestamp AT TIME ZONE 'UTC' - INTERVAL '1' DAY, '%Y-%m-%d'\)\n/);
+    assert.match(
+      queries[3].sql,
+      /WHERE "dt" = date_format\(current_timestamp AT TIME ZONE 'UTC' - INTERVAL '1' DAY, '%Y-%m-%d'\)\n/,
+    );
   });
 
   it("filters every query on the dt partition so projection prunes the scan", () => {
@@ -46,20 +54,28 @@ describe("athenaNamedQueries", () => {
 describe("quoteIdent", () => {
   it("quotes plain identifiers and rejects anything else", () => {
     assert.strictEqual(quoteIdent("user"), '"user"');
-    assert.throws(() => quoteIdent('a"; DROP'), { message: 'quoteIdent: "a\\"; DROP" is not a plain identifier; use letters, digits and _.' });
+    assert.throws(() => quoteIdent('a"; DROP'), {
+      message: 'quoteIdent: "a\\"; DROP" is not a plain identifier; use letters, digits and _.',
+    });
   });
 });
 
 describe("createExternalSchemaSql", () => {
   it("creates the Spectrum schema over the Glue database with the role", () => {
     assert.strictEqual(
-      createExternalSchemaSql("lake", "datalake_dev", "arn:aws:iam::123456789012:role/batch-spectrum-role-1a2b3c4"),
+      createExternalSchemaSql(
+        "lake",
+        "datalake_dev",
+        "arn:aws:iam::123456789012:role/batch-spectrum-role-1a2b3c4",
+      ),
       "CREATE EXTERNAL SCHEMA IF NOT EXISTS \"lake\"\nFROM DATA CATALOG DATABASE 'datalake_dev'\nIAM_ROLE 'arn:aws:iam::123456789012:role/batch-spectrum-role-1a2b3c4';",
     );
   });
 
   it("rejects a role ARN that is not one", () => {
-    assert.throws(() => createExternalSchemaSql("lake", "db", "x' ; DROP"), { message: 'createExternalSchemaSql: roleArn "x\' ; DROP" is not an IAM role ARN.' });
+    assert.throws(() => createExternalSchemaSql("lake", "db", "x' ; DROP"), {
+      message: 'createExternalSchemaSql: roleArn "x\' ; DROP" is not an IAM role ARN.',
+    });
   });
 });
 

@@ -41,7 +41,11 @@ describe("lifecycleRules", () => {
   });
 
   it("omits transitions when there are none", () => {
-    const [rule] = lifecycleRules({ expirationDays: 3, noncurrentVersionExpirationDays: 1, abortIncompleteMultipartUploadDays: 7 });
+    const [rule] = lifecycleRules({
+      expirationDays: 3,
+      noncurrentVersionExpirationDays: 1,
+      abortIncompleteMultipartUploadDays: 7,
+    });
     assert.strictEqual("transitions" in rule, false);
     assert.deepStrictEqual(rule.expiration, { days: 3 });
   });
@@ -49,12 +53,25 @@ describe("lifecycleRules", () => {
   const bad: [string, Parameters<typeof lifecycleRules>[0], string][] = [
     [
       "transitions out of order",
-      { transitions: [{ days: 90, storageClass: "GLACIER" }, { days: 30, storageClass: "STANDARD_IA" }], expirationDays: 365, noncurrentVersionExpirationDays: 1, abortIncompleteMultipartUploadDays: 7 },
+      {
+        transitions: [
+          { days: 90, storageClass: "GLACIER" },
+          { days: 30, storageClass: "STANDARD_IA" },
+        ],
+        expirationDays: 365,
+        noncurrentVersionExpirationDays: 1,
+        abortIncompleteMultipartUploadDays: 7,
+      },
       "lifecycleRules: transition to STANDARD_IA at 30 days must come after 90 days; list transitions in increasing days.",
     ],
     [
       "expiry before the last transition",
-      { transitions: [{ days: 90, storageClass: "GLACIER" }], expirationDays: 60, noncurrentVersionExpirationDays: 1, abortIncompleteMultipartUploadDays: 7 },
+      {
+        transitions: [{ days: 90, storageClass: "GLACIER" }],
+        expirationDays: 60,
+        noncurrentVersionExpirationDays: 1,
+        abortIncompleteMultipartUploadDays: 7,
+      },
       "lifecycleRules: expirationDays is 60; it must be a whole number after the last transition (90 days).",
     ],
     [
@@ -86,7 +103,9 @@ describe("bucketPolicy", () => {
   });
 
   it("admits S3 server access log delivery from this account only on log buckets", async () => {
-    const doc = (await unwrap(bucketPolicy("arn:aws:s3:::logs", "123456789012") as never)) as { Statement: unknown[] };
+    const doc = (await unwrap(bucketPolicy("arn:aws:s3:::logs", "123456789012") as never)) as {
+      Statement: unknown[];
+    };
     assert.deepStrictEqual(doc.Statement[1], {
       Sid: "AllowServerAccessLogDelivery",
       Effect: "Allow",
@@ -99,7 +118,11 @@ describe("bucketPolicy", () => {
 });
 
 describe("SecureBucket", () => {
-  const lifecycle = { expirationDays: 30, noncurrentVersionExpirationDays: 7, abortIncompleteMultipartUploadDays: 7 };
+  const lifecycle = {
+    expirationDays: 30,
+    noncurrentVersionExpirationDays: 7,
+    abortIncompleteMultipartUploadDays: 7,
+  };
 
   describe("a KMS bucket logging to a log bucket", () => {
     let session: Awaited<ReturnType<typeof mockSession>>;
@@ -107,7 +130,12 @@ describe("SecureBucket", () => {
 
     before(async () => {
       session = await mockSession();
-      bucket = new SecureBucket("lake", { encryption: "aws:kms", kmsKeyArn: KEY, lifecycle, accessLogBucketName: "logs-bucket" });
+      bucket = new SecureBucket("lake", {
+        encryption: "aws:kms",
+        kmsKeyArn: KEY,
+        lifecycle,
+        accessLogBucketName: "logs-bucket",
+      });
       await unwrap(bucket.bucketArn);
       await session.settle();
     });
@@ -124,7 +152,16 @@ describe("SecureBucket", () => {
         "aws:s3/bucketPolicy:BucketPolicy": 1,
         "aws:s3/bucketLogging:BucketLogging": 1,
       });
-      for (const child of ["bucket", "ownership", "public-access", "encryption", "versioning", "lifecycle", "policy", "logging"]) {
+      for (const child of [
+        "bucket",
+        "ownership",
+        "public-access",
+        "encryption",
+        "versioning",
+        "lifecycle",
+        "policy",
+        "logging",
+      ]) {
         const r = session.named(`lake-${child}`);
         assert.ok(r.urn.includes(`${COMPONENT}$aws:s3/`), r.urn);
       }
@@ -132,18 +169,36 @@ describe("SecureBucket", () => {
 
     it("encrypts with the key and an S3 Bucket Key", () => {
       assert.deepStrictEqual(session.named("lake-encryption").inputs.rules, [
-        { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY }, bucketKeyEnabled: true },
+        {
+          applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY },
+          bucketKeyEnabled: true,
+        },
       ]);
     });
 
     it("sets all four public access block flags and disables ACLs", () => {
-      const { bucket: _b, ...flags } = session.named("lake-public-access").inputs;
-      assert.deepStrictEqual(flags, { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
-      assert.deepStrictEqual(session.named("lake-ownership").inputs.rule, { objectOwnership: "BucketOwnerEnforced" });
+      const pab = session.named("lake-public-access").inputs;
+      const flags = {
+        blockPublicAcls: pab.blockPublicAcls,
+        blockPublicPolicy: pab.blockPublicPolicy,
+        ignorePublicAcls: pab.ignorePublicAcls,
+        restrictPublicBuckets: pab.restrictPublicBuckets,
+      };
+      assert.deepStrictEqual(flags, {
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      });
+      assert.deepStrictEqual(session.named("lake-ownership").inputs.rule, {
+        objectOwnership: "BucketOwnerEnforced",
+      });
     });
 
     it("enables versioning, the lifecycle and access logging under the bucket's prefix", () => {
-      assert.deepStrictEqual(session.named("lake-versioning").inputs.versioningConfiguration, { status: "Enabled" });
+      assert.deepStrictEqual(session.named("lake-versioning").inputs.versioningConfiguration, {
+        status: "Enabled",
+      });
       assert.deepStrictEqual(session.named("lake-lifecycle").inputs.rules, lifecycleRules(lifecycle));
       const logging = session.named("lake-logging").inputs;
       assert.strictEqual(logging.targetBucket, "logs-bucket");
@@ -153,8 +208,14 @@ describe("SecureBucket", () => {
     it("attaches the TLS-only policy to the bucket", () => {
       const name = session.named("lake-bucket").outputs.bucket as string;
       const policy = json(session.named("lake-policy").inputs.policy);
-      assert.deepStrictEqual(policy.Statement.map((s: { Sid: string }) => s.Sid), ["DenyInsecureTransport"]);
-      assert.deepStrictEqual(policy.Statement[0].Resource, [`arn:aws:s3:::${name}`, `arn:aws:s3:::${name}/*`]);
+      assert.deepStrictEqual(
+        policy.Statement.map((s: { Sid: string }) => s.Sid),
+        ["DenyInsecureTransport"],
+      );
+      assert.deepStrictEqual(policy.Statement[0].Resource, [
+        `arn:aws:s3:::${name}`,
+        `arn:aws:s3:::${name}/*`,
+      ]);
     });
 
     it("keeps the bucket unprotected and not force-destroyed by default", () => {
@@ -178,19 +239,30 @@ describe("SecureBucket", () => {
 
     before(async () => {
       session = await mockSession();
-      const b = new SecureBucket("logs", { encryption: "AES256", lifecycle, acceptAccessLogsFromAccountId: "123456789012", forceDestroy: true, protect: true });
+      const b = new SecureBucket("logs", {
+        encryption: "AES256",
+        lifecycle,
+        acceptAccessLogsFromAccountId: "123456789012",
+        forceDestroy: true,
+        protect: true,
+      });
       await unwrap(b.bucketArn);
       await session.settle();
     });
 
     it("uses SSE-S3 (server access logs cannot be written with SSE-KMS) and logs nowhere", () => {
-      assert.deepStrictEqual(session.named("logs-encryption").inputs.rules, [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }]);
+      assert.deepStrictEqual(session.named("logs-encryption").inputs.rules, [
+        { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
+      ]);
       assert.strictEqual(session.ofType("aws:s3/bucketLogging:BucketLogging").length, 0);
     });
 
     it("admits log delivery and honours forceDestroy and protect", () => {
       const policy = json(session.named("logs-policy").inputs.policy);
-      assert.deepStrictEqual(policy.Statement.map((s: { Sid: string }) => s.Sid), ["DenyInsecureTransport", "AllowServerAccessLogDelivery"]);
+      assert.deepStrictEqual(
+        policy.Statement.map((s: { Sid: string }) => s.Sid),
+        ["DenyInsecureTransport", "AllowServerAccessLogDelivery"],
+      );
       const b = session.named("logs-bucket");
       assert.strictEqual(b.inputs.forceDestroy, true);
       assert.strictEqual(b.protect, true);
@@ -203,8 +275,16 @@ describe("SecureBucket", () => {
       await mockSession();
     });
     const cases: [string, ConstructorParameters<typeof SecureBucket>[1], string][] = [
-      ["kms without a key", { encryption: "aws:kms", lifecycle, accessLogBucketName: "l" }, 'SecureBucket b: encryption "aws:kms" needs kmsKeyArn; pass the lake key\'s ARN.'],
-      ["AES256 with a key", { encryption: "AES256", kmsKeyArn: KEY, lifecycle, accessLogBucketName: "l" }, 'SecureBucket b: kmsKeyArn is set but encryption is "AES256"; use encryption "aws:kms" or drop kmsKeyArn.'],
+      [
+        "kms without a key",
+        { encryption: "aws:kms", lifecycle, accessLogBucketName: "l" },
+        'SecureBucket b: encryption "aws:kms" needs kmsKeyArn; pass the lake key\'s ARN.',
+      ],
+      [
+        "AES256 with a key",
+        { encryption: "AES256", kmsKeyArn: KEY, lifecycle, accessLogBucketName: "l" },
+        'SecureBucket b: kmsKeyArn is set but encryption is "AES256"; use encryption "aws:kms" or drop kmsKeyArn.',
+      ],
       [
         "no access logging",
         { encryption: "aws:kms", kmsKeyArn: KEY, lifecycle },

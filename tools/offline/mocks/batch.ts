@@ -59,13 +59,21 @@ const mocks: Record<string, TypeMock> = {
   "aws:cloudwatch/logGroup:LogGroup": {
     autoName: "name",
     id: (_ctx, s) => String(s.name),
-    outputs: (ctx, s) => ({ arn: arn(ctx.partition, "logs", ctx.region, ctx.accountId, `log-group:${s.name}`) }),
+    outputs: (ctx, s) => ({
+      arn: arn(ctx.partition, "logs", ctx.region, ctx.accountId, `log-group:${s.name}`),
+    }),
   },
   "aws:cloudwatch/logStream:LogStream": {
     autoName: "name",
     id: (_ctx, s) => String(s.name),
     outputs: (ctx, s) => ({
-      arn: arn(ctx.partition, "logs", ctx.region, ctx.accountId, `log-group:${s.logGroupName}:log-stream:${s.name}`),
+      arn: arn(
+        ctx.partition,
+        "logs",
+        ctx.region,
+        ctx.accountId,
+        `log-group:${s.logGroupName}:log-stream:${s.name}`,
+      ),
     }),
   },
   "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": {
@@ -99,7 +107,9 @@ const mocks: Record<string, TypeMock> = {
   "aws:athena/workgroup:Workgroup": {
     autoName: "name",
     id: (_ctx, s) => String(s.name),
-    outputs: (ctx, s) => ({ arn: arn(ctx.partition, "athena", ctx.region, ctx.accountId, `workgroup/${s.name}`) }),
+    outputs: (ctx, s) => ({
+      arn: arn(ctx.partition, "athena", ctx.region, ctx.accountId, `workgroup/${s.name}`),
+    }),
   },
   "aws:athena/namedQuery:NamedQuery": {
     id: (ctx) => uuid(ctx.hex),
@@ -109,12 +119,21 @@ const mocks: Record<string, TypeMock> = {
     outputs: (ctx, s) => {
       const namespaceId = uuid(ctx.hex);
       // adminUsername is a secret input: mocks see it wrapped.
-      const admin = typeof s.adminUsername === "object" && s.adminUsername !== null ? s.adminUsername.value : s.adminUsername;
+      const admin =
+        typeof s.adminUsername === "object" && s.adminUsername !== null
+          ? s.adminUsername.value
+          : s.adminUsername;
       return {
         arn: arn(ctx.partition, "redshift-serverless", ctx.region, ctx.accountId, `namespace/${namespaceId}`),
         namespaceId,
         adminPasswordSecretArn: s.manageAdminPassword
-          ? arn(ctx.partition, "secretsmanager", ctx.region, ctx.accountId, `secret:redshift!${s.namespaceName}-${admin}-${ctx.hex(6)}`)
+          ? arn(
+              ctx.partition,
+              "secretsmanager",
+              ctx.region,
+              ctx.accountId,
+              `secret:redshift!${s.namespaceName}-${admin}-${ctx.hex(6)}`,
+            )
           : "",
       };
     },
@@ -142,11 +161,17 @@ const mocks: Record<string, TypeMock> = {
   },
   "aws:quicksight/dataSource:DataSource": {
     id: (ctx, s) => `${ctx.accountId},${s.dataSourceId}`,
-    outputs: (ctx, s) => ({ arn: arn(ctx.partition, "quicksight", ctx.region, ctx.accountId, `datasource/${s.dataSourceId}`), awsAccountId: ctx.accountId }),
+    outputs: (ctx, s) => ({
+      arn: arn(ctx.partition, "quicksight", ctx.region, ctx.accountId, `datasource/${s.dataSourceId}`),
+      awsAccountId: ctx.accountId,
+    }),
   },
   "aws:quicksight/dataSet:DataSet": {
     id: (ctx, s) => `${ctx.accountId},${s.dataSetId}`,
-    outputs: (ctx, s) => ({ arn: arn(ctx.partition, "quicksight", ctx.region, ctx.accountId, `dataset/${s.dataSetId}`), awsAccountId: ctx.accountId }),
+    outputs: (ctx, s) => ({
+      arn: arn(ctx.partition, "quicksight", ctx.region, ctx.accountId, `dataset/${s.dataSetId}`),
+      awsAccountId: ctx.accountId,
+    }),
   },
 };
 
