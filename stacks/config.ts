@@ -100,6 +100,11 @@ const speedSchema = z
     alarmEmail: z.string().email("must be an e-mail address").optional(),
     /** Memory of the forwarder Lambda (MB). */
     forwarderMemoryMb: int(128, 10_240).default(256),
+    /**
+     * Create the OpenSearch service-linked role (a VPC domain needs it; one per account). Set false
+     * when the account already has it (or `pulumi import` it; see docs/speed.md).
+     */
+    createServiceLinkedRole: z.boolean().default(true),
   })
   .strict();
 

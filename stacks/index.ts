@@ -39,3 +39,18 @@ export const etlJobName = platform.etl.jobName;
 export const curatedTableName = platform.etl.curatedTableName;
 /** Run the ETL job now (it also runs on `datalake:etl.schedule` when set). */
 export const etlStartJobRunCommand = platform.etl.startJobRunCommand;
+
+// SpeedLayer (labs 2 and 3): OpenSearch Dashboards, the ERROR alarm, the subscription forwarder.
+/** Start this (Session Manager plugin needed) and keep it running to reach Dashboards on the private domain. */
+export const dashboardsPortForwardCommand = platform.speed.dashboardsPortForwardCommand;
+/** Open while the port forwarding runs; log in as "admin" (the certificate names the domain, not localhost). */
+export const dashboardsUrl = platform.speed.dashboardsUrl;
+/** Secrets Manager secret with the Dashboards admin user name and password. */
+export const dashboardsAdminSecretArn = platform.speed.adminSecretArn;
+export const dashboardsAdminPasswordCommand = platform.speed.adminSecretArn.apply(
+  (arn) => `aws secretsmanager get-secret-value --secret-id ${arn} --query SecretString --output text`,
+);
+export const opensearchEndpoint = platform.speed.domainEndpoint;
+export const appLogGroupName = platform.speed.appLogGroupName;
+export const alarmTopicArn = platform.speed.alarmTopicArn;
+export const forwarderDeadLetterQueueUrl = platform.speed.deadLetterQueueUrl;

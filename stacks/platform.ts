@@ -7,6 +7,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { BatchLayer } from "../components/batch";
 import { EtlLayer } from "../components/etl";
 import { GeneratorAgent, NetworkWithGenerator } from "../components/network";
+import { SpeedLayer } from "../components/speed";
+import { AGENT_INDEX_PREFIX } from "../components/shared/names";
 import { AgentDestinations } from "../components/network/agent/render";
 import { PlatformConfig } from "./config";
 
@@ -14,6 +16,7 @@ export interface Platform {
   readonly network: NetworkWithGenerator;
   readonly batch: BatchLayer;
   readonly etl: EtlLayer;
+  readonly speed: SpeedLayer;
   readonly agent: GeneratorAgent;
 }
 
@@ -82,9 +85,38 @@ export function createPlatform(config: PlatformConfig): Platform {
     protectStatefulResources: config.protection.protectStatefulResources,
   });
 
+  const sp = config.speed;
+  const speed = new SpeedLayer("speed", {
+    vpcId: network.vpcId,
+    subnetIds: network.privateSubnetIds,
+    generatorSecurityGroupId: network.generatorSecurityGroupId,
+    generatorRoleName: network.generatorRoleName,
+    generatorRoleArn: network.generatorRoleArn,
+    generatorInstanceId: network.generatorInstanceId,
+    engineVersion: sp.engineVersion,
+    instanceType: sp.instanceType,
+    instanceCount: sp.instanceCount,
+    dedicatedMasterCount: sp.dedicatedMasterCount,
+    dedicatedMasterType: sp.dedicatedMasterType,
+    availabilityZoneCount: sp.availabilityZoneCount as 1 | 2 | 3,
+    volumeSizeGiB: sp.volumeSizeGiB,
+    indexRetentionDays: sp.indexRetentionDays,
+    logRetentionDays: sp.logRetentionDays,
+    alarmThreshold: sp.alarmThreshold,
+    alarmPeriodSeconds: sp.alarmPeriodSeconds,
+    alarmEmail: sp.alarmEmail,
+    forwarderMemoryMb: sp.forwarderMemoryMb,
+    createServiceLinkedRole: sp.createServiceLinkedRole,
+    protectStatefulResources: config.protection.protectStatefulResources,
+  });
+
   // Each layer contributes its destination; the agent is built last so nothing depends on a later layer.
   // pulumi.output unwraps the outputs nested in the object (stream name, region...).
+  const region = aws.getRegionOutput().region;
   const destinations: pulumi.Input<AgentDestinations> = pulumi.output({
+    // The speed layer's endpoint resolves once the bootstrap mapped the agent's role (lab 2).
+    opensearch: { endpoint: speed.domainEndpoint, region, indexPrefix: AGENT_INDEX_PREFIX },
+    cloudwatchLogs: { logGroupName: speed.appLogGroupName, region },
     firehose: { deliveryStreamName: batch.firehoseStreamName, region: aws.getRegionOutput().region },
   });
 
@@ -95,5 +127,5 @@ export function createPlatform(config: PlatformConfig): Platform {
     destinations,
   });
 
-  return { network, batch, etl, agent };
+  return { network, batch, etl, speed, agent };
 }

@@ -8,6 +8,7 @@ import "./common";
 import "./network";
 import "./batch";
 import "./etl";
+import "./speed";
 
 export const MOCK_ACCOUNT_ID = "123456789012";
 

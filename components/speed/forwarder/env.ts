@@ -1,0 +1,6 @@
+/** Environment variables the forwarder reads; the SpeedLayer sets them. Shared so neither side retypes a name. */
+export const FORWARDER_ENV = {
+  endpoint: "OPENSEARCH_ENDPOINT",
+  indexPrefix: "INDEX_PREFIX",
+  requestTimeoutMs: "REQUEST_TIMEOUT_MS",
+} as const;
