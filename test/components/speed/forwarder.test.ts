@@ -1,0 +1,191 @@
+import * as assert from "assert";
+import * as http from "http";
+import { AddressInfo } from "net";
+import { gzipSync } from "zlib";
+import type { CloudWatchLogsDecodedData, CloudWatchLogsEvent } from "aws-lambda";
+import { Client } from "@opensearch-project/opensearch";
+import { AwsSigv4Signer } from "@opensearch-project/opensearch/aws";
+import { BulkClient, BulkFailedError } from "../../../components/speed/forwarder/bulk";
+import { createHandler } from "../../../components/speed/forwarder/handler";
+import { MalformedPayloadError } from "../../../components/speed/forwarder/transform";
+
+/** A loopback stand-in for OpenSearch `_bulk` that stores documents by index/_id. */
+class FakeBulk {
+  readonly docs = new Map<string, unknown>();
+  readonly requests: { auth: string | undefined; items: number }[] = [];
+  /** Decides each request: a status for the whole request, "hang", or per-item statuses. */
+  script: ((n: number, ids: string[]) => number | "hang" | { itemStatus: (id: string) => number }) | undefined;
+  private server = http.createServer((req, res) => this.handle(req, res));
+  url = "";
+
+  async start(): Promise<void> {
+    await new Promise<void>((r) => this.server.listen(0, "127.0.0.1", r));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((r) => this.server.close(() => r()));
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    let body = "";
+    req.on("data", (c) => (body += c));
+    req.on("end", () => {
+      assert.strictEqual(req.url, "/_bulk");
+      const lines = body.split("\n").filter((l) => l !== "");
+      const pairs: { index: string; id: string; doc: unknown }[] = [];
+      for (let i = 0; i < lines.length; i += 2) {
+        const action = JSON.parse(lines[i]).index;
+        pairs.push({ index: action._index, id: action._id, doc: JSON.parse(lines[i + 1]) });
+      }
+      this.requests.push({ auth: req.headers.authorization, items: pairs.length });
+      const decision = this.script?.(this.requests.length, pairs.map((p) => p.id)) ?? { itemStatus: () => 201 };
+      if (decision === "hang") return; // never answers: the client times out
+      if (typeof decision === "number") {
+        res.writeHead(decision, { "content-type": "application/json" });
+        res.end(JSON.stringify({ error: { type: decision === 429 ? "es_rejected_execution_exception" : "internal_error" }, status: decision }));
+        return;
+      }
+      const items = pairs.map((p) => {
+        const status = decision.itemStatus(p.id);
+        if (status < 300) this.docs.set(`${p.index}/${p.id}`, p.doc);
+        return { index: { _index: p.index, _id: p.id, status, ...(status >= 300 ? { error: { type: status === 429 ? "es_rejected_execution_exception" : "mapper_parsing_exception" } } : {}) } };
+      });
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ took: 1, errors: items.some((i) => i.index.status >= 300), items }));
+    });
+  }
+}
+
+const T0 = Date.UTC(2026, 0, 15, 12, 0, 0);
+function subscriptionEvent(count: number, extra: Partial<CloudWatchLogsDecodedData> = {}): CloudWatchLogsEvent {
+  const payload: CloudWatchLogsDecodedData = {
+    messageType: "DATA_MESSAGE",
+    owner: "123456789012",
+    logGroup: "/datalake/test/speed/app",
+    logStream: "ip-10-0-0-1",
+    subscriptionFilters: ["f"],
+    logEvents: Array.from({ length: count }, (_v, i) => ({
+      id: String(37000000000000000000000000000000000000000000000000000000n + BigInt(i)),
+      timestamp: T0 + i,
+      message: JSON.stringify({ timestamp: "2026-01-15 21:00:00+0900", alarmlevel: "ERROR", host: "prd-web002", user: "imai", number: 1000 + i, text: "This is ERROR." }),
+    })),
+    ...extra,
+  };
+  return { awslogs: { data: gzipSync(Buffer.from(JSON.stringify(payload))).toString("base64") } };
+}
+
+describe("forwarder handler against a loopback _bulk server", function () {
+  this.timeout(20_000);
+  const server = new FakeBulk();
+  let logs: { level: string; record: Record<string, unknown> }[];
+
+  before(() => server.start());
+  after(() => server.stop());
+  beforeEach(() => {
+    server.docs.clear();
+    server.requests.length = 0;
+    server.script = undefined;
+    logs = [];
+  });
+
+  const handlerWith = (requestTimeout = 2_000) => {
+    const client = new Client({
+      ...AwsSigv4Signer({
+        region: "ap-northeast-1",
+        service: "es",
+        getCredentials: async () => ({ accessKeyId: "AKIDLOOPBACKTEST0000", secretAccessKey: "loopback-secret-not-real" }),
+      }),
+      node: server.url,
+      maxRetries: 0,
+      requestTimeout,
+    });
+    return createHandler({
+      client: client as unknown as BulkClient,
+      send: { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 5 },
+      log: (level, record) => logs.push({ level, record }),
+    });
+  };
+
+  it("writes every event once, SigV4-signed, with the event id as _id", async () => {
+    const result = await handlerWith()(subscriptionEvent(25));
+    assert.deepStrictEqual(result, { written: 25, requests: 1 });
+    assert.strictEqual(server.docs.size, 25);
+    assert.ok(server.requests[0].auth?.startsWith("AWS4-HMAC-SHA256 Credential=AKIDLOOPBACKTEST0000/"), "request is SigV4-signed");
+    assert.ok(server.docs.has("cwl-2026.01.15/37000000000000000000000000000000000000000000000000000000"));
+  });
+
+  it("re-sends only the items that failed with 429 and succeeds", async () => {
+    server.script = (n) => ({ itemStatus: (id) => (n === 1 && id.endsWith("3") ? 429 : 201) });
+    const result = await handlerWith()(subscriptionEvent(25));
+    assert.deepStrictEqual(result, { written: 25, requests: 2 });
+    assert.deepStrictEqual(server.requests.map((r) => r.items), [25, 3]);
+    assert.strictEqual(server.docs.size, 25);
+  });
+
+  it("fails the invocation (keeping the batch for retry and the DLQ) when an item fails permanently", async () => {
+    server.script = () => ({ itemStatus: (id) => (id.endsWith("7") ? 400 : 201) });
+    await assert.rejects(handlerWith()(subscriptionEvent(25)), (err: unknown) => {
+      assert.ok(err instanceof BulkFailedError);
+      assert.strictEqual(err.failed, 2);
+      assert.deepStrictEqual(err.reasons, { mapper_parsing_exception: 2 });
+      return true;
+    });
+    assert.strictEqual(logs.at(-1)?.level, "error");
+    // The retried invocation writes the same ids again: nothing is duplicated.
+    server.script = undefined;
+    await handlerWith()(subscriptionEvent(25));
+    assert.strictEqual(server.docs.size, 25);
+  });
+
+  it("retries a whole-request 429 with backoff", async () => {
+    server.script = (n) => (n <= 2 ? 429 : { itemStatus: () => 201 });
+    assert.deepStrictEqual(await handlerWith()(subscriptionEvent(10)), { written: 10, requests: 3 });
+    assert.strictEqual(server.docs.size, 10);
+  });
+
+  it("retries a 500 and fails with every document counted when 5xx persists", async () => {
+    server.script = (n) => (n === 1 ? 500 : { itemStatus: () => 201 });
+    assert.deepStrictEqual(await handlerWith()(subscriptionEvent(10)), { written: 10, requests: 2 });
+    server.docs.clear();
+    server.requests.length = 0;
+    server.script = () => 503;
+    await assert.rejects(handlerWith()(subscriptionEvent(10)), /10 of 10 documents were not written \(HTTP 503: 10\)/);
+    assert.strictEqual(server.requests.length, 4);
+  });
+
+  it("retries after a timeout and then writes everything", async () => {
+    server.script = (n) => (n === 1 ? "hang" : { itemStatus: () => 201 });
+    assert.deepStrictEqual(await handlerWith(300)(subscriptionEvent(10)), { written: 10, requests: 2 });
+    assert.strictEqual(server.docs.size, 10);
+  });
+
+  it("does not retry a 403 and fails the invocation", async () => {
+    server.script = () => 403;
+    await assert.rejects(handlerWith()(subscriptionEvent(3)), /3 of 3 documents were not written \(HTTP 403: 3\)/);
+    assert.strictEqual(server.requests.length, 1);
+  });
+
+  it("skips a CONTROL_MESSAGE without calling OpenSearch", async () => {
+    const result = await handlerWith()(subscriptionEvent(0, { messageType: "CONTROL_MESSAGE", logEvents: [] }));
+    assert.deepStrictEqual(result, { written: 0, requests: 0 });
+    assert.strictEqual(server.requests.length, 0);
+  });
+
+  it("logs a malformed payload with its reason and fails (Lambda then hands it to the DLQ)", async () => {
+    await assert.rejects(handlerWith()({ awslogs: { data: Buffer.from("not gzip").toString("base64") } }), MalformedPayloadError);
+    assert.strictEqual(logs.length, 1);
+    assert.strictEqual(logs[0].level, "error");
+    assert.strictEqual(logs[0].record.outcome, "malformed-payload");
+    assert.match(String(logs[0].record.reason), /^awslogs\.data is not base64-encoded gzip/);
+    assert.strictEqual(server.requests.length, 0);
+  });
+
+  it("never logs credentials or document contents", async () => {
+    server.script = () => ({ itemStatus: (id) => (id.endsWith("1") ? 400 : 201) });
+    await assert.rejects(handlerWith()(subscriptionEvent(5)));
+    const text = JSON.stringify(logs);
+    assert.ok(!text.includes("loopback-secret-not-real") && !text.includes("AKIDLOOPBACKTEST0000"));
+    assert.ok(!text.includes("This is ERROR."));
+  });
+});
