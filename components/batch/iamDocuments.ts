@@ -62,6 +62,8 @@ export interface LakeKeyPolicyInputs {
   readonly accountId: pulumi.Input<string>;
   /** Log group name patterns (e.g. `/datalake/dev/*`) CloudWatch Logs may encrypt with the key. */
   readonly logGroupNamePatterns: readonly string[];
+  /** IAM path (e.g. `/datalake/dev/lake-key-users/`) of roles that may use the key directly. */
+  readonly directUserRolePath: string;
 }
 
 /**
@@ -69,7 +71,8 @@ export interface LakeKeyPolicyInputs {
  * administers, and the key can never lock the account out). Use goes to this account's IAM
  * principals only through the lake's services (an IAM policy must still grant it: the Firehose
  * and Spectrum roles below, the Glue job role, users running Athena), and grants only for AWS
- * resources (Firehose SSE, Redshift). CloudWatch Logs, which encrypts log groups as its own service
+ * resources (Firehose SSE, Redshift). Roles under the lake's IAM path (the Glue job) may also use it
+ * directly, for client-side encryption. CloudWatch Logs, which encrypts log groups as its own service
  * principal, may use it only for this stack's log groups.
  */
 export function lakeKeyPolicy(i: LakeKeyPolicyInputs): PolicyDocument {
@@ -100,6 +103,19 @@ export function lakeKeyPolicy(i: LakeKeyPolicyInputs): PolicyDocument {
       Condition: {
         StringEquals: { "kms:CallerAccount": i.accountId, "kms:ViaService": viaServices },
         Bool: { "kms:GrantIsForAWSResource": "true" },
+      },
+    },
+    {
+      // Client-side encryption (Glue job bookmarks, CSE-KMS) calls KMS without a service in
+      // between; only roles under the lake's IAM path may do that.
+      Sid: "DirectUseByLakeKeyUserRoles",
+      Effect: "Allow",
+      Principal: { AWS: root },
+      Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
+      Resource: "*",
+      Condition: {
+        StringEquals: { "kms:CallerAccount": i.accountId },
+        ArnLike: { "aws:PrincipalArn": pulumi.interpolate`arn:${i.partition}:iam::${i.accountId}:role${i.directUserRolePath}*` },
       },
     },
     {

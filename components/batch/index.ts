@@ -2,11 +2,16 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { assumeRolePolicy, policyDocument, toJson } from "../shared/iam";
 import {
+  CURATED_DATA_PREFIX,
+  ETL_TEMP_EXPIRATION_DAYS,
+  ETL_TEMP_PREFIX,
+  QUARANTINE_PREFIX,
   RAW_COLUMNS,
   RAW_PARTITION_LEVELS,
   RAW_PARTITION_TIME_ZONE,
   RAW_TABLE_NAME,
   RAW_UNPARTITIONED_TABLE_NAME,
+  lakeKeyDirectUserRolePath,
   lakeLogGroupPrefix,
   rawErrorOutputPrefix,
   rawFirehosePrefix,
@@ -246,6 +251,7 @@ export class BatchLayer extends pulumi.ComponentResource {
             accountId,
             // This stack's lake log groups, and Glue's (the ETL layer's KMS-encrypted continuous logs).
             logGroupNamePatterns: [`${logGroupPrefix}*`, "/aws-glue/*"],
+            directUserRolePath: lakeKeyDirectUserRolePath(stack),
           }),
         ),
       },
@@ -302,7 +308,11 @@ export class BatchLayer extends pulumi.ComponentResource {
       noncurrentVersionExpirationDays,
       abortIncompleteMultipartUploadDays: ABORT_MULTIPART_DAYS,
     });
+    // The curated bucket also holds the ETL job's scripts, which must never expire: retention
+    // applies to the data prefixes only, and the job's scratch space expires within days.
     const curated = lakeBucket("curated", {
+      retentionPrefixes: [CURATED_DATA_PREFIX, QUARANTINE_PREFIX],
+      shortLivedPrefixes: [{ prefix: ETL_TEMP_PREFIX, expirationDays: ETL_TEMP_EXPIRATION_DAYS }],
       expirationDays: curatedExpirationDays,
       noncurrentVersionExpirationDays,
       abortIncompleteMultipartUploadDays: ABORT_MULTIPART_DAYS,

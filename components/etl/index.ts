@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
 import { LOG_RETENTION_DAYS } from "../../stacks/config";
 import { assumeRolePolicy, toJson } from "../shared/iam";
-import { CURATED_DATA_PREFIX, CURATED_TABLE_NAME } from "../shared/lake";
+import { CURATED_DATA_PREFIX, CURATED_TABLE_NAME, lakeKeyDirectUserRolePath } from "../shared/lake";
 import {
   JOBS_DIR,
   JOB_SCRIPT_FILE,
@@ -154,6 +154,8 @@ export class EtlLayer extends pulumi.ComponentResource {
       `${name}-job-role`,
       {
         description: "Glue ETL job of the data lake: raw JSON to curated Parquet.",
+        // Under the lake key's direct-user path: job-bookmark encryption (CSE-KMS) calls KMS directly.
+        path: lakeKeyDirectUserRolePath(pulumi.getStack()),
         assumeRolePolicy: toJson(assumeRolePolicy("glue.amazonaws.com")),
       },
       { parent: this },

@@ -135,6 +135,15 @@ export function lakeLogGroupPrefix(stack: string): string {
 }
 
 /**
+ * IAM path of the roles that may call KMS with the lake key directly, not only through a service
+ * (the Glue job: its job-bookmark encryption is client-side CSE-KMS). The key policy admits roles
+ * under this path by `aws:PrincipalArn`, so the key need not know role names created after it.
+ */
+export function lakeKeyDirectUserRolePath(stack: string): string {
+  return `/${PROJECT}/${stack}/lake-key-users/`;
+}
+
+/**
  * Columns of the curated Parquet (written by the Glue job in components/etl/jobs/): the event time
  * as a real timestamp (UTC), then every raw field unchanged. The partition keys follow the raw
  * layout ({@link RAW_PARTITION_LEVELS}), derived from `event_time` in UTC.
@@ -148,3 +157,5 @@ export const CURATED_COLUMNS: readonly LakeColumn[] = [
 export const ETL_SCRIPTS_PREFIX = "glue/scripts/";
 /** Object key prefix, in the curated bucket, of the ETL job's `--TempDir` (scratch; safe to expire after a few days). */
 export const ETL_TEMP_PREFIX = "glue/temp/";
+/** Days the ETL job's temporary data is kept. */
+export const ETL_TEMP_EXPIRATION_DAYS = 7;

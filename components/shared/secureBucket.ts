@@ -16,8 +16,16 @@ export interface BucketTransition {
     "STANDARD_IA" | "ONEZONE_IA" | "INTELLIGENT_TIERING" | "GLACIER_IR" | "GLACIER" | "DEEP_ARCHIVE";
 }
 
-/** Lifecycle settings of one bucket (whole bucket). */
+/** Lifecycle settings of one bucket. */
 export interface BucketLifecycle {
+  /**
+   * Key prefixes the retention rule (transitions and expiration) applies to. Objects outside them
+   * (for example the ETL job's scripts) never expire; their old versions still do.
+   * @default [""] — the whole bucket
+   */
+  readonly retentionPrefixes?: readonly string[];
+  /** Prefixes of temporary data with their own, shorter expiration. @default [] */
+  readonly shortLivedPrefixes?: readonly { readonly prefix: string; readonly expirationDays: number }[];
   /** Transitions of current versions, in increasing `days`. */
   readonly transitions?: readonly BucketTransition[];
   /** Days after which current versions expire (become noncurrent). */
@@ -55,18 +63,38 @@ export function lifecycleRules(l: BucketLifecycle): aws.types.input.s3.BucketLif
     if (!Number.isInteger(value) || value < 1)
       throw new Error(`lifecycleRules: ${key} is ${value}; use a whole number of days >= 1.`);
   }
+  const retentionPrefixes = l.retentionPrefixes ?? [""];
+  const shortLived = l.shortLivedPrefixes ?? [];
+  for (const p of shortLived) {
+    if (!Number.isInteger(p.expirationDays) || p.expirationDays < 1)
+      throw new Error(`lifecycleRules: shortLivedPrefixes "${p.prefix}" expirationDays is ${p.expirationDays}; use a whole number of days >= 1.`);
+  }
+  const housekeeping = {
+    noncurrentVersionExpiration: { noncurrentDays: l.noncurrentVersionExpirationDays },
+    abortIncompleteMultipartUpload: { daysAfterInitiation: l.abortIncompleteMultipartUploadDays },
+  };
+  const retention = (prefix: string) => ({
+    status: "Enabled",
+    filter: { prefix },
+    ...(transitions.length
+      ? { transitions: transitions.map((t) => ({ days: t.days, storageClass: t.storageClass })) }
+      : {}),
+    expiration: { days: l.expirationDays },
+  });
+  if (retentionPrefixes.length === 1 && retentionPrefixes[0] === "" && shortLived.length === 0) {
+    return [{ id: "retention", ...retention(""), ...housekeeping }];
+  }
+  // Prefix-scoped rules, plus one whole-bucket rule for old versions and stale uploads.
+  const ruleId = (kind: string, prefix: string) => `${kind}-${prefix.replace(/[^A-Za-z0-9]+/g, "-").replace(/-$/, "")}`;
   return [
-    {
-      id: "retention",
+    ...retentionPrefixes.map((prefix) => ({ id: ruleId("retention", prefix || "all"), ...retention(prefix) })),
+    ...shortLived.map((p) => ({
+      id: ruleId("expire", p.prefix),
       status: "Enabled",
-      filter: { prefix: "" },
-      ...(transitions.length
-        ? { transitions: transitions.map((t) => ({ days: t.days, storageClass: t.storageClass })) }
-        : {}),
-      expiration: { days: l.expirationDays },
-      noncurrentVersionExpiration: { noncurrentDays: l.noncurrentVersionExpirationDays },
-      abortIncompleteMultipartUpload: { daysAfterInitiation: l.abortIncompleteMultipartUploadDays },
-    },
+      filter: { prefix: p.prefix },
+      expiration: { days: p.expirationDays },
+    })),
+    { id: "housekeeping", status: "Enabled", filter: { prefix: "" }, ...housekeeping },
   ];
 }
 

@@ -140,10 +140,14 @@ describe("BatchLayer", () => {
           "KeyAdministrationByAccount",
           "KeyUseThroughLakeServices",
           "GrantsForLakeServiceResources",
+          "DirectUseByLakeKeyUserRoles",
           "CloudWatchLogsForLakeLogGroups",
         ],
       );
-      assert.deepStrictEqual(policy.Statement[3].Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"], [
+      assert.deepStrictEqual(policy.Statement[3].Condition.ArnLike, {
+        "aws:PrincipalArn": "arn:aws:iam::123456789012:role/datalake/test/lake-key-users/*",
+      });
+      assert.deepStrictEqual(policy.Statement[4].Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"], [
         "arn:aws:logs:ap-northeast-1:123456789012:log-group:/datalake/test/*",
         "arn:aws:logs:ap-northeast-1:123456789012:log-group:/aws-glue/*",
       ]);
@@ -213,7 +217,19 @@ describe("BatchLayer", () => {
         noncurrentVersionExpiration: { noncurrentDays: 30 },
         abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
       });
-      assert.deepStrictEqual(rule("curated").expiration, { days: 730 });
+      // Curated: only the data prefixes expire; the ETL scripts never do, its scratch space in a week.
+      assert.deepStrictEqual(session.named("batch-curated-lifecycle").inputs.rules, [
+        { id: "retention-app-logs", status: "Enabled", filter: { prefix: "app_logs/" }, expiration: { days: 730 } },
+        { id: "retention-quarantine-app-logs", status: "Enabled", filter: { prefix: "quarantine/app_logs/" }, expiration: { days: 730 } },
+        { id: "expire-glue-temp", status: "Enabled", filter: { prefix: "glue/temp/" }, expiration: { days: 7 } },
+        {
+          id: "housekeeping",
+          status: "Enabled",
+          filter: { prefix: "" },
+          noncurrentVersionExpiration: { noncurrentDays: 30 },
+          abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+        },
+      ]);
       assert.deepStrictEqual(rule("athena-results").expiration, { days: 7 });
       assert.deepStrictEqual(rule("access-logs").expiration, { days: 90 });
       for (const zone of ["access-logs", "raw", "curated", "athena-results"]) {

@@ -37,6 +37,7 @@ describe("lakeKeyPolicy", () => {
         region: REGION,
         accountId: ACCOUNT,
         logGroupNamePatterns: ["/datalake/dev/*", "/aws-glue/*"],
+        directUserRolePath: "/datalake/dev/lake-key-users/",
       }),
     );
   });
@@ -83,8 +84,22 @@ describe("lakeKeyPolicy", () => {
     assert.deepStrictEqual(doc.Statement[2].Condition.StringEquals, doc.Statement[1].Condition.StringEquals);
   });
 
-  it("lets CloudWatch Logs use the key only for this stack's and Glue's log groups", () => {
+  it("lets roles under the lake's IAM path (the Glue job) use the key directly, for client-side encryption", () => {
     assert.deepStrictEqual(doc.Statement[3], {
+      Sid: "DirectUseByLakeKeyUserRoles",
+      Effect: "Allow",
+      Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+      Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
+      Resource: "*",
+      Condition: {
+        StringEquals: { "kms:CallerAccount": ACCOUNT },
+        ArnLike: { "aws:PrincipalArn": `arn:aws:iam::${ACCOUNT}:role/datalake/dev/lake-key-users/*` },
+      },
+    });
+  });
+
+  it("lets CloudWatch Logs use the key only for this stack's and Glue's log groups", () => {
+    assert.deepStrictEqual(doc.Statement[4], {
       Sid: "CloudWatchLogsForLakeLogGroups",
       Effect: "Allow",
       Principal: { Service: `logs.${REGION}.amazonaws.com` },
@@ -99,7 +114,7 @@ describe("lakeKeyPolicy", () => {
         },
       },
     });
-    assert.strictEqual(doc.Statement.length, 4);
+    assert.strictEqual(doc.Statement.length, 5);
   });
 
   it("has no wildcard action", () => {

@@ -169,6 +169,10 @@ describe("EtlLayer", () => {
       });
     });
 
+    it("puts the job role under the lake key's direct-user path (bookmark encryption is client-side)", () => {
+      assert.strictEqual(s.named("etl-job-role").inputs.path, "/datalake/test/lake-key-users/");
+    });
+
     it("grants the job exactly its prefixes, catalog, key, log groups and metrics", () => {
       const sc = s.named("etl-security").outputs.name as string;
       const role = s.named("etl-job-role").outputs.name as string;

@@ -40,6 +40,35 @@ describe("lifecycleRules", () => {
     );
   });
 
+  it("scopes retention to prefixes, adds short-lived prefixes, and keeps housekeeping bucket-wide", () => {
+    assert.deepStrictEqual(
+      lifecycleRules({
+        retentionPrefixes: ["data/", "quarantine/data/"],
+        shortLivedPrefixes: [{ prefix: "tmp/", expirationDays: 2 }],
+        transitions: [{ days: 30, storageClass: "STANDARD_IA" }],
+        expirationDays: 60,
+        noncurrentVersionExpirationDays: 5,
+        abortIncompleteMultipartUploadDays: 7,
+      }),
+      [
+        { id: "retention-data", status: "Enabled", filter: { prefix: "data/" }, transitions: [{ days: 30, storageClass: "STANDARD_IA" }], expiration: { days: 60 } },
+        { id: "retention-quarantine-data", status: "Enabled", filter: { prefix: "quarantine/data/" }, transitions: [{ days: 30, storageClass: "STANDARD_IA" }], expiration: { days: 60 } },
+        { id: "expire-tmp", status: "Enabled", filter: { prefix: "tmp/" }, expiration: { days: 2 } },
+        {
+          id: "housekeeping",
+          status: "Enabled",
+          filter: { prefix: "" },
+          noncurrentVersionExpiration: { noncurrentDays: 5 },
+          abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+        },
+      ],
+    );
+    assert.throws(
+      () => lifecycleRules({ shortLivedPrefixes: [{ prefix: "tmp/", expirationDays: 0 }], expirationDays: 3, noncurrentVersionExpirationDays: 1, abortIncompleteMultipartUploadDays: 1 }),
+      { message: 'lifecycleRules: shortLivedPrefixes "tmp/" expirationDays is 0; use a whole number of days >= 1.' },
+    );
+  });
+
   it("omits transitions when there are none", () => {
     const [rule] = lifecycleRules({
       expirationDays: 3,
