@@ -6,16 +6,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { PROJECT } from "../components/shared/names";
+import { LOG_RETENTION_DAYS, isLogRetention } from "../components/shared/retention";
 
-/** Retention values CloudWatch Logs accepts (days). */
-export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const logRetention = z
   .number()
-  .refine((v) => (LOG_RETENTION_DAYS as readonly number[]).includes(v), {
+  .refine(isLogRetention, {
     message: `must be one of the retention periods CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(", ")}`,
   });
 

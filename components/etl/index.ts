@@ -7,7 +7,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
-import { LOG_RETENTION_DAYS } from "../../stacks/config";
+import { LOG_RETENTION_DAYS, isLogRetention } from "../shared/retention";
 import { assumeRolePolicy, toJson } from "../shared/iam";
 import { CURATED_DATA_PREFIX, CURATED_TABLE_NAME, lakeKeyDirectUserRolePath } from "../shared/lake";
 import {
@@ -125,7 +125,7 @@ export class EtlLayer extends pulumi.ComponentResource {
       `schedule is "${args.schedule}"; use a Glue cron expression with six fields such as cron(15 * * * ? *), or leave it unset to run on demand.`,
     );
     check(
-      (LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays),
+      isLogRetention(logRetentionDays),
       `logRetentionDays is ${logRetentionDays}; use one of ${LOG_RETENTION_DAYS.join(", ")}.`,
     );
     check(
