@@ -117,7 +117,7 @@ export function createPlatform(config: PlatformConfig): Platform {
     // The speed layer's endpoint resolves once the bootstrap mapped the agent's role (lab 2).
     opensearch: { endpoint: speed.domainEndpoint, region, indexPrefix: AGENT_INDEX_PREFIX },
     cloudwatchLogs: { logGroupName: speed.appLogGroupName, region },
-    firehose: { deliveryStreamName: batch.firehoseStreamName, region: aws.getRegionOutput().region },
+    firehose: { deliveryStreamName: batch.firehoseStreamName, region },
   });
 
   const agent = new GeneratorAgent("generator-agent", {

@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import { allPolicies } from "../policies/rules";
 import { CONFIG_SECTIONS } from "../stacks/config";
 
 const ROOT = path.join(__dirname, "..");
@@ -22,6 +23,24 @@ describe("README", () => {
     const used = [...readme.matchAll(/npm run ([a-z:-]+)/g)].map((m) => m[1]);
     assert.ok(used.includes("plan"));
     for (const s of used) assert.ok(scripts[s], `README runs "npm run ${s}" but package.json has no such script`);
+  });
+
+  it("lists every policy of the pack with its effective dev and prod level", () => {
+    const section = readme.slice(readme.indexOf("## Policy gate"), readme.indexOf("## Using it after"));
+    const rows = new Map(
+      [...section.matchAll(/^\| `(datalake-[a-z0-9-]+)` \|.*\| (mandatory|advisory|disabled)[^|]*\| (mandatory|advisory|disabled)[^|]*\|$/gm)].map(
+        (m) => [m[1], [m[2], m[3]]],
+      ),
+    );
+    const levelIn = (stack: string, policy: { name: string; enforcementLevel?: string }) => {
+      const cfg = JSON.parse(fs.readFileSync(path.join(ROOT, "policies", "config", `${stack}.json`), "utf8")) as Record<string, any>;
+      const entry = cfg[policy.name];
+      return (typeof entry === "string" ? entry : entry?.enforcementLevel) ?? cfg.all ?? policy.enforcementLevel ?? "mandatory";
+    };
+    assert.deepStrictEqual([...rows.keys()].sort(), allPolicies.map((p) => p.name).sort());
+    for (const policy of allPolicies) {
+      assert.deepStrictEqual(rows.get(policy.name), [levelIn("dev", policy), levelIn("prod", policy)], policy.name);
+    }
   });
 
   it("links only to files that exist", () => {
