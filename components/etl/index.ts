@@ -150,19 +150,23 @@ export class EtlLayer extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    // Under the lake key's direct-user path: job-bookmark encryption (CSE-KMS) calls KMS directly.
+    const rolePath = lakeKeyDirectUserRolePath(pulumi.getStack());
     const role = new aws.iam.Role(
       `${name}-job-role`,
       {
         description: "Glue ETL job of the data lake: raw JSON to curated Parquet.",
-        // Under the lake key's direct-user path: job-bookmark encryption (CSE-KMS) calls KMS directly.
-        path: lakeKeyDirectUserRolePath(pulumi.getStack()),
+        path: rolePath,
         assumeRolePolicy: toJson(assumeRolePolicy("glue.amazonaws.com")),
       },
       { parent: this },
     );
 
     // Glue would create these groups itself, without retention; creating them first sets retention and the key.
-    const logNames = pulumi.all([security.name, role.name]).apply(([sc, r]) => jobLogGroupNames(sc, r));
+    // Their names include the role's path, which Glue takes from the role's ARN.
+    const logNames = pulumi
+      .all([security.name, role.name])
+      .apply(([sc, r]) => jobLogGroupNames(sc, r, rolePath));
     const logGroups = (["output", "error", "continuous"] as const).map(
       (stream) =>
         new aws.cloudwatch.LogGroup(

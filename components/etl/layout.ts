@@ -65,11 +65,21 @@ export interface JobLogGroupNames {
 
 /**
  * With CloudWatch encryption in the security configuration, Glue does not use `/aws-glue/jobs/output`,
- * `/error` and `/logs-v2`: it writes to groups named after the security configuration (and, for
- * output/error, the job role, whose path is `/`), so that the encrypted and plain groups never mix.
+ * `/error` and `/logs-v2`: it writes to groups named after the security configuration and, for
+ * output/error, the job role's ARN resource (`role<path><name>`), so that the encrypted and plain
+ * groups never mix. The role's IAM path is part of the name: a role under
+ * `/datalake/dev/lake-key-users/` writes to `/aws-glue/jobs/<sc>-role/datalake/dev/lake-key-users/<name>/output`
+ * (as a crawler role under `/service-role/` writes to `/aws-glue/crawlers-role/service-role/<name>-<sc>`).
  */
-export function jobLogGroupNames(securityConfigurationName: string, roleName: string): JobLogGroupNames {
-  const base = `/aws-glue/jobs/${securityConfigurationName}-role/${roleName}`;
+export function jobLogGroupNames(
+  securityConfigurationName: string,
+  roleName: string,
+  rolePath: string,
+): JobLogGroupNames {
+  if (!rolePath.startsWith("/") || !rolePath.endsWith("/")) {
+    throw new Error(`jobLogGroupNames: rolePath is "${rolePath}"; an IAM path starts and ends with "/".`);
+  }
+  const base = `/aws-glue/jobs/${securityConfigurationName}-role${rolePath}${roleName}`;
   return {
     output: `${base}/output`,
     error: `${base}/error`,

@@ -149,8 +149,8 @@ describe("EtlLayer", () => {
       assert.deepStrictEqual(
         groups.map((g) => g.name),
         [
-          `/aws-glue/jobs/${sc}-role/${role}/output`,
-          `/aws-glue/jobs/${sc}-role/${role}/error`,
+          `/aws-glue/jobs/${sc}-role/datalake/test/lake-key-users/${role}/output`,
+          `/aws-glue/jobs/${sc}-role/datalake/test/lake-key-users/${role}/error`,
           `/aws-glue/jobs/logs-v2-${sc}`,
         ],
       );
@@ -178,8 +178,8 @@ describe("EtlLayer", () => {
       const role = s.named("etl-job-role").outputs.name as string;
       const log = (n: string) => `arn:aws:logs:ap-northeast-1:123456789012:log-group:${n}`;
       const logs = [
-        `/aws-glue/jobs/${sc}-role/${role}/output`,
-        `/aws-glue/jobs/${sc}-role/${role}/error`,
+        `/aws-glue/jobs/${sc}-role/datalake/test/lake-key-users/${role}/output`,
+        `/aws-glue/jobs/${sc}-role/datalake/test/lake-key-users/${role}/error`,
         `/aws-glue/jobs/logs-v2-${sc}`,
       ];
       const doc = json(s.named("etl-job-policy").inputs.policy);

@@ -14,20 +14,22 @@ import { LOG_TIME_FORMAT } from "../../../components/shared/logformat";
 const TARGET = { database: "datalake_dev", rawTable: "app_logs_raw" };
 
 describe("EtlLayer pure helpers", () => {
-  it("names the log groups Glue uses with an encrypting security configuration", () => {
-    const cases: [string, string, ReturnType<typeof jobLogGroupNames>][] = [
+  it("names the log groups Glue uses with an encrypting security configuration, role path included", () => {
+    const cases: [string, string, string, ReturnType<typeof jobLogGroupNames>][] = [
       [
         "etl-security-1a2b3c4",
         "etl-job-role-5d6e7f8",
+        "/datalake/dev/lake-key-users/",
         {
-          output: "/aws-glue/jobs/etl-security-1a2b3c4-role/etl-job-role-5d6e7f8/output",
-          error: "/aws-glue/jobs/etl-security-1a2b3c4-role/etl-job-role-5d6e7f8/error",
+          output: "/aws-glue/jobs/etl-security-1a2b3c4-role/datalake/dev/lake-key-users/etl-job-role-5d6e7f8/output",
+          error: "/aws-glue/jobs/etl-security-1a2b3c4-role/datalake/dev/lake-key-users/etl-job-role-5d6e7f8/error",
           continuous: "/aws-glue/jobs/logs-v2-etl-security-1a2b3c4",
         },
       ],
       [
         "sc",
         "r",
+        "/",
         {
           output: "/aws-glue/jobs/sc-role/r/output",
           error: "/aws-glue/jobs/sc-role/r/error",
@@ -35,7 +37,11 @@ describe("EtlLayer pure helpers", () => {
         },
       ],
     ];
-    for (const [sc, role, expected] of cases) assert.deepStrictEqual(jobLogGroupNames(sc, role), expected);
+    for (const [sc, role, rolePath, expected] of cases)
+      assert.deepStrictEqual(jobLogGroupNames(sc, role, rolePath), expected);
+    assert.throws(() => jobLogGroupNames("sc", "r", "datalake/dev"), {
+      message: 'jobLogGroupNames: rolePath is "datalake/dev"; an IAM path starts and ends with "/".',
+    });
     assert.strictEqual(crawlerLogGroupName("crawler-role", "sc"), "/aws-glue/crawlers-role/crawler-role-sc");
   });
 
