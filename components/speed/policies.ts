@@ -49,9 +49,21 @@ export function domainAccessPolicy(arn: S): PolicyDocument {
   });
 }
 
-/** Generator role: write its log stream(s) into the app log group, and `_bulk` to the domain. */
+/**
+ * Generator role: find the app log group, write its log stream(s) into it, and `_bulk` to the domain.
+ * fluent-plugin-cloudwatch-logs calls DescribeLogGroups (with the group name as prefix) before its
+ * first write to a group and retries the chunk forever when that is denied; IAM authorizes that
+ * call on the region's log groups as a whole (`log-group:*`), never on one group, and it returns
+ * metadata only.
+ */
 export function generatorGrants(logGroupArn: S, arn: S): PolicyDocument {
   return policyDocument(
+    {
+      Sid: "FindAppLogGroup",
+      Effect: "Allow",
+      Action: "logs:DescribeLogGroups",
+      Resource: pulumi.output(logGroupArn).apply((a) => a.replace(/:log-group:.*$/, ":log-group:*")),
+    },
     {
       Sid: "WriteAppLogGroup",
       Effect: "Allow",

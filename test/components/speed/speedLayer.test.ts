@@ -156,13 +156,20 @@ describe("SpeedLayer (under mocks)", function () {
     assert.ok(egress.every((r) => r.referencedSecurityGroupId === domainSg.id && r.fromPort === 443 && r.cidrIpv4 === undefined));
   });
 
-  it("grants the generator exactly its log group and _bulk on the domain", async () => {
+  it("grants the generator exactly the log group lookup, its log group and _bulk on the domain", async () => {
     const { session } = await build();
     const grant = session.named("speed-generator-grants");
     assert.strictEqual(grant.inputs.role, "generator-role");
     assert.deepStrictEqual(json(grant.inputs.policy), {
       Version: "2012-10-17",
       Statement: [
+        {
+          // fluent-plugin-cloudwatch-logs looks the group up before writing; IAM checks this on log-group:*.
+          Sid: "FindAppLogGroup",
+          Effect: "Allow",
+          Action: "logs:DescribeLogGroups",
+          Resource: "arn:aws:logs:ap-northeast-1:123456789012:log-group:*",
+        },
         {
           Sid: "WriteAppLogGroup",
           Effect: "Allow",
