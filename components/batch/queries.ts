@@ -101,8 +101,8 @@ export function createExternalSchemaSql(schema: string, database: string, roleAr
 
 /**
  * The example Redshift query (lab 5): events per level and host, through Spectrum. It scans the
- * whole raw zone (the Spectrum table has no partitions); the curated Parquet table is the one to
- * query at scale.
+ * whole raw zone (the Spectrum table has no partitions). Spectrum ignores partition projection, so
+ * the projected tables (raw and curated) show no rows through the external schema.
  */
 export function redshiftExampleQuerySql(schema: string, unpartitionedTable: string): string {
   return [
