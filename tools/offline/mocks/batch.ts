@@ -1,10 +1,10 @@
 /**
  * Mocks for the BatchLayer: KMS, S3 (v7 split resources), CloudWatch Logs, Firehose, Glue, Athena,
  * Redshift Serverless, the Redshift Data API and QuickSight. IAM, security groups and VPC
- * endpoints are declared in network.ts. Types another area file already declared are skipped, so
- * the order of the imports in index.ts does not matter for this file.
+ * endpoints are declared in network.ts; KMS keys and log groups, declared here, serve every layer.
+ * A type is declared once: a second declaration throws at startup.
  */
-import { TypeMock, defineTypeMocks, typeMock } from "./registry";
+import { TypeMock, defineTypeMocks } from "./registry";
 
 const arn = (partition: string, service: string, region: string, account: string, resource: string) =>
   `arn:${partition}:${service}:${region}:${account}:${resource}`;
@@ -175,4 +175,4 @@ const mocks: Record<string, TypeMock> = {
   },
 };
 
-defineTypeMocks(Object.fromEntries(Object.entries(mocks).filter(([type]) => typeMock(type) === undefined)));
+defineTypeMocks(mocks);
