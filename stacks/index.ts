@@ -32,7 +32,9 @@ export const redshiftWorkgroupName = platform.batch.redshiftWorkgroupName;
 export const redshiftEndpoint = platform.batch.redshiftEndpoint;
 export const redshiftAdminSecretArn = platform.batch.redshiftAdminSecretArn;
 export const redshiftExampleQuery = platform.batch.redshiftExampleQuery;
-export const quicksightDataSetId = platform.batch.quicksightDataSetId;
+/** The QuickSight dataset, or why there is none (set datalake:bi.quicksightPrincipalArn to create it). */
+export const quicksightDataSetId =
+  platform.batch.quicksightDataSetId ?? "(not created: datalake:bi.quicksightPrincipalArn is not set)";
 
 // EtlLayer (lab 6): the Glue job that writes the curated Parquet, and how to run it by hand.
 export const etlJobName = platform.etl.jobName;
