@@ -5,6 +5,7 @@ import { createHash } from "crypto";
 import { bundleScript } from "../shared/bundle";
 import { assumeRolePolicy, toJson } from "../shared/iam";
 import { BURST_LEVEL } from "../shared/logformat";
+import { LOG_RETENTION_DAYS, isLogRetention } from "../shared/retention";
 import { AGENT_INDEX_PREFIX, FORWARDER_INDEX_PREFIX } from "../shared/names";
 import { BootstrapSettings, settingsHash } from "./bootstrap/requests";
 import { FORWARDER_ENV } from "./forwarder/env";
@@ -33,8 +34,6 @@ export const ISM_POLICY_ID = "datalake-log-retention";
 export const MASTER_USER_NAME = "admin";
 /** CloudWatch metric the error filter emits. */
 export const ERROR_METRIC_NAME = "ErrorLogEvents";
-
-const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
 /** Arguments of {@link SpeedLayer}. */
 export interface SpeedLayerArgs {
@@ -540,7 +539,7 @@ function validate(
   }
   if (![0, 3, 5].includes(a.dedicatedMasterCount)) fail(`dedicatedMasterCount is ${a.dedicatedMasterCount}; use 0, 3 or 5.`);
   if (!Number.isInteger(a.indexRetentionDays) || a.indexRetentionDays < 1) fail(`indexRetentionDays is ${a.indexRetentionDays}; use a whole number of days, at least 1.`);
-  if (!LOG_RETENTION_DAYS.includes(a.logRetentionDays)) {
+  if (!isLogRetention(a.logRetentionDays)) {
     fail(`logRetentionDays is ${a.logRetentionDays}; use one of ${LOG_RETENTION_DAYS.join(", ")}.`);
   }
   if (!Number.isInteger(a.alarmThreshold) || a.alarmThreshold < 1) fail(`alarmThreshold is ${a.alarmThreshold}; use a whole number of at least 1.`);
