@@ -7,7 +7,8 @@ import { PolicyPack } from "@pulumi/policy";
 import { allPolicies } from "./rules";
 
 new PolicyPack("datalake", {
-  description: "Encryption, retention, no public access, TLS, IMDSv2, least-privilege IAM and protection for the data lake.",
+  description:
+    "Encryption, retention, no public access, TLS, IMDSv2, least-privilege IAM and protection for the data lake.",
   enforcementLevel: "mandatory",
   policies: allPolicies,
 });

@@ -8,13 +8,10 @@ import { z } from "zod";
 import { PROJECT } from "../components/shared/names";
 import { LOG_RETENTION_DAYS, isLogRetention } from "../components/shared/retention";
 
-
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
-const logRetention = z
-  .number()
-  .refine(isLogRetention, {
-    message: `must be one of the retention periods CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(", ")}`,
-  });
+const logRetention = z.number().refine(isLogRetention, {
+  message: `must be one of the retention periods CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(", ")}`,
+});
 
 const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 
@@ -27,7 +24,9 @@ const networkSchema = z
       .refine(
         (v) => {
           const m = CIDR.exec(v);
-          return !!m && m.slice(1, 5).every((o) => Number(o) <= 255) && Number(m[5]) >= 16 && Number(m[5]) <= 24;
+          return (
+            !!m && m.slice(1, 5).every((o) => Number(o) <= 255) && Number(m[5]) >= 16 && Number(m[5]) <= 24
+          );
         },
         { message: "must be an IPv4 CIDR block from /16 to /24, for example 10.0.0.0/16" },
       ),
@@ -68,13 +67,19 @@ const speedSchema = z
       .regex(/^OpenSearch_\d+\.\d+$/, "must look like OpenSearch_2.19")
       .default("OpenSearch_2.19"),
     /** Data node instance type. */
-    instanceType: z.string().regex(/\.search$/, "must be an OpenSearch instance type ending in .search").default("t3.small.search"),
+    instanceType: z
+      .string()
+      .regex(/\.search$/, "must be an OpenSearch instance type ending in .search")
+      .default("t3.small.search"),
     /** Data nodes. */
     instanceCount: int(1, 80).default(1),
     /** Dedicated master nodes: 0 (none), 3 or 5. */
     dedicatedMasterCount: z.union([z.literal(0), z.literal(3), z.literal(5)]).default(0),
     /** Dedicated master instance type (used when dedicatedMasterCount > 0). */
-    dedicatedMasterType: z.string().regex(/\.search$/, "must be an OpenSearch instance type ending in .search").default("m6g.large.search"),
+    dedicatedMasterType: z
+      .string()
+      .regex(/\.search$/, "must be an OpenSearch instance type ending in .search")
+      .default("m6g.large.search"),
     /** Availability zones of the domain: 1 (single subnet), 2 or 3 (zone awareness). */
     availabilityZoneCount: int(1, 3).default(1),
     /** EBS gp3 volume per data node (GiB). */
@@ -148,7 +153,10 @@ const dwhSchema = z
       .regex(/^[a-z][a-z0-9_]{0,62}$/, "must start with a lowercase letter and use a-z, 0-9, _ (max 63)")
       .default("admin"),
     /** Database created in the namespace. */
-    databaseName: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, "must be a lowercase identifier").default("dev"),
+    databaseName: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]{0,63}$/, "must be a lowercase identifier")
+      .default("dev"),
   })
   .strict();
 
@@ -329,7 +337,11 @@ export function loadConfig(config = new pulumi.Config(PROJECT)): PlatformConfig 
     .map((k) => k.slice(PROJECT.length + 1))
     .filter((k) => !(k in CONFIG_SECTIONS));
   for (const k of unknownKeys) {
-    problems.push(`${PROJECT}:${k} is not a known key; known keys: ${Object.keys(CONFIG_SECTIONS).map((s) => `${PROJECT}:${s}`).join(", ")}`);
+    problems.push(
+      `${PROJECT}:${k} is not a known key; known keys: ${Object.keys(CONFIG_SECTIONS)
+        .map((s) => `${PROJECT}:${s}`)
+        .join(", ")}`,
+    );
   }
   for (const section of Object.keys(CONFIG_SECTIONS)) {
     try {

@@ -9,9 +9,15 @@ const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
 
 describe("README", () => {
   it("documents every config section and setting in the configuration reference", () => {
-    const reference = readme.slice(readme.indexOf("## Configuration reference"), readme.indexOf("## Architecture"));
+    const reference = readme.slice(
+      readme.indexOf("## Configuration reference"),
+      readme.indexOf("## Architecture"),
+    );
     for (const [section, schema] of Object.entries(CONFIG_SECTIONS)) {
-      assert.ok(reference.includes(`\`datalake:${section}\``), `section datalake:${section} is not documented`);
+      assert.ok(
+        reference.includes(`\`datalake:${section}\``),
+        `section datalake:${section} is not documented`,
+      );
       for (const key of Object.keys(schema.shape)) {
         assert.ok(reference.includes(`\`${key}\``), `datalake:${section}.${key} is not documented`);
       }
@@ -19,27 +25,45 @@ describe("README", () => {
   });
 
   it("every npm script the README runs exists", () => {
-    const scripts = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+    const scripts = (
+      JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
+        scripts: Record<string, string>;
+      }
+    ).scripts;
     const used = [...readme.matchAll(/npm run ([a-z:-]+)/g)].map((m) => m[1]);
     assert.ok(used.includes("plan"));
-    for (const s of used) assert.ok(scripts[s], `README runs "npm run ${s}" but package.json has no such script`);
+    for (const s of used)
+      assert.ok(scripts[s], `README runs "npm run ${s}" but package.json has no such script`);
   });
 
   it("lists every policy of the pack with its effective dev and prod level", () => {
     const section = readme.slice(readme.indexOf("## Policy gate"), readme.indexOf("## Using it after"));
     const rows = new Map(
-      [...section.matchAll(/^\| `(datalake-[a-z0-9-]+)` \|.*\| (mandatory|advisory|disabled)[^|]*\| (mandatory|advisory|disabled)[^|]*\|$/gm)].map(
-        (m) => [m[1], [m[2], m[3]]],
-      ),
+      [
+        ...section.matchAll(
+          /^\| `(datalake-[a-z0-9-]+)` \|.*\| (mandatory|advisory|disabled)[^|]*\| (mandatory|advisory|disabled)[^|]*\|$/gm,
+        ),
+      ].map((m) => [m[1], [m[2], m[3]]]),
     );
     const levelIn = (stack: string, policy: { name: string; enforcementLevel?: string }) => {
-      const cfg = JSON.parse(fs.readFileSync(path.join(ROOT, "policies", "config", `${stack}.json`), "utf8")) as Record<string, any>;
+      const cfg = JSON.parse(
+        fs.readFileSync(path.join(ROOT, "policies", "config", `${stack}.json`), "utf8"),
+      ) as Record<string, any>;
       const entry = cfg[policy.name];
-      return (typeof entry === "string" ? entry : entry?.enforcementLevel) ?? cfg.all ?? policy.enforcementLevel ?? "mandatory";
+      return (
+        (typeof entry === "string" ? entry : entry?.enforcementLevel) ??
+        cfg.all ??
+        policy.enforcementLevel ??
+        "mandatory"
+      );
     };
     assert.deepStrictEqual([...rows.keys()].sort(), allPolicies.map((p) => p.name).sort());
     for (const policy of allPolicies) {
-      assert.deepStrictEqual(rows.get(policy.name), [levelIn("dev", policy), levelIn("prod", policy)], policy.name);
+      assert.deepStrictEqual(
+        rows.get(policy.name),
+        [levelIn("dev", policy), levelIn("prod", policy)],
+        policy.name,
+      );
     }
   });
 

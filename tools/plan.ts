@@ -76,7 +76,9 @@ export function summarize(stack: string, region: string, resources: readonly Sta
     types.set(r.type, (types.get(r.type) ?? 0) + 1);
     groups.set(g, types);
   }
-  const lines = [`Plan for stack "${stack}" (region ${region}): ${count} resources in ${groups.size} components`];
+  const lines = [
+    `Plan for stack "${stack}" (region ${region}): ${count} resources in ${groups.size} components`,
+  ];
   for (const [g, types] of groups) {
     lines.push(`  ${g}`);
     for (const [t, n] of [...types].sort()) lines.push(`    ${String(n).padStart(3)}  ${t}`);
@@ -97,7 +99,8 @@ async function main(): Promise<number> {
     process.stderr.write(`${(err as Error).message}\n`);
     return 2;
   }
-  const project = (parse(fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), "utf8")) as { name: string }).name;
+  const project = (parse(fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), "utf8")) as { name: string })
+    .name;
   let stackConfig;
   try {
     stackConfig = readStackConfig(PROJECT_ROOT, args.stack, project);
@@ -137,9 +140,13 @@ async function main(): Promise<number> {
     }
     throw err;
   }
-  for (const k of gate.unknownConfigKeys) process.stderr.write(`warning: ${path.relative(process.cwd(), policyConfigFile)}: "${k}" names no policy of the pack\n`);
+  for (const k of gate.unknownConfigKeys)
+    process.stderr.write(
+      `warning: ${path.relative(process.cwd(), policyConfigFile)}: "${k}" names no policy of the pack\n`,
+    );
   process.stdout.write(formatText(gate) + "\n");
-  if (args.policyJson) fs.writeFileSync(path.resolve(args.policyJson), JSON.stringify(toJson(gate), null, 2) + "\n");
+  if (args.policyJson)
+    fs.writeFileSync(path.resolve(args.policyJson), JSON.stringify(toJson(gate), null, 2) + "\n");
   return gate.summary.passed ? 0 : 1;
 }
 

@@ -8,7 +8,14 @@
  * Exit codes: 0 no mandatory violation, 1 mandatory violations (or the pack failed),
  * 2 usage error, unreadable file or invalid policy config.
  */
-import { GateInputError, formatText, readPolicyConfig, readState, runGate, toJson } from "./offline/policyGate";
+import {
+  GateInputError,
+  formatText,
+  readPolicyConfig,
+  readState,
+  runGate,
+  toJson,
+} from "./offline/policyGate";
 
 const USAGE = "usage: npm run policy -- --state FILE [--config FILE] [--json]";
 
@@ -46,7 +53,8 @@ async function main(): Promise<number> {
     const state = readState(args.state);
     const config = args.config ? readPolicyConfig(args.config) : {};
     const result = await runGate(state, config);
-    for (const k of result.unknownConfigKeys) process.stderr.write(`warning: policy config key "${k}" names no policy of the pack\n`);
+    for (const k of result.unknownConfigKeys)
+      process.stderr.write(`warning: policy config key "${k}" names no policy of the pack\n`);
     process.stdout.write((args.json ? JSON.stringify(toJson(result), null, 2) : formatText(result)) + "\n");
     return result.summary.passed ? 0 : 1;
   } catch (err) {

@@ -115,7 +115,9 @@ export function lakeKeyPolicy(i: LakeKeyPolicyInputs): PolicyDocument {
       Resource: "*",
       Condition: {
         StringEquals: { "kms:CallerAccount": i.accountId },
-        ArnLike: { "aws:PrincipalArn": pulumi.interpolate`arn:${i.partition}:iam::${i.accountId}:role${i.directUserRolePath}*` },
+        ArnLike: {
+          "aws:PrincipalArn": pulumi.interpolate`arn:${i.partition}:iam::${i.accountId}:role${i.directUserRolePath}*`,
+        },
       },
     },
     {

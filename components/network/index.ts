@@ -82,7 +82,9 @@ export class NetworkWithGenerator extends pulumi.ComponentResource {
     const rootVolumeGiB = args.rootVolumeGiB ?? 8;
     const cadence = args.cadence ?? HANDS_ON_CADENCE;
     if (!Number.isInteger(availabilityZones) || availabilityZones < 1 || availabilityZones > 3) {
-      throw new Error(`NetworkWithGenerator ${name}: availabilityZones is ${availabilityZones}; use 1, 2 or 3.`);
+      throw new Error(
+        `NetworkWithGenerator ${name}: availabilityZones is ${availabilityZones}; use 1, 2 or 3.`,
+      );
     }
     if (generatorSubnet === "private" && natGateways === "None") {
       throw new Error(
@@ -91,7 +93,9 @@ export class NetworkWithGenerator extends pulumi.ComponentResource {
       );
     }
     if (!Number.isInteger(rootVolumeGiB) || rootVolumeGiB < 8) {
-      throw new Error(`NetworkWithGenerator ${name}: rootVolumeGiB is ${rootVolumeGiB}; the AL2023 image needs at least 8.`);
+      throw new Error(
+        `NetworkWithGenerator ${name}: rootVolumeGiB is ${rootVolumeGiB}; the AL2023 image needs at least 8.`,
+      );
     }
     validateCadence(cadence);
     const architecture = architectureOf(instanceType);
@@ -162,7 +166,8 @@ export class NetworkWithGenerator extends pulumi.ComponentResource {
     const role = new aws.iam.Role(
       `${name}-generator-role`,
       {
-        description: "Log generator instance: SSM agent, its agent configuration, and grants added by each layer",
+        description:
+          "Log generator instance: SSM agent, its agent configuration, and grants added by each layer",
         assumeRolePolicy: toJson(assumeRolePolicy("ec2.amazonaws.com")),
       },
       { parent: this },
@@ -172,7 +177,11 @@ export class NetworkWithGenerator extends pulumi.ComponentResource {
       { role: role.id, policy: toJson(generatorBasePolicy(agentParameterArn)) },
       { parent: this },
     );
-    const profile = new aws.iam.InstanceProfile(`${name}-generator-profile`, { role: role.name }, { parent: this });
+    const profile = new aws.iam.InstanceProfile(
+      `${name}-generator-profile`,
+      { role: role.name },
+      { parent: this },
+    );
     this.generatorRoleName = role.name;
     this.generatorRoleArn = role.arn;
 
@@ -187,7 +196,10 @@ export class NetworkWithGenerator extends pulumi.ComponentResource {
     );
     this.agentDocumentName = document.name;
 
-    const ami = aws.ssm.getParameterOutput({ name: al2023AmiParameter(architecture) }, { parent: this }).value;
+    const ami = aws.ssm.getParameterOutput(
+      { name: al2023AmiParameter(architecture) },
+      { parent: this },
+    ).value;
     const userData = renderUserData({
       generatorJs: bundleScript("components/network/generator/main.ts", { minify: true }),
       cadence,
@@ -204,7 +216,9 @@ export class NetworkWithGenerator extends pulumi.ComponentResource {
       {
         ami,
         instanceType,
-        subnetId: (generatorSubnet === "public" ? this.publicSubnetIds : this.privateSubnetIds).apply((ids) => ids[0]),
+        subnetId: (generatorSubnet === "public" ? this.publicSubnetIds : this.privateSubnetIds).apply(
+          (ids) => ids[0],
+        ),
         associatePublicIpAddress: generatorSubnet === "public",
         vpcSecurityGroupIds: [securityGroup.id],
         iamInstanceProfile: profile.name,
@@ -214,7 +228,12 @@ export class NetworkWithGenerator extends pulumi.ComponentResource {
           httpPutResponseHopLimit: 1,
           instanceMetadataTags: "disabled",
         },
-        rootBlockDevice: { encrypted: true, volumeType: "gp3", volumeSize: rootVolumeGiB, deleteOnTermination: true },
+        rootBlockDevice: {
+          encrypted: true,
+          volumeType: "gp3",
+          volumeSize: rootVolumeGiB,
+          deleteOnTermination: true,
+        },
         userData,
         // User data runs at first boot only: a new generator or cadence needs a new instance.
         userDataReplaceOnChange: true,

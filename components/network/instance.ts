@@ -16,7 +16,9 @@ export type Architecture = "arm64" | "x86_64";
 export function architectureOf(instanceType: string): Architecture {
   const m = /^([a-z]+)(\d+)([a-z-]*)\./.exec(instanceType);
   if (!m) {
-    throw new Error(`generator instanceType "${instanceType}" is not an EC2 instance type such as t4g.micro.`);
+    throw new Error(
+      `generator instanceType "${instanceType}" is not an EC2 instance type such as t4g.micro.`,
+    );
   }
   return m[3].includes("g") ? "arm64" : "x86_64";
 }
@@ -72,9 +74,14 @@ export const AGENT_STATE_DIR = "/var/log/fluent";
 /** fluent-package v5's configuration file. */
 export const AGENT_CONFIG_PATH = "/etc/fluent/fluentd.conf";
 /** The Ruby gems the agent needs beyond fluent-package itself. */
-export const AGENT_PLUGINS = ["fluent-plugin-opensearch", "fluent-plugin-kinesis", "fluent-plugin-cloudwatch-logs"];
+export const AGENT_PLUGINS = [
+  "fluent-plugin-opensearch",
+  "fluent-plugin-kinesis",
+  "fluent-plugin-cloudwatch-logs",
+];
 /** fluent-package v5 LTS installer for Amazon Linux 2023 (from the Fluentd project). */
-export const FLUENT_PACKAGE_INSTALLER = "https://toolbelt.treasuredata.com/sh/install-amazon2023-fluent-package5-lts.sh";
+export const FLUENT_PACKAGE_INSTALLER =
+  "https://toolbelt.treasuredata.com/sh/install-amazon2023-fluent-package5-lts.sh";
 
 export interface UserDataInput {
   /** The bundled generator (one CommonJS file). */
@@ -156,7 +163,9 @@ export function renderUserData(input: UserDataInput): string {
     "",
   ].join("\n");
   if (Buffer.byteLength(script) > USER_DATA_LIMIT) {
-    throw new Error(`user data is ${Buffer.byteLength(script)} bytes; EC2 accepts at most ${USER_DATA_LIMIT}.`);
+    throw new Error(
+      `user data is ${Buffer.byteLength(script)} bytes; EC2 accepts at most ${USER_DATA_LIMIT}.`,
+    );
   }
   return script;
 }
@@ -172,7 +181,7 @@ export function applyAgentConfigScript(region: string): string[] {
     "cloud-init status --wait >/dev/null || true",
     "test -x /opt/fluent/bin/fluentd || { echo 'fluent-package is not installed yet' >&2; exit 1; }",
     "echo 'applying agent configuration {{ConfigHash}}'",
-    'tmp=$(mktemp)',
+    "tmp=$(mktemp)",
     `aws ssm get-parameter --region ${region} --name '{{ConfigParameterName}}' --query Parameter.Value --output text > "$tmp"`,
     '/opt/fluent/bin/fluentd --dry-run -c "$tmp"',
     `if ! cmp -s "$tmp" ${AGENT_CONFIG_PATH}; then install -m 0644 "$tmp" ${AGENT_CONFIG_PATH}; systemctl restart fluentd; fi`,

@@ -82,7 +82,9 @@ export const RAW_PARTITION_LEVELS: readonly RawPartitionLevel[] = [
 
 /** Firehose's S3 `prefix` of the raw records: `app_logs/dt=!{timestamp:yyyy-MM-dd}/hour=!{timestamp:HH}/`. */
 export function rawFirehosePrefix(): string {
-  return RAW_DATA_PREFIX + RAW_PARTITION_LEVELS.map((l) => `${l.key}=!{timestamp:${l.firehosePattern}}/`).join("");
+  return (
+    RAW_DATA_PREFIX + RAW_PARTITION_LEVELS.map((l) => `${l.key}=!{timestamp:${l.firehosePattern}}/`).join("")
+  );
 }
 
 /**
@@ -99,7 +101,10 @@ export function rawErrorOutputPrefix(): string {
 
 /** Athena's `storage.location.template` of the raw table: `s3://<bucket>/app_logs/dt=${dt}/hour=${hour}/`. */
 export function rawLocationTemplate(bucketName: string): string {
-  return `s3://${bucketName}/${RAW_DATA_PREFIX}` + RAW_PARTITION_LEVELS.map((l) => `${l.key}=\${${l.key}}/`).join("");
+  return (
+    `s3://${bucketName}/${RAW_DATA_PREFIX}` +
+    RAW_PARTITION_LEVELS.map((l) => `${l.key}=\${${l.key}}/`).join("")
+  );
 }
 
 /**
@@ -115,7 +120,8 @@ export function rawProjectionParameters(rangeDays: number): Record<string, strin
     for (const [setting, value] of Object.entries(level.projection)) {
       params[`projection.${level.key}.${setting}`] = value;
     }
-    if (level.projection.type === "date") params[`projection.${level.key}.range`] = `NOW-${rangeDays}DAYS,NOW`;
+    if (level.projection.type === "date")
+      params[`projection.${level.key}.range`] = `NOW-${rangeDays}DAYS,NOW`;
   }
   return params;
 }
@@ -149,7 +155,11 @@ export function lakeKeyDirectUserRolePath(stack: string): string {
  * layout ({@link RAW_PARTITION_LEVELS}), derived from `event_time` in UTC.
  */
 export const CURATED_COLUMNS: readonly LakeColumn[] = [
-  { name: "event_time", type: "timestamp", comment: "Event time in UTC, parsed from timestamp (+0900 offset applied)" },
+  {
+    name: "event_time",
+    type: "timestamp",
+    comment: "Event time in UTC, parsed from timestamp (+0900 offset applied)",
+  },
   ...RAW_COLUMNS,
 ];
 

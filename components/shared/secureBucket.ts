@@ -67,7 +67,9 @@ export function lifecycleRules(l: BucketLifecycle): aws.types.input.s3.BucketLif
   const shortLived = l.shortLivedPrefixes ?? [];
   for (const p of shortLived) {
     if (!Number.isInteger(p.expirationDays) || p.expirationDays < 1)
-      throw new Error(`lifecycleRules: shortLivedPrefixes "${p.prefix}" expirationDays is ${p.expirationDays}; use a whole number of days >= 1.`);
+      throw new Error(
+        `lifecycleRules: shortLivedPrefixes "${p.prefix}" expirationDays is ${p.expirationDays}; use a whole number of days >= 1.`,
+      );
   }
   const housekeeping = {
     noncurrentVersionExpiration: { noncurrentDays: l.noncurrentVersionExpirationDays },
@@ -85,9 +87,13 @@ export function lifecycleRules(l: BucketLifecycle): aws.types.input.s3.BucketLif
     return [{ id: "retention", ...retention(""), ...housekeeping }];
   }
   // Prefix-scoped rules, plus one whole-bucket rule for old versions and stale uploads.
-  const ruleId = (kind: string, prefix: string) => `${kind}-${prefix.replace(/[^A-Za-z0-9]+/g, "-").replace(/-$/, "")}`;
+  const ruleId = (kind: string, prefix: string) =>
+    `${kind}-${prefix.replace(/[^A-Za-z0-9]+/g, "-").replace(/-$/, "")}`;
   return [
-    ...retentionPrefixes.map((prefix) => ({ id: ruleId("retention", prefix || "all"), ...retention(prefix) })),
+    ...retentionPrefixes.map((prefix) => ({
+      id: ruleId("retention", prefix || "all"),
+      ...retention(prefix),
+    })),
     ...shortLived.map((p) => ({
       id: ruleId("expire", p.prefix),
       status: "Enabled",

@@ -151,7 +151,12 @@ export class SpeedLayer extends pulumi.ComponentResource {
     const partition = aws.getPartitionOutput({}, { parent: this }).partition;
     const project = pulumi.getProject();
     const stack = pulumi.getStack();
-    const domainName = buildDomainName(project, stack, name, createHash("sha256").update(`${project}/${stack}/${name}`).digest("hex"));
+    const domainName = buildDomainName(
+      project,
+      stack,
+      name,
+      createHash("sha256").update(`${project}/${stack}/${name}`).digest("hex"),
+    );
     const domainArn = buildDomainArn(partition, region, accountId, domainName);
     const prefix = `${project}-${stack}-${name}`;
     const logPath = `/${project}/${stack}/${name}`;
@@ -177,13 +182,22 @@ export class SpeedLayer extends pulumi.ComponentResource {
     const appLogs = logGroup("app-logs", `${logPath}/app`);
     const domainLogGroups = DOMAIN_LOG_TYPES.map((type) => ({
       type,
-      group: logGroup(`domain-${type.toLowerCase().replace(/_/g, "-")}`, `${logPath}/opensearch/${type.toLowerCase()}`),
+      group: logGroup(
+        `domain-${type.toLowerCase().replace(/_/g, "-")}`,
+        `${logPath}/opensearch/${type.toLowerCase()}`,
+      ),
     }));
     const domainLogsPolicy = new aws.cloudwatch.LogResourcePolicy(
       `${name}-domain-logs-policy`,
       {
         policyName: `${prefix}-opensearch-logs`,
-        policyDocument: toJson(domainLogsResourcePolicy(domainLogGroups.map((g) => g.group.arn), domainArn, accountId)),
+        policyDocument: toJson(
+          domainLogsResourcePolicy(
+            domainLogGroups.map((g) => g.group.arn),
+            domainArn,
+            accountId,
+          ),
+        ),
       },
       { parent: this },
     );
@@ -195,7 +209,10 @@ export class SpeedLayer extends pulumi.ComponentResource {
         { vpcId: args.vpcId, description, revokeRulesOnDelete: true, tags: { Name: `${prefix}-${role}` } },
         { parent: this },
       );
-    const domainSg = sg("domain", "OpenSearch domain: HTTPS from the generator, the forwarder and the bootstrap only");
+    const domainSg = sg(
+      "domain",
+      "OpenSearch domain: HTTPS from the generator, the forwarder and the bootstrap only",
+    );
     const forwarderSg = sg("forwarder", "Forwarder Lambda: HTTPS to the OpenSearch domain only");
     const bootstrapSg = sg("bootstrap", "Bootstrap Lambda: HTTPS to the OpenSearch domain only");
     const ingress = [
@@ -239,7 +256,15 @@ export class SpeedLayer extends pulumi.ComponentResource {
     // Admin (master) user of the internal user database: people log in to Dashboards with it.
     const password = new random.RandomPassword(
       `${name}-admin-password`,
-      { length: 32, special: true, overrideSpecial: "!#%*-_=+.", minLower: 2, minUpper: 2, minNumeric: 2, minSpecial: 2 },
+      {
+        length: 32,
+        special: true,
+        overrideSpecial: "!#%*-_=+.",
+        minLower: 2,
+        minUpper: 2,
+        minNumeric: 2,
+        minSpecial: 2,
+      },
       { parent: this },
     );
     const secret = new aws.secretsmanager.Secret(
@@ -256,7 +281,9 @@ export class SpeedLayer extends pulumi.ComponentResource {
       `${name}-admin-secret-value`,
       {
         secretId: secret.id,
-        secretString: pulumi.secret(pulumi.jsonStringify({ username: MASTER_USER_NAME, password: password.result })),
+        secretString: pulumi.secret(
+          pulumi.jsonStringify({ username: MASTER_USER_NAME, password: password.result }),
+        ),
       },
       { parent: this },
     );
@@ -266,7 +293,10 @@ export class SpeedLayer extends pulumi.ComponentResource {
       ? [
           new aws.iam.ServiceLinkedRole(
             `${name}-service-linked-role`,
-            { awsServiceName: "opensearchservice.amazonaws.com", description: "Lets OpenSearch Service manage VPC network interfaces" },
+            {
+              awsServiceName: "opensearchservice.amazonaws.com",
+              description: "Lets OpenSearch Service manage VPC network interfaces",
+            },
             { parent: this, retainOnDelete: true },
           ),
         ]
@@ -300,13 +330,19 @@ export class SpeedLayer extends pulumi.ComponentResource {
           // A single-zone domain takes exactly one subnet; a zone-aware one, one per zone.
           subnetIds: pulumi.output(args.subnetIds).apply((ids) => {
             if (ids.length < availabilityZoneCount) {
-              throw new Error(`SpeedLayer ${name}: availabilityZoneCount is ${availabilityZoneCount} but only ${ids.length} subnets were given`);
+              throw new Error(
+                `SpeedLayer ${name}: availabilityZoneCount is ${availabilityZoneCount} but only ${ids.length} subnets were given`,
+              );
             }
             return ids.slice(0, availabilityZoneCount);
           }),
           securityGroupIds: [domainSg.id],
         },
-        logPublishingOptions: domainLogGroups.map(({ type, group }) => ({ logType: type, cloudwatchLogGroupArn: group.arn, enabled: true })),
+        logPublishingOptions: domainLogGroups.map(({ type, group }) => ({
+          logType: type,
+          cloudwatchLogGroupArn: group.arn,
+          enabled: true,
+        })),
         accessPolicies: toJson(domainAccessPolicy(domainArn)),
       },
       { ...stateful, dependsOn: [domainLogsPolicy, ...serviceLinkedRole] },
@@ -326,14 +362,24 @@ export class SpeedLayer extends pulumi.ComponentResource {
     const forwarderLogs = logGroup("forwarder-logs", `/aws/lambda/${forwarderName}`);
     const forwarderRole = new aws.iam.Role(
       `${name}-forwarder-role`,
-      { description: "Speed layer forwarder: CloudWatch Logs subscription to OpenSearch", assumeRolePolicy: toJson(assumeRolePolicy("lambda.amazonaws.com")) },
+      {
+        description: "Speed layer forwarder: CloudWatch Logs subscription to OpenSearch",
+        assumeRolePolicy: toJson(assumeRolePolicy("lambda.amazonaws.com")),
+      },
       { parent: this },
     );
     const forwarderRolePolicy = new aws.iam.RolePolicy(
       `${name}-forwarder-policy`,
       {
         role: forwarderRole.id,
-        policy: toJson(forwarderPolicy({ functionLogGroupArn: forwarderLogs.arn, domainArn, queueArn: deadLetter.arn, keyArn: key.arn })),
+        policy: toJson(
+          forwarderPolicy({
+            functionLogGroupArn: forwarderLogs.arn,
+            domainArn,
+            queueArn: deadLetter.arn,
+            keyArn: key.arn,
+          }),
+        ),
       },
       { parent: this },
     );
@@ -379,7 +425,10 @@ export class SpeedLayer extends pulumi.ComponentResource {
     const bootstrapLogs = logGroup("bootstrap-logs", `/aws/lambda/${bootstrapName}`);
     const bootstrapRole = new aws.iam.Role(
       `${name}-bootstrap-role`,
-      { description: "Speed layer bootstrap: configures the OpenSearch domain at deploy time", assumeRolePolicy: toJson(assumeRolePolicy("lambda.amazonaws.com")) },
+      {
+        description: "Speed layer bootstrap: configures the OpenSearch domain at deploy time",
+        assumeRolePolicy: toJson(assumeRolePolicy("lambda.amazonaws.com")),
+      },
       { parent: this },
     );
     const bootstrapRolePolicy = new aws.iam.RolePolicy(
@@ -405,23 +454,28 @@ export class SpeedLayer extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [bootstrapRolePolicy, ...egress] },
     );
-    const settings = pulumi.all([args.generatorRoleArn, forwarderRole.arn]).apply(
-      ([generatorArn, forwarderArn]): BootstrapSettings => ({
+    const settings = pulumi
+      .all([args.generatorRoleArn, forwarderRole.arn])
+      .apply(([generatorArn, forwarderArn]): BootstrapSettings => ({
         writerRole: WRITER_ROLE,
         writerBackendRoles: [generatorArn, forwarderArn],
         indexPrefixes: [AGENT_INDEX_PREFIX, FORWARDER_INDEX_PREFIX],
         retentionDays: indexRetentionDays,
         replicas: Math.min(availabilityZoneCount, instanceCount) - 1,
         ismPolicyId: ISM_POLICY_ID,
-      }),
-    );
+      }));
     const bootstrapRun = new aws.lambda.Invocation(
       `${name}-bootstrap-run`,
       {
         functionName: bootstrap.name,
         // The payload holds the admin password: a secret in the state, never logged by the function.
         input: pulumi.secret(
-          pulumi.jsonStringify({ endpoint: domain.endpoint, username: MASTER_USER_NAME, password: password.result, settings }),
+          pulumi.jsonStringify({
+            endpoint: domain.endpoint,
+            username: MASTER_USER_NAME,
+            password: password.result,
+            settings,
+          }),
         ),
         triggers: {
           settings: settings.apply(settingsHash),
@@ -440,11 +494,20 @@ export class SpeedLayer extends pulumi.ComponentResource {
         name: `${prefix}-error-events`,
         logGroupName: appLogs.name,
         pattern: `{ $.alarmlevel = "${BURST_LEVEL}" }`,
-        metricTransformation: { name: ERROR_METRIC_NAME, namespace: metricNamespace, value: "1", unit: "Count" },
+        metricTransformation: {
+          name: ERROR_METRIC_NAME,
+          namespace: metricNamespace,
+          value: "1",
+          unit: "Count",
+        },
       },
       { parent: this },
     );
-    const topic = new aws.sns.Topic(`${name}-alarm-topic`, { kmsMasterKeyId: key.arn, displayName: `${prefix} error alarm` }, { parent: this });
+    const topic = new aws.sns.Topic(
+      `${name}-alarm-topic`,
+      { kmsMasterKeyId: key.arn, displayName: `${prefix} error alarm` },
+      { parent: this },
+    );
     new aws.cloudwatch.MetricAlarm(
       `${name}-error-alarm`,
       {
@@ -464,7 +527,11 @@ export class SpeedLayer extends pulumi.ComponentResource {
       { parent: this },
     );
     if (args.alarmEmail !== undefined) {
-      new aws.sns.TopicSubscription(`${name}-alarm-email`, { topic: topic.arn, protocol: "email", endpoint: args.alarmEmail }, { parent: this });
+      new aws.sns.TopicSubscription(
+        `${name}-alarm-email`,
+        { topic: topic.arn, protocol: "email", endpoint: args.alarmEmail },
+        { parent: this },
+      );
     }
 
     // Subscription: the invoke permission first (CloudWatch Logs tests it when the filter is created).
@@ -481,7 +548,12 @@ export class SpeedLayer extends pulumi.ComponentResource {
     );
     new aws.cloudwatch.LogSubscriptionFilter(
       `${name}-subscription`,
-      { name: `${prefix}-to-opensearch`, logGroup: appLogs.name, filterPattern: "", destinationArn: forwarder.arn },
+      {
+        name: `${prefix}-to-opensearch`,
+        logGroup: appLogs.name,
+        filterPattern: "",
+        destinationArn: forwarder.arn,
+      },
       { parent: this, dependsOn: [permission] },
     );
 
@@ -533,22 +605,38 @@ function validate(
   const fail = (msg: string) => {
     throw new Error(`SpeedLayer ${name}: ${msg}`);
   };
-  if (![1, 2, 3].includes(a.availabilityZoneCount)) fail(`availabilityZoneCount is ${a.availabilityZoneCount}; use 1, 2 or 3.`);
-  if (!Number.isInteger(a.instanceCount) || a.instanceCount < 1 || a.instanceCount % a.availabilityZoneCount !== 0) {
-    fail(`instanceCount is ${a.instanceCount}; use a positive multiple of availabilityZoneCount (${a.availabilityZoneCount}).`);
+  if (![1, 2, 3].includes(a.availabilityZoneCount))
+    fail(`availabilityZoneCount is ${a.availabilityZoneCount}; use 1, 2 or 3.`);
+  if (
+    !Number.isInteger(a.instanceCount) ||
+    a.instanceCount < 1 ||
+    a.instanceCount % a.availabilityZoneCount !== 0
+  ) {
+    fail(
+      `instanceCount is ${a.instanceCount}; use a positive multiple of availabilityZoneCount (${a.availabilityZoneCount}).`,
+    );
   }
-  if (![0, 3, 5].includes(a.dedicatedMasterCount)) fail(`dedicatedMasterCount is ${a.dedicatedMasterCount}; use 0, 3 or 5.`);
-  if (!Number.isInteger(a.indexRetentionDays) || a.indexRetentionDays < 1) fail(`indexRetentionDays is ${a.indexRetentionDays}; use a whole number of days, at least 1.`);
+  if (![0, 3, 5].includes(a.dedicatedMasterCount))
+    fail(`dedicatedMasterCount is ${a.dedicatedMasterCount}; use 0, 3 or 5.`);
+  if (!Number.isInteger(a.indexRetentionDays) || a.indexRetentionDays < 1)
+    fail(`indexRetentionDays is ${a.indexRetentionDays}; use a whole number of days, at least 1.`);
   if (!isLogRetention(a.logRetentionDays)) {
     fail(`logRetentionDays is ${a.logRetentionDays}; use one of ${LOG_RETENTION_DAYS.join(", ")}.`);
   }
-  if (!Number.isInteger(a.alarmThreshold) || a.alarmThreshold < 1) fail(`alarmThreshold is ${a.alarmThreshold}; use a whole number of at least 1.`);
-  if (!(a.alarmPeriodSeconds === 10 || a.alarmPeriodSeconds === 30 || (a.alarmPeriodSeconds >= 60 && a.alarmPeriodSeconds % 60 === 0))) {
+  if (!Number.isInteger(a.alarmThreshold) || a.alarmThreshold < 1)
+    fail(`alarmThreshold is ${a.alarmThreshold}; use a whole number of at least 1.`);
+  if (!(
+    a.alarmPeriodSeconds === 10 ||
+    a.alarmPeriodSeconds === 30 ||
+    (a.alarmPeriodSeconds >= 60 && a.alarmPeriodSeconds % 60 === 0)
+  )) {
     fail(`alarmPeriodSeconds is ${a.alarmPeriodSeconds}; use 10, 30 or a multiple of 60.`);
   }
   if (!Number.isInteger(a.forwarderMemoryMb) || a.forwarderMemoryMb < 128 || a.forwarderMemoryMb > 10_240) {
     fail(`forwarderMemoryMb is ${a.forwarderMemoryMb}; use 128 to 10240.`);
   }
-  if (![0, 1, 2].includes(a.forwarderMaxRetryAttempts)) fail(`forwarderMaxRetryAttempts is ${a.forwarderMaxRetryAttempts}; use 0, 1 or 2.`);
-  if (!Number.isInteger(a.volumeSizeGiB) || a.volumeSizeGiB < 10) fail(`volumeSizeGiB is ${a.volumeSizeGiB}; gp3 volumes need at least 10.`);
+  if (![0, 1, 2].includes(a.forwarderMaxRetryAttempts))
+    fail(`forwarderMaxRetryAttempts is ${a.forwarderMaxRetryAttempts}; use 0, 1 or 2.`);
+  if (!Number.isInteger(a.volumeSizeGiB) || a.volumeSizeGiB < 10)
+    fail(`volumeSizeGiB is ${a.volumeSizeGiB}; gp3 volumes need at least 10.`);
 }

@@ -7,7 +7,14 @@ import { PolicyDocument, PolicyStatement, policyDocument } from "../shared/iam";
 type S = pulumi.Input<string>;
 
 /** Actions of the HTTP data plane that clients of the domain use. */
-export const DOMAIN_HTTP_ACTIONS = ["es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut", "es:ESHttpDelete", "es:ESHttpPatch"];
+export const DOMAIN_HTTP_ACTIONS = [
+  "es:ESHttpGet",
+  "es:ESHttpHead",
+  "es:ESHttpPost",
+  "es:ESHttpPut",
+  "es:ESHttpDelete",
+  "es:ESHttpPatch",
+];
 
 /** Log types the domain publishes to CloudWatch Logs, each to its own group. */
 export const DOMAIN_LOG_TYPES = ["INDEX_SLOW_LOGS", "SEARCH_SLOW_LOGS", "ES_APPLICATION_LOGS"] as const;
@@ -18,7 +25,10 @@ export type DomainLogType = (typeof DOMAIN_LOG_TYPES)[number];
  * the project, stack and component name; a hash keeps truncated names distinct.
  */
 export function domainName(project: string, stack: string, name: string, hash: string): string {
-  let base = `${project}-${stack}-${name}`.toLowerCase().replace(/[^a-z0-9-]/g, "-").replace(/-+/g, "-");
+  let base = `${project}-${stack}-${name}`
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, "-")
+    .replace(/-+/g, "-");
   if (!/^[a-z]/.test(base)) base = `d-${base}`;
   if (base.length <= 28) return base.replace(/-$/, "");
   return `${base.slice(0, 21).replace(/-+$/, "")}-${hash.slice(0, 6)}`;
@@ -70,7 +80,12 @@ export function generatorGrants(logGroupArn: S, arn: S): PolicyDocument {
       Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
       Resource: [logGroupArn, pulumi.interpolate`${logGroupArn}:log-stream:*`],
     },
-    { Sid: "BulkWriteDomain", Effect: "Allow", Action: ["es:ESHttpPost", "es:ESHttpPut"], Resource: pulumi.interpolate`${arn}/*` },
+    {
+      Sid: "BulkWriteDomain",
+      Effect: "Allow",
+      Action: ["es:ESHttpPost", "es:ESHttpPut"],
+      Resource: pulumi.interpolate`${arn}/*`,
+    },
   );
 }
 
@@ -99,14 +114,29 @@ function ownLogs(functionLogGroupArn: S): PolicyStatement {
 }
 
 /** Forwarder role: its own logs, ENIs, `_bulk` to the domain, and the dead-letter queue. */
-export function forwarderPolicy(args: { functionLogGroupArn: S; domainArn: S; queueArn: S; keyArn: S }): PolicyDocument {
+export function forwarderPolicy(args: {
+  functionLogGroupArn: S;
+  domainArn: S;
+  queueArn: S;
+  keyArn: S;
+}): PolicyDocument {
   return policyDocument(
     ownLogs(args.functionLogGroupArn),
     VPC_ACCESS_STATEMENT,
-    { Sid: "BulkWriteDomain", Effect: "Allow", Action: ["es:ESHttpPost", "es:ESHttpPut"], Resource: pulumi.interpolate`${args.domainArn}/*` },
+    {
+      Sid: "BulkWriteDomain",
+      Effect: "Allow",
+      Action: ["es:ESHttpPost", "es:ESHttpPut"],
+      Resource: pulumi.interpolate`${args.domainArn}/*`,
+    },
     // Lambda sends the on-failure record with the function's role; the queue is SSE-KMS.
     { Sid: "DeadLetterQueue", Effect: "Allow", Action: "sqs:SendMessage", Resource: args.queueArn },
-    { Sid: "DeadLetterQueueKey", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: args.keyArn },
+    {
+      Sid: "DeadLetterQueueKey",
+      Effect: "Allow",
+      Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+      Resource: args.keyArn,
+    },
   );
 }
 
@@ -135,10 +165,20 @@ export function keyPolicy(args: { partition: S; region: S; accountId: S }): Poli
       Sid: "CloudWatchLogsEncryptsLogGroups",
       Effect: "Allow",
       Principal: { Service: pulumi.interpolate`logs.${region}.amazonaws.com` },
-      Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"],
+      Action: [
+        "kms:Encrypt",
+        "kms:Decrypt",
+        "kms:ReEncryptFrom",
+        "kms:ReEncryptTo",
+        "kms:GenerateDataKey",
+        "kms:GenerateDataKeyWithoutPlaintext",
+        "kms:DescribeKey",
+      ],
       Resource: "*",
       Condition: {
-        ArnLike: { "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:${partition}:logs:${region}:${accountId}:log-group:*` },
+        ArnLike: {
+          "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:${partition}:logs:${region}:${accountId}:log-group:*`,
+        },
       },
     },
     {
@@ -165,7 +205,12 @@ export function domainLogsResourcePolicy(logGroupArns: S[], arn: S, accountId: S
 }
 
 /** The subscription's source ARN for the Lambda permission: `...:log-group:<name>:*` (note the `:*`). */
-export function logGroupSourceArn(partition: S, region: S, accountId: S, logGroupName: S): pulumi.Output<string> {
+export function logGroupSourceArn(
+  partition: S,
+  region: S,
+  accountId: S,
+  logGroupName: S,
+): pulumi.Output<string> {
   return pulumi.interpolate`arn:${partition}:logs:${region}:${accountId}:log-group:${logGroupName}:*`;
 }
 
@@ -173,8 +218,17 @@ export function logGroupSourceArn(partition: S, region: S, accountId: S, logGrou
 export const DASHBOARDS_LOCAL_PORT = 8443;
 
 /** The SSM command that forwards a local port to the domain through the generator instance. */
-export function portForwardCommand(instanceId: string, host: string, region: string, localPort = DASHBOARDS_LOCAL_PORT): string {
-  const parameters = JSON.stringify({ host: [host], portNumber: ["443"], localPortNumber: [String(localPort)] });
+export function portForwardCommand(
+  instanceId: string,
+  host: string,
+  region: string,
+  localPort = DASHBOARDS_LOCAL_PORT,
+): string {
+  const parameters = JSON.stringify({
+    host: [host],
+    portNumber: ["443"],
+    localPortNumber: [String(localPort)],
+  });
   return `aws ssm start-session --region ${region} --target ${instanceId} --document-name AWS-StartPortForwardingSessionToRemoteHost --parameters '${parameters}'`;
 }
 

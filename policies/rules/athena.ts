@@ -7,14 +7,17 @@ const TAGS = ["athena"];
 
 export const athenaEnforcesConfiguration: ResourceValidationPolicy = {
   name: "datalake-athena-workgroup-enforces-configuration",
-  description: "Every Athena workgroup enforces its configuration, so clients cannot override the result location or encryption.",
+  description:
+    "Every Athena workgroup enforces its configuration, so clients cannot override the result location or encryption.",
   severity: "medium",
   tags: [...TAGS, "encryption"],
   validateResource: forTypes({
     [ATHENA_WORKGROUP]: (props, args, report) => {
       // The provider's default is true; only an explicit false turns enforcement off.
       if ((props.configuration as Props | undefined)?.enforceWorkgroupConfiguration === false) {
-        report(`Athena workgroup "${args.name}" lets clients override its settings. Set configuration.enforceWorkgroupConfiguration: true.`);
+        report(
+          `Athena workgroup "${args.name}" lets clients override its settings. Set configuration.enforceWorkgroupConfiguration: true.`,
+        );
       }
     },
   }),
@@ -27,9 +30,12 @@ export const athenaEncryptsResults: ResourceValidationPolicy = {
   tags: [...TAGS, "encryption"],
   validateResource: forTypes({
     [ATHENA_WORKGROUP]: (props, args, report) => {
-      const enc = (((props.configuration as Props | undefined)?.resultConfiguration as Props | undefined)?.encryptionConfiguration ?? {}) as Props;
+      const enc = (((props.configuration as Props | undefined)?.resultConfiguration as Props | undefined)
+        ?.encryptionConfiguration ?? {}) as Props;
       if (!["SSE_KMS", "CSE_KMS"].includes(enc.encryptionOption as string) || !isSet(enc.kmsKeyArn)) {
-        report(`Athena workgroup "${args.name}" does not encrypt query results with KMS. Set configuration.resultConfiguration.encryptionConfiguration { encryptionOption: "SSE_KMS", kmsKeyArn }.`);
+        report(
+          `Athena workgroup "${args.name}" does not encrypt query results with KMS. Set configuration.resultConfiguration.encryptionConfiguration { encryptionOption: "SSE_KMS", kmsKeyArn }.`,
+        );
       }
     },
   }),
@@ -54,12 +60,21 @@ export const athenaSetsCutoff: ResourceValidationPolicy = {
   },
   validateResource: forTypes({
     [ATHENA_WORKGROUP]: (props, args, report) => {
-      const max = configNumber(args.getConfig<Record<string, unknown>>(), "maxBytesScannedCutoffPerQuery", ATHENA_CUTOFF_DEFAULTS.maxBytesScannedCutoffPerQuery);
-      const cutoff = (props.configuration as Props | undefined)?.bytesScannedCutoffPerQuery as number | undefined;
+      const max = configNumber(
+        args.getConfig<Record<string, unknown>>(),
+        "maxBytesScannedCutoffPerQuery",
+        ATHENA_CUTOFF_DEFAULTS.maxBytesScannedCutoffPerQuery,
+      );
+      const cutoff = (props.configuration as Props | undefined)?.bytesScannedCutoffPerQuery as
+        number | undefined;
       if (cutoff === undefined) {
-        report(`Athena workgroup "${args.name}" has no per-query scan cutoff. Set configuration.bytesScannedCutoffPerQuery (at most ${max} bytes).`);
+        report(
+          `Athena workgroup "${args.name}" has no per-query scan cutoff. Set configuration.bytesScannedCutoffPerQuery (at most ${max} bytes).`,
+        );
       } else if (cutoff > max) {
-        report(`Athena workgroup "${args.name}" allows ${cutoff} bytes per query; the maximum is ${max}. Lower configuration.bytesScannedCutoffPerQuery.`);
+        report(
+          `Athena workgroup "${args.name}" allows ${cutoff} bytes per query; the maximum is ${max}. Lower configuration.bytesScannedCutoffPerQuery.`,
+        );
       }
     },
   }),

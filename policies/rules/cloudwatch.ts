@@ -8,13 +8,24 @@ export const LOG_RETENTION_DEFAULTS = { minDays: 1, maxDays: 3653 } as const;
 
 export const logGroupSetsRetention: ResourceValidationPolicy = {
   name: "datalake-cloudwatch-loggroup-sets-retention",
-  description: "Every CloudWatch log group has a retention within the configured bounds (unset means logs are kept forever).",
+  description:
+    "Every CloudWatch log group has a retention within the configured bounds (unset means logs are kept forever).",
   severity: "medium",
   tags: ["cloudwatch", "retention"],
   configSchema: {
     properties: {
-      minDays: { type: "integer", minimum: 1, default: LOG_RETENTION_DEFAULTS.minDays, description: "Shortest allowed retentionInDays." },
-      maxDays: { type: "integer", minimum: 1, default: LOG_RETENTION_DEFAULTS.maxDays, description: "Longest allowed retentionInDays." },
+      minDays: {
+        type: "integer",
+        minimum: 1,
+        default: LOG_RETENTION_DEFAULTS.minDays,
+        description: "Shortest allowed retentionInDays.",
+      },
+      maxDays: {
+        type: "integer",
+        minimum: 1,
+        default: LOG_RETENTION_DEFAULTS.maxDays,
+        description: "Longest allowed retentionInDays.",
+      },
     },
   },
   validateResource: forTypes({
@@ -25,9 +36,13 @@ export const logGroupSetsRetention: ResourceValidationPolicy = {
       const days = props.retentionInDays as number | undefined;
       // 0 is what the provider reports for "never expire".
       if (!days) {
-        report(`Log group "${args.name}" keeps its events forever. Set retentionInDays between ${min} and ${max}.`);
+        report(
+          `Log group "${args.name}" keeps its events forever. Set retentionInDays between ${min} and ${max}.`,
+        );
       } else if (days < min || days > max) {
-        report(`Log group "${args.name}" keeps events for ${days} days; set retentionInDays between ${min} and ${max}.`);
+        report(
+          `Log group "${args.name}" keeps events for ${days} days; set retentionInDays between ${min} and ${max}.`,
+        );
       }
     },
   }),
@@ -41,7 +56,9 @@ export const logGroupRequiresKms: ResourceValidationPolicy = {
   validateResource: forTypes({
     [LOG_GROUP]: (props, args, report) => {
       if (!isSet(props.kmsKeyId)) {
-        report(`Log group "${args.name}" is not encrypted with a customer-managed key. Set kmsKeyId to a KMS key ARN whose policy allows logs.<region>.amazonaws.com.`);
+        report(
+          `Log group "${args.name}" is not encrypted with a customer-managed key. Set kmsKeyId to a KMS key ARN whose policy allows logs.<region>.amazonaws.com.`,
+        );
       }
     },
   }),

@@ -15,7 +15,6 @@ import {
   StackValidationPolicy,
 } from "@pulumi/policy";
 
-
 // Resource properties arrive as untyped JSON (the SDK's `props` is `Record<string, any>` too).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Props = Record<string, any>;
@@ -28,11 +27,16 @@ export type TypedValidator = (props: Props, args: ResourceValidationArgs, report
  * reported as not applicable (what `validateResourceOfType` does for a single class), and a
  * single token is attached as `__pulumiType` so the server can skip the call altogether.
  */
-export function forTypes(validators: Record<string, TypedValidator>): ResourceValidationPolicy["validateResource"] {
+export function forTypes(
+  validators: Record<string, TypedValidator>,
+): ResourceValidationPolicy["validateResource"] {
   const types = Object.keys(validators);
   const fn = (args: ResourceValidationArgs, report: ReportViolation) => {
     const validate = validators[args.type];
-    if (!validate) return args.notApplicable(`Policy only applies to resources of type ${types.map((t) => `'${t}'`).join(", ")}`);
+    if (!validate)
+      return args.notApplicable(
+        `Policy only applies to resources of type ${types.map((t) => `'${t}'`).join(", ")}`,
+      );
     validate(args.props, args, report);
   };
   if (types.length === 1) (fn as unknown as { __pulumiType: string }).__pulumiType = types[0];
@@ -46,7 +50,10 @@ export function forStackTypes(
 ): StackValidationPolicy["validateStack"] {
   return (args, report) => {
     const matching = args.resources.filter((r) => types.includes(r.type));
-    if (matching.length === 0) return args.notApplicable(`Policy only applies to stacks with resources of type ${types.map((t) => `'${t}'`).join(", ")}`);
+    if (matching.length === 0)
+      return args.notApplicable(
+        `Policy only applies to stacks with resources of type ${types.map((t) => `'${t}'`).join(", ")}`,
+      );
     validate(matching, args, report);
   };
 }
@@ -67,7 +74,11 @@ export function configBoolean(config: Record<string, unknown>, key: string, fall
   return typeof v === "boolean" ? v : fallback;
 }
 
-export function configStrings(config: Record<string, unknown>, key: string, fallback: readonly string[]): readonly string[] {
+export function configStrings(
+  config: Record<string, unknown>,
+  key: string,
+  fallback: readonly string[],
+): readonly string[] {
   const v = config[key];
   return Array.isArray(v) && v.every((s) => typeof s === "string") ? (v as string[]) : fallback;
 }

@@ -11,7 +11,9 @@ export const SG_INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIn
 
 const imdsv2 = (kind: string) => (props: Props, args: { name: string }, report: (m: string) => void) => {
   if ((props.metadataOptions as Props | undefined)?.httpTokens !== "required") {
-    report(`EC2 ${kind} "${args.name}" allows IMDSv1. Set metadataOptions { httpTokens: "required", httpPutResponseHopLimit: 1 }.`);
+    report(
+      `EC2 ${kind} "${args.name}" allows IMDSv1. Set metadataOptions { httpTokens: "required", httpPutResponseHopLimit: 1 }.`,
+    );
   }
 };
 
@@ -34,12 +36,18 @@ export const ec2EncryptsVolumes: ResourceValidationPolicy = {
   validateResource: forTypes({
     [EC2_INSTANCE]: (props, args, report) => {
       const unencrypted: string[] = [];
-      if ((props.rootBlockDevice as Props | undefined)?.encrypted !== true) unencrypted.push("rootBlockDevice");
-      for (const d of list(props.ebsBlockDevices)) if (d.encrypted !== true) unencrypted.push(`ebsBlockDevices ${d.deviceName}`);
-      if (unencrypted.length) report(`EC2 instance "${args.name}" has unencrypted volumes (${unencrypted.join(", ")}). Set encrypted: true on each.`);
+      if ((props.rootBlockDevice as Props | undefined)?.encrypted !== true)
+        unencrypted.push("rootBlockDevice");
+      for (const d of list(props.ebsBlockDevices))
+        if (d.encrypted !== true) unencrypted.push(`ebsBlockDevices ${d.deviceName}`);
+      if (unencrypted.length)
+        report(
+          `EC2 instance "${args.name}" has unencrypted volumes (${unencrypted.join(", ")}). Set encrypted: true on each.`,
+        );
     },
     [EBS_VOLUME]: (props, args, report) => {
-      if (props.encrypted !== true) report(`EBS volume "${args.name}" is not encrypted. Set encrypted: true.`);
+      if (props.encrypted !== true)
+        report(`EBS volume "${args.name}" is not encrypted. Set encrypted: true.`);
     },
   }),
 };
@@ -51,14 +59,20 @@ export const ec2DisallowsPublicIp: ResourceValidationPolicy = {
   tags: ["ec2", "public-access", "network"],
   configSchema: {
     properties: {
-      allowPublicIp: { type: "boolean", default: false, description: "Allow associatePublicIpAddress (a dev generator in a public subnet without NAT)." },
+      allowPublicIp: {
+        type: "boolean",
+        default: false,
+        description: "Allow associatePublicIpAddress (a dev generator in a public subnet without NAT).",
+      },
     },
   },
   validateResource: forTypes({
     [EC2_INSTANCE]: (props, args, report) => {
       if (configBoolean(args.getConfig<Record<string, unknown>>(), "allowPublicIp", false)) return;
       if (props.associatePublicIpAddress === true) {
-        report(`EC2 instance "${args.name}" gets a public IP address. Set associatePublicIpAddress: false and place it in a private subnet (or allow public IPs in this stack's policy config).`);
+        report(
+          `EC2 instance "${args.name}" gets a public IP address. Set associatePublicIpAddress: false and place it in a private subnet (or allow public IPs in this stack's policy config).`,
+        );
       }
     },
   }),
@@ -76,19 +90,33 @@ export const sgDisallowsWorldIngress: ResourceValidationPolicy = {
     [SECURITY_GROUP]: (props, args, report) => {
       for (const rule of list(props.ingress)) {
         const open = worldOpen([...list<string>(rule.cidrBlocks), ...list<string>(rule.ipv6CidrBlocks)]);
-        if (open.length) report(`Security group "${args.name}" allows ingress from ${open.join(" and ")} on ${rule.protocol} ${rule.fromPort}-${rule.toPort}. Allow only security groups or internal CIDR blocks (use SSM Session Manager instead of SSH).`);
+        if (open.length)
+          report(
+            `Security group "${args.name}" allows ingress from ${open.join(" and ")} on ${rule.protocol} ${rule.fromPort}-${rule.toPort}. Allow only security groups or internal CIDR blocks (use SSM Session Manager instead of SSH).`,
+          );
       }
     },
     [SECURITY_GROUP_RULE]: (props, args, report) => {
       if (props.type !== "ingress") return;
       const open = worldOpen([...list<string>(props.cidrBlocks), ...list<string>(props.ipv6CidrBlocks)]);
-      if (open.length) report(`Security group rule "${args.name}" allows ingress from ${open.join(" and ")}. Allow only security groups or internal CIDR blocks.`);
+      if (open.length)
+        report(
+          `Security group rule "${args.name}" allows ingress from ${open.join(" and ")}. Allow only security groups or internal CIDR blocks.`,
+        );
     },
     [SG_INGRESS_RULE]: (props, args, report) => {
       const open = worldOpen([props.cidrIpv4, props.cidrIpv6]);
-      if (open.length) report(`Security group ingress rule "${args.name}" allows ingress from ${open.join(" and ")}. Use referencedSecurityGroupId or an internal CIDR.`);
+      if (open.length)
+        report(
+          `Security group ingress rule "${args.name}" allows ingress from ${open.join(" and ")}. Use referencedSecurityGroupId or an internal CIDR.`,
+        );
     },
   }),
 };
 
-export const ec2Policies = [ec2RequiresImdsv2, ec2EncryptsVolumes, ec2DisallowsPublicIp, sgDisallowsWorldIngress];
+export const ec2Policies = [
+  ec2RequiresImdsv2,
+  ec2EncryptsVolumes,
+  ec2DisallowsPublicIp,
+  sgDisallowsWorldIngress,
+];

@@ -4,11 +4,13 @@ import { forTypes, isSet, Props } from "./common";
 
 export const FIREHOSE = "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream";
 
-const isDirectPut = (props: Props) => props.kinesisSourceConfiguration === undefined && props.mskSourceConfiguration === undefined;
+const isDirectPut = (props: Props) =>
+  props.kinesisSourceConfiguration === undefined && props.mskSourceConfiguration === undefined;
 
 export const firehoseRequiresSseCmk: ResourceValidationPolicy = {
   name: "datalake-firehose-deliverystream-requires-sse-cmk",
-  description: "Every Direct PUT Firehose stream has server-side encryption with a customer-managed KMS key (SSE applies only to Direct PUT sources).",
+  description:
+    "Every Direct PUT Firehose stream has server-side encryption with a customer-managed KMS key (SSE applies only to Direct PUT sources).",
   severity: "high",
   tags: ["firehose", "encryption"],
   validateResource: forTypes({
@@ -16,7 +18,9 @@ export const firehoseRequiresSseCmk: ResourceValidationPolicy = {
       if (!isDirectPut(props)) return args.notApplicable("SSE applies only to Direct PUT streams");
       const sse = (props.serverSideEncryption ?? {}) as Props;
       if (sse.enabled !== true || sse.keyType !== "CUSTOMER_MANAGED_CMK" || !isSet(sse.keyArn)) {
-        report(`Firehose stream "${args.name}" must encrypt at rest with a customer-managed key. Set serverSideEncryption { enabled: true, keyType: "CUSTOMER_MANAGED_CMK", keyArn: <the lake key ARN> }.`);
+        report(
+          `Firehose stream "${args.name}" must encrypt at rest with a customer-managed key. Set serverSideEncryption { enabled: true, keyType: "CUSTOMER_MANAGED_CMK", keyArn: <the lake key ARN> }.`,
+        );
       }
     },
   }),
@@ -24,20 +28,24 @@ export const firehoseRequiresSseCmk: ResourceValidationPolicy = {
 
 function extendedS3(props: Props, args: { notApplicable(reason?: string): never }): Props {
   const s3 = props.extendedS3Configuration as Props | undefined;
-  if (props.destination !== "extended_s3" || !s3) return args.notApplicable("the stream has no S3 destination");
+  if (props.destination !== "extended_s3" || !s3)
+    return args.notApplicable("the stream has no S3 destination");
   return s3;
 }
 
 export const firehoseRequiresErrorPrefix: ResourceValidationPolicy = {
   name: "datalake-firehose-deliverystream-requires-error-prefix",
-  description: "Every Firehose S3 destination sets an error-output prefix, so failed records land apart from the lake data.",
+  description:
+    "Every Firehose S3 destination sets an error-output prefix, so failed records land apart from the lake data.",
   severity: "medium",
   tags: ["firehose", "resilience"],
   validateResource: forTypes({
     [FIREHOSE]: (props, args, report) => {
       const s3 = extendedS3(props, args);
       if (!isSet(s3.errorOutputPrefix)) {
-        report(`Firehose stream "${args.name}" has no error-output prefix. Set extendedS3Configuration.errorOutputPrefix (include !{firehose:error-output-type}).`);
+        report(
+          `Firehose stream "${args.name}" has no error-output prefix. Set extendedS3Configuration.errorOutputPrefix (include !{firehose:error-output-type}).`,
+        );
       }
     },
   }),
@@ -53,10 +61,16 @@ export const firehoseEnablesDeliveryLogging: ResourceValidationPolicy = {
       const s3 = extendedS3(props, args);
       const logging = (s3.cloudwatchLoggingOptions ?? {}) as Props;
       if (logging.enabled !== true || !isSet(logging.logGroupName) || !isSet(logging.logStreamName)) {
-        report(`Firehose stream "${args.name}" does not log delivery errors. Set extendedS3Configuration.cloudwatchLoggingOptions { enabled: true, logGroupName, logStreamName }.`);
+        report(
+          `Firehose stream "${args.name}" does not log delivery errors. Set extendedS3Configuration.cloudwatchLoggingOptions { enabled: true, logGroupName, logStreamName }.`,
+        );
       }
     },
   }),
 };
 
-export const firehosePolicies = [firehoseRequiresSseCmk, firehoseRequiresErrorPrefix, firehoseEnablesDeliveryLogging];
+export const firehosePolicies = [
+  firehoseRequiresSseCmk,
+  firehoseRequiresErrorPrefix,
+  firehoseEnablesDeliveryLogging,
+];

@@ -32,21 +32,26 @@ export function wildcardGrants(doc: unknown): string[] {
   return found;
 }
 
-const checkDocument = (what: string, key: string) => (props: Props, args: { name: string }, report: (m: string) => void) => {
-  const grants = wildcardGrants(props[key]);
-  if (grants.length) {
-    report(`${what} "${args.name}" allows ${[...new Set(grants)].join(", ")}. List the exact actions the workload needs (least privilege).`);
-  }
-};
+const checkDocument =
+  (what: string, key: string) => (props: Props, args: { name: string }, report: (m: string) => void) => {
+    const grants = wildcardGrants(props[key]);
+    if (grants.length) {
+      report(
+        `${what} "${args.name}" allows ${[...new Set(grants)].join(", ")}. List the exact actions the workload needs (least privilege).`,
+      );
+    }
+  };
 
 export const iamDisallowsWildcardActions: ResourceValidationPolicy = {
   name: "datalake-iam-policy-disallows-wildcard-actions",
-  description: 'No inline or customer-managed IAM policy allows "*" or a service-wide wildcard such as "s3:*" or "es:*".',
+  description:
+    'No inline or customer-managed IAM policy allows "*" or a service-wide wildcard such as "s3:*" or "es:*".',
   severity: "high",
   tags: ["iam", "least-privilege"],
   validateResource: forTypes({
     [IAM_ROLE]: (props, args, report) => {
-      for (const p of list(props.inlinePolicies)) checkDocument(`Inline policy "${p.name}" of role`, "policy")(p, args, report);
+      for (const p of list(props.inlinePolicies))
+        checkDocument(`Inline policy "${p.name}" of role`, "policy")(p, args, report);
     },
     [IAM_ROLE_POLICY]: checkDocument("Role policy", "policy"),
     [IAM_POLICY]: checkDocument("IAM policy", "policy"),
@@ -63,17 +68,28 @@ export function isBroadManagedPolicy(arn: string): boolean {
 
 const checkArns = (what: string, arns: unknown[], report: (m: string) => void) => {
   const broad = arns.filter((a): a is string => typeof a === "string" && isBroadManagedPolicy(a));
-  if (broad.length) report(`${what} attaches ${broad.join(", ")}. Replace it with a policy listing only the actions and resources needed.`);
+  if (broad.length)
+    report(
+      `${what} attaches ${broad.join(", ")}. Replace it with a policy listing only the actions and resources needed.`,
+    );
 };
 
 export const iamDisallowsFullAccess: ResourceValidationPolicy = {
   name: "datalake-iam-role-disallows-fullaccess-policies",
-  description: "No role, user or group has a *FullAccess (or AdministratorAccess/PowerUserAccess) managed policy attached.",
+  description:
+    "No role, user or group has a *FullAccess (or AdministratorAccess/PowerUserAccess) managed policy attached.",
   severity: "high",
   tags: ["iam", "least-privilege"],
   validateResource: forTypes({
-    [IAM_ROLE]: (props, args, report) => checkArns(`Role "${args.name}"`, list(props.managedPolicyArns), report),
-    ...Object.fromEntries(IAM_ATTACHMENTS.map((t) => [t, (props: Props, args: { name: string }, report: (m: string) => void) => checkArns(`Policy attachment "${args.name}"`, [props.policyArn], report)])),
+    [IAM_ROLE]: (props, args, report) =>
+      checkArns(`Role "${args.name}"`, list(props.managedPolicyArns), report),
+    ...Object.fromEntries(
+      IAM_ATTACHMENTS.map((t) => [
+        t,
+        (props: Props, args: { name: string }, report: (m: string) => void) =>
+          checkArns(`Policy attachment "${args.name}"`, [props.policyArn], report),
+      ]),
+    ),
   }),
 };
 

@@ -13,7 +13,8 @@ export const kmsKeyEnablesRotation: ResourceValidationPolicy = {
     [KMS_KEY]: (props, args, report) => {
       // Rotation exists only for symmetric encryption keys; asymmetric and HMAC keys cannot rotate.
       const spec = props.customerMasterKeySpec ?? "SYMMETRIC_DEFAULT";
-      if (spec !== "SYMMETRIC_DEFAULT") return args.notApplicable(`key spec ${spec} does not support rotation`);
+      if (spec !== "SYMMETRIC_DEFAULT")
+        return args.notApplicable(`key spec ${spec} does not support rotation`);
       if (props.enableKeyRotation !== true) {
         report(`KMS key "${args.name}" does not rotate. Set enableKeyRotation: true.`);
       }
@@ -25,13 +26,26 @@ export const KMS_DELETION_DEFAULTS = { minDays: 7, maxDays: 30 } as const;
 
 export const kmsKeyBoundsDeletionWindow: ResourceValidationPolicy = {
   name: "datalake-kms-key-bounds-deletion-window",
-  description: "Every KMS key has a deletion window within the configured bounds (AWS allows 7 to 30 days; 30 when unset).",
+  description:
+    "Every KMS key has a deletion window within the configured bounds (AWS allows 7 to 30 days; 30 when unset).",
   severity: "medium",
   tags: ["kms", "resilience"],
   configSchema: {
     properties: {
-      minDays: { type: "integer", minimum: 7, maximum: 30, default: KMS_DELETION_DEFAULTS.minDays, description: "Shortest allowed deletionWindowInDays." },
-      maxDays: { type: "integer", minimum: 7, maximum: 30, default: KMS_DELETION_DEFAULTS.maxDays, description: "Longest allowed deletionWindowInDays." },
+      minDays: {
+        type: "integer",
+        minimum: 7,
+        maximum: 30,
+        default: KMS_DELETION_DEFAULTS.minDays,
+        description: "Shortest allowed deletionWindowInDays.",
+      },
+      maxDays: {
+        type: "integer",
+        minimum: 7,
+        maximum: 30,
+        default: KMS_DELETION_DEFAULTS.maxDays,
+        description: "Longest allowed deletionWindowInDays.",
+      },
     },
   },
   validateResource: forTypes({
@@ -42,7 +56,9 @@ export const kmsKeyBoundsDeletionWindow: ResourceValidationPolicy = {
       // AWS applies 30 days when the window is not set.
       const days = (props.deletionWindowInDays as number | undefined) ?? 30;
       if (days < min || days > max) {
-        report(`KMS key "${args.name}" has a deletion window of ${days} days; set deletionWindowInDays between ${min} and ${max}.`);
+        report(
+          `KMS key "${args.name}" has a deletion window of ${days} days; set deletionWindowInDays between ${min} and ${max}.`,
+        );
       }
     },
   }),

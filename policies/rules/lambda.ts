@@ -13,15 +13,19 @@ export const SNS_SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription";
 
 export const lambdaPermissionRequiresSourceArn: ResourceValidationPolicy = {
   name: "datalake-lambda-permission-requires-source-arn",
-  description: "Every Lambda permission granted to an AWS service principal names the source ARN, so no other account's resource can invoke the function.",
+  description:
+    "Every Lambda permission granted to an AWS service principal names the source ARN, so no other account's resource can invoke the function.",
   severity: "high",
   tags: ["lambda", "least-privilege"],
   validateResource: forTypes({
     [LAMBDA_PERMISSION]: (props, args, report) => {
       const principal = props.principal as string;
-      if (!/\.amazonaws\.com(\.cn)?$/.test(principal)) return args.notApplicable("the principal is not an AWS service");
+      if (!/\.amazonaws\.com(\.cn)?$/.test(principal))
+        return args.notApplicable("the principal is not an AWS service");
       if (!isSet(props.sourceArn)) {
-        report(`Lambda permission "${args.name}" lets ${principal} invoke the function from any resource. Set sourceArn (for CloudWatch Logs: arn:aws:logs:<region>:<account>:log-group:<name>:*).`);
+        report(
+          `Lambda permission "${args.name}" lets ${principal} invoke the function from any resource. Set sourceArn (for CloudWatch Logs: arn:aws:logs:<region>:<account>:log-group:<name>:*).`,
+        );
       }
     },
   }),
@@ -30,11 +34,13 @@ export const lambdaPermissionRequiresSourceArn: ResourceValidationPolicy = {
 /** Service principals that invoke Lambda asynchronously. */
 const ASYNC_PRINCIPALS = /^(logs(\.[a-z0-9-]+)?|sns|s3|events)\.amazonaws\.com$/;
 
-const functionsOf = (r: PolicyResource, prop: string) => (r.propertyDependencies[prop] ?? []).filter((d) => d.type === LAMBDA_FUNCTION);
+const functionsOf = (r: PolicyResource, prop: string) =>
+  (r.propertyDependencies[prop] ?? []).filter((d) => d.type === LAMBDA_FUNCTION);
 
 export const lambdaRequiresFailureDestination: StackValidationPolicy = {
   name: "datalake-lambda-function-requires-failure-destination",
-  description: "Every Lambda function invoked asynchronously has a dead-letter queue or an on-failure destination, so no event is silently lost.",
+  description:
+    "Every Lambda function invoked asynchronously has a dead-letter queue or an on-failure destination, so no event is silently lost.",
   severity: "medium",
   tags: ["lambda", "resilience"],
   validateStack: forStackTypes([LAMBDA_FUNCTION], (functions, args, report) => {
@@ -43,7 +49,8 @@ export const lambdaRequiresFailureDestination: StackValidationPolicy = {
       if (r.type === LAMBDA_PERMISSION && ASYNC_PRINCIPALS.test(r.props.principal as string)) {
         for (const f of functionsOf(r, "function")) asyncTargets.set(f.urn, `${r.props.principal}`);
       } else if (r.type === LOG_SUBSCRIPTION_FILTER) {
-        for (const f of functionsOf(r, "destinationArn")) asyncTargets.set(f.urn, "a CloudWatch Logs subscription");
+        for (const f of functionsOf(r, "destinationArn"))
+          asyncTargets.set(f.urn, "a CloudWatch Logs subscription");
       } else if (r.type === SNS_SUBSCRIPTION && r.props.protocol === "lambda") {
         for (const f of functionsOf(r, "endpoint")) asyncTargets.set(f.urn, "an SNS subscription");
       }
@@ -51,7 +58,12 @@ export const lambdaRequiresFailureDestination: StackValidationPolicy = {
     const onFailure = new Set<string>();
     for (const r of args.resources) {
       if (r.type !== LAMBDA_EVENT_INVOKE_CONFIG) continue;
-      if (!isSet(((r.props.destinationConfig as Props | undefined)?.onFailure as Props | undefined)?.destination)) continue;
+      if (
+        !isSet(
+          ((r.props.destinationConfig as Props | undefined)?.onFailure as Props | undefined)?.destination,
+        )
+      )
+        continue;
       for (const f of functionsOf(r, "functionName")) onFailure.add(f.urn);
     }
     for (const f of functions) {
@@ -59,7 +71,10 @@ export const lambdaRequiresFailureDestination: StackValidationPolicy = {
       if (!via) continue;
       const dlq = isSet((f.props.deadLetterConfig as Props | undefined)?.targetArn);
       if (!dlq && !onFailure.has(f.urn)) {
-        report(`Lambda function ${nameOf(f)} is invoked asynchronously by ${via} but has no dead-letter queue or on-failure destination. Set deadLetterConfig.targetArn (an encrypted SQS queue) or add a FunctionEventInvokeConfig with destinationConfig.onFailure.`, f.urn);
+        report(
+          `Lambda function ${nameOf(f)} is invoked asynchronously by ${via} but has no dead-letter queue or on-failure destination. Set deadLetterConfig.targetArn (an encrypted SQS queue) or add a FunctionEventInvokeConfig with destinationConfig.onFailure.`,
+          f.urn,
+        );
       }
     }
   }),

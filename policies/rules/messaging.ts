@@ -12,7 +12,10 @@ export const snsTopicRequiresKms: ResourceValidationPolicy = {
   tags: ["sns", "encryption"],
   validateResource: forTypes({
     [SNS_TOPIC]: (props, args, report) => {
-      if (!isSet(props.kmsMasterKeyId)) report(`SNS topic "${args.name}" is not encrypted. Set kmsMasterKeyId to a KMS key whose policy lets CloudWatch (cloudwatch.amazonaws.com) use it.`);
+      if (!isSet(props.kmsMasterKeyId))
+        report(
+          `SNS topic "${args.name}" is not encrypted. Set kmsMasterKeyId to a KMS key whose policy lets CloudWatch (cloudwatch.amazonaws.com) use it.`,
+        );
     },
   }),
 };
@@ -24,7 +27,10 @@ export const sqsQueueRequiresKms: ResourceValidationPolicy = {
   tags: ["sqs", "encryption"],
   validateResource: forTypes({
     [SQS_QUEUE]: (props, args, report) => {
-      if (!isSet(props.kmsMasterKeyId)) report(`SQS queue "${args.name}" is not encrypted with KMS. Set kmsMasterKeyId to the lake's KMS key.`);
+      if (!isSet(props.kmsMasterKeyId))
+        report(
+          `SQS queue "${args.name}" is not encrypted with KMS. Set kmsMasterKeyId to the lake's KMS key.`,
+        );
     },
   }),
 };

@@ -14,7 +14,9 @@ export const domainEncryptsAtRest: ResourceValidationPolicy = {
     [DOMAIN]: (props, args, report) => {
       const e = (props.encryptAtRest ?? {}) as Props;
       if (e.enabled !== true || !isSet(e.kmsKeyId)) {
-        report(`OpenSearch domain "${args.name}" must encrypt at rest with a customer-managed key. Set encryptAtRest { enabled: true, kmsKeyId: <key ARN> }.`);
+        report(
+          `OpenSearch domain "${args.name}" must encrypt at rest with a customer-managed key. Set encryptAtRest { enabled: true, kmsKeyId: <key ARN> }.`,
+        );
       }
     },
   }),
@@ -28,7 +30,9 @@ export const domainEncryptsNodeToNode: ResourceValidationPolicy = {
   validateResource: forTypes({
     [DOMAIN]: (props, args, report) => {
       if ((props.nodeToNodeEncryption as Props | undefined)?.enabled !== true) {
-        report(`OpenSearch domain "${args.name}" does not encrypt node-to-node traffic. Set nodeToNodeEncryption.enabled: true.`);
+        report(
+          `OpenSearch domain "${args.name}" does not encrypt node-to-node traffic. Set nodeToNodeEncryption.enabled: true.`,
+        );
       }
     },
   }),
@@ -47,7 +51,9 @@ export const domainEnforcesHttps: ResourceValidationPolicy = {
       const ep = (props.domainEndpointOptions ?? {}) as Props;
       const policy = ep.tlsSecurityPolicy as string | undefined;
       if (ep.enforceHttps !== true || !policy || !TLS12_POLICIES.test(policy)) {
-        report(`OpenSearch domain "${args.name}" must enforce HTTPS with TLS 1.2+: it has enforceHttps ${JSON.stringify(ep.enforceHttps ?? null)} and tlsSecurityPolicy ${JSON.stringify(policy ?? null)}. Set domainEndpointOptions { enforceHttps: true, tlsSecurityPolicy: "Policy-Min-TLS-1-2-PFS-2023-10" }.`);
+        report(
+          `OpenSearch domain "${args.name}" must enforce HTTPS with TLS 1.2+: it has enforceHttps ${JSON.stringify(ep.enforceHttps ?? null)} and tlsSecurityPolicy ${JSON.stringify(policy ?? null)}. Set domainEndpointOptions { enforceHttps: true, tlsSecurityPolicy: "Policy-Min-TLS-1-2-PFS-2023-10" }.`,
+        );
       }
     },
   }),
@@ -62,7 +68,9 @@ export const domainEnablesFgac: ResourceValidationPolicy = {
     [DOMAIN]: (props, args, report) => {
       const sec = (props.advancedSecurityOptions ?? {}) as Props;
       if (sec.enabled !== true || sec.anonymousAuthEnabled === true) {
-        report(`OpenSearch domain "${args.name}" must use fine-grained access control without anonymous access. Set advancedSecurityOptions { enabled: true } and map IAM roles to OpenSearch roles.`);
+        report(
+          `OpenSearch domain "${args.name}" must use fine-grained access control without anonymous access. Set advancedSecurityOptions { enabled: true } and map IAM roles to OpenSearch roles.`,
+        );
       }
     },
   }),
@@ -70,19 +78,26 @@ export const domainEnablesFgac: ResourceValidationPolicy = {
 
 export const domainRequiresVpc: ResourceValidationPolicy = {
   name: "datalake-opensearch-domain-requires-vpc",
-  description: "Every OpenSearch domain is placed in a VPC (no public endpoint), unless the stack's policy config allows a public domain.",
+  description:
+    "Every OpenSearch domain is placed in a VPC (no public endpoint), unless the stack's policy config allows a public domain.",
   severity: "critical",
   tags: [...TAGS, "public-access", "network"],
   configSchema: {
     properties: {
-      requireVpc: { type: "boolean", default: true, description: "Require vpcOptions.subnetIds; false allows a public endpoint (still behind FGAC)." },
+      requireVpc: {
+        type: "boolean",
+        default: true,
+        description: "Require vpcOptions.subnetIds; false allows a public endpoint (still behind FGAC).",
+      },
     },
   },
   validateResource: forTypes({
     [DOMAIN]: (props, args, report) => {
       if (!configBoolean(args.getConfig<Record<string, unknown>>(), "requireVpc", true)) return;
       if (list((props.vpcOptions as Props | undefined)?.subnetIds).length === 0) {
-        report(`OpenSearch domain "${args.name}" has a public endpoint. Set vpcOptions { subnetIds, securityGroupIds } (one subnet per availability zone of the domain).`);
+        report(
+          `OpenSearch domain "${args.name}" has a public endpoint. Set vpcOptions { subnetIds, securityGroupIds } (one subnet per availability zone of the domain).`,
+        );
       }
     },
   }),
@@ -99,7 +114,10 @@ export const domainPublishesLogs: ResourceValidationPolicy = {
     properties: {
       requiredLogTypes: {
         type: "array",
-        items: { type: "string", enum: ["ES_APPLICATION_LOGS", "INDEX_SLOW_LOGS", "SEARCH_SLOW_LOGS", "AUDIT_LOGS"] },
+        items: {
+          type: "string",
+          enum: ["ES_APPLICATION_LOGS", "INDEX_SLOW_LOGS", "SEARCH_SLOW_LOGS", "AUDIT_LOGS"],
+        },
         default: [...LOG_TYPES_DEFAULT],
         description: "Log types every domain must publish.",
       },
@@ -107,16 +125,29 @@ export const domainPublishesLogs: ResourceValidationPolicy = {
   },
   validateResource: forTypes({
     [DOMAIN]: (props, args, report) => {
-      const required = configStrings(args.getConfig<Record<string, unknown>>(), "requiredLogTypes", LOG_TYPES_DEFAULT);
+      const required = configStrings(
+        args.getConfig<Record<string, unknown>>(),
+        "requiredLogTypes",
+        LOG_TYPES_DEFAULT,
+      );
       const published = list(props.logPublishingOptions)
         .filter((o) => o.enabled !== false && isSet(o.cloudwatchLogGroupArn))
         .map((o) => o.logType as string);
       const missing = required.filter((t) => !published.includes(t));
       if (missing.length) {
-        report(`OpenSearch domain "${args.name}" does not publish ${missing.join(", ")} to CloudWatch Logs. Add logPublishingOptions entries { logType, cloudwatchLogGroupArn, enabled: true } and a log group resource policy for es.amazonaws.com.`);
+        report(
+          `OpenSearch domain "${args.name}" does not publish ${missing.join(", ")} to CloudWatch Logs. Add logPublishingOptions entries { logType, cloudwatchLogGroupArn, enabled: true } and a log group resource policy for es.amazonaws.com.`,
+        );
       }
     },
   }),
 };
 
-export const opensearchPolicies = [domainEncryptsAtRest, domainEncryptsNodeToNode, domainEnforcesHttps, domainEnablesFgac, domainRequiresVpc, domainPublishesLogs];
+export const opensearchPolicies = [
+  domainEncryptsAtRest,
+  domainEncryptsNodeToNode,
+  domainEnforcesHttps,
+  domainEnablesFgac,
+  domainRequiresVpc,
+  domainPublishesLogs,
+];

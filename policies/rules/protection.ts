@@ -19,18 +19,25 @@ export const STATEFUL_TYPES = [
 const requireProtect: TypedValidator = (_props, args, report) => {
   if (!configBoolean(args.getConfig<Record<string, unknown>>(), "requireProtection", false)) return;
   if (!args.opts.protect) {
-    report(`Stateful resource "${args.name}" (${args.type}) is not protected, so a destroy or replacement would delete its data. Pass { protect: true, retainOnDelete: true } (the stack config protection.protectStatefulResources).`);
+    report(
+      `Stateful resource "${args.name}" (${args.type}) is not protected, so a destroy or replacement would delete its data. Pass { protect: true, retainOnDelete: true } (the stack config protection.protectStatefulResources).`,
+    );
   }
 };
 
 export const statefulRequiresProtection: ResourceValidationPolicy = {
   name: "datalake-stack-statefulresource-requires-protection",
-  description: "Stateful resources (buckets, KMS keys, the OpenSearch domain, the Redshift namespace, the catalog database) are protected, where the stack's policy config requires it.",
+  description:
+    "Stateful resources (buckets, KMS keys, the OpenSearch domain, the Redshift namespace, the catalog database) are protected, where the stack's policy config requires it.",
   severity: "high",
   tags: ["protection", "resilience"],
   configSchema: {
     properties: {
-      requireProtection: { type: "boolean", default: false, description: "Require protect: true on stateful resources (prod)." },
+      requireProtection: {
+        type: "boolean",
+        default: false,
+        description: "Require protect: true on stateful resources (prod).",
+      },
     },
   },
   validateResource: forTypes(Object.fromEntries(STATEFUL_TYPES.map((t) => [t, requireProtect]))),

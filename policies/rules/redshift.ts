@@ -8,18 +8,24 @@ export const RS_CLUSTER = "aws:redshift/cluster:Cluster";
 
 export const redshiftRequiresKms: ResourceValidationPolicy = {
   name: "datalake-redshift-namespace-requires-kms-key",
-  description: "Every Redshift Serverless namespace and provisioned cluster is encrypted with a customer-managed KMS key.",
+  description:
+    "Every Redshift Serverless namespace and provisioned cluster is encrypted with a customer-managed KMS key.",
   severity: "high",
   tags: ["redshift", "encryption"],
   validateResource: forTypes({
     [RS_NAMESPACE]: (props, args, report) => {
-      if (!isSet(props.kmsKeyId)) report(`Redshift Serverless namespace "${args.name}" uses an AWS-owned key. Set kmsKeyId to the lake's KMS key ARN.`);
+      if (!isSet(props.kmsKeyId))
+        report(
+          `Redshift Serverless namespace "${args.name}" uses an AWS-owned key. Set kmsKeyId to the lake's KMS key ARN.`,
+        );
     },
     [RS_CLUSTER]: (props, args, report) => {
       // In pulumi-aws v7 `encrypted` is a string ("true"/"false"); clusters are encrypted by default.
       const encrypted = props.encrypted;
       if (encrypted === false || encrypted === "false" || !isSet(props.kmsKeyId)) {
-        report(`Redshift cluster "${args.name}" must be encrypted with a customer-managed key. Leave encrypted on and set kmsKeyId.`);
+        report(
+          `Redshift cluster "${args.name}" must be encrypted with a customer-managed key. Leave encrypted on and set kmsKeyId.`,
+        );
       }
     },
   }),
@@ -32,10 +38,16 @@ export const redshiftNotPublic: ResourceValidationPolicy = {
   tags: ["redshift", "public-access"],
   validateResource: forTypes({
     [RS_WORKGROUP]: (props, args, report) => {
-      if (props.publiclyAccessible === true) report(`Redshift Serverless workgroup "${args.name}" is publicly accessible. Set publiclyAccessible: false and reach it through the VPC.`);
+      if (props.publiclyAccessible === true)
+        report(
+          `Redshift Serverless workgroup "${args.name}" is publicly accessible. Set publiclyAccessible: false and reach it through the VPC.`,
+        );
     },
     [RS_CLUSTER]: (props, args, report) => {
-      if (props.publiclyAccessible === true) report(`Redshift cluster "${args.name}" is publicly accessible. Set publiclyAccessible: false and reach it through the VPC.`);
+      if (props.publiclyAccessible === true)
+        report(
+          `Redshift cluster "${args.name}" is publicly accessible. Set publiclyAccessible: false and reach it through the VPC.`,
+        );
     },
   }),
 };

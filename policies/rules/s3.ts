@@ -29,7 +29,11 @@ const isBucket = (r: PolicyResource) => (BUCKET_TYPES as readonly string[]).incl
  * The configuration resources of `types` per bucket URN, linked through the property `via`
  * (`bucket` for all of them; `targetBucket` for the log destination of a BucketLogging).
  */
-export function linkedToBuckets(resources: PolicyResource[], types: readonly string[], via = "bucket"): Map<string, PolicyResource[]> {
+export function linkedToBuckets(
+  resources: PolicyResource[],
+  types: readonly string[],
+  via = "bucket",
+): Map<string, PolicyResource[]> {
   const byBucket = new Map<string, PolicyResource[]>();
   for (const r of resources) {
     if (!types.includes(r.type)) continue;
@@ -44,7 +48,13 @@ export function linkedToBuckets(resources: PolicyResource[], types: readonly str
 /** A stack policy over every bucket and the configuration resources of `types` linked to it. */
 function perBucket(
   types: readonly string[],
-  check: (bucket: PolicyResource, linked: PolicyResource[], all: PolicyResource[], config: Record<string, unknown>, report: ReportViolation) => void,
+  check: (
+    bucket: PolicyResource,
+    linked: PolicyResource[],
+    all: PolicyResource[],
+    config: Record<string, unknown>,
+    report: ReportViolation,
+  ) => void,
 ): StackValidationPolicy["validateStack"] {
   return forStackTypes(BUCKET_TYPES, (buckets, args, report) => {
     const linked = linkedToBuckets(args.resources, types);
@@ -65,7 +75,8 @@ export const s3RequiresSseKms: StackValidationPolicy = {
       allowSseS3ForAccessLogTargets: {
         type: "boolean",
         default: true,
-        description: "Let a bucket that only receives S3 server access logs (the targetBucket of a BucketLogging) use SSE-S3.",
+        description:
+          "Let a bucket that only receives S3 server access logs (the targetBucket of a BucketLogging) use SSE-S3.",
       },
     },
   },
@@ -95,7 +106,12 @@ export const s3RequiresSseKms: StackValidationPolicy = {
   }),
 };
 
-const PAB_FLAGS = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"] as const;
+const PAB_FLAGS = [
+  "blockPublicAcls",
+  "blockPublicPolicy",
+  "ignorePublicAcls",
+  "restrictPublicBuckets",
+] as const;
 
 export const s3BlocksPublicAccess: StackValidationPolicy = {
   name: "datalake-s3-bucket-blocks-public-access",
@@ -104,12 +120,19 @@ export const s3BlocksPublicAccess: StackValidationPolicy = {
   tags: [...TAGS_S3, "public-access"],
   validateStack: perBucket(S3_TYPES.publicAccessBlock, (bucket, blocks, _all, _config, report) => {
     if (blocks.length === 0) {
-      report(`S3 bucket ${nameOf(bucket)} has no BucketPublicAccessBlock linked to it. Add one with all four flags (${PAB_FLAGS.join(", ")}) set to true.`, bucket.urn);
+      report(
+        `S3 bucket ${nameOf(bucket)} has no BucketPublicAccessBlock linked to it. Add one with all four flags (${PAB_FLAGS.join(", ")}) set to true.`,
+        bucket.urn,
+      );
       return;
     }
     for (const b of blocks) {
       const off = PAB_FLAGS.filter((f) => b.props[f] !== true);
-      if (off.length) report(`S3 bucket ${nameOf(bucket)}: its public access block ${nameOf(b)} leaves ${off.join(", ")} off. Set all four flags to true.`, bucket.urn);
+      if (off.length)
+        report(
+          `S3 bucket ${nameOf(bucket)}: its public access block ${nameOf(b)} leaves ${off.join(", ")} off. Set all four flags to true.`,
+          bucket.urn,
+        );
     }
   }),
 };
@@ -132,7 +155,9 @@ const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefin
 export function deniesInsecureTransport(statement: Props): boolean {
   if (statement.Effect !== "Deny") return false;
   const principal = statement.Principal;
-  const everyone = principal === "*" || (principal && typeof principal === "object" && asArray((principal as Props).AWS).includes("*"));
+  const everyone =
+    principal === "*" ||
+    (principal && typeof principal === "object" && asArray((principal as Props).AWS).includes("*"));
   const actions = asArray(statement.Action);
   const allActions = actions.includes("s3:*") || actions.includes("*");
   const condition = (statement.Condition ?? {}) as Props;
@@ -146,7 +171,9 @@ export const s3DeniesInsecureTransport: StackValidationPolicy = {
   severity: "high",
   tags: [...TAGS_S3, "tls"],
   validateStack: perBucket(S3_TYPES.policy, (bucket, policies, _all, _config, report) => {
-    const ok = policies.some((p) => list(policyDocument(p.props.policy)?.Statement).some(deniesInsecureTransport));
+    const ok = policies.some((p) =>
+      list(policyDocument(p.props.policy)?.Statement).some(deniesInsecureTransport),
+    );
     if (!ok) {
       report(
         `S3 bucket ${nameOf(bucket)} has no bucket policy denying non-TLS access. Link a BucketPolicy with a statement { Effect: "Deny", Principal: "*", Action: "s3:*", Condition: { Bool: { "aws:SecureTransport": "false" } } } on the bucket and its objects.`,
@@ -162,9 +189,14 @@ export const s3EnablesVersioning: StackValidationPolicy = {
   severity: "medium",
   tags: [...TAGS_S3, "resilience"],
   validateStack: perBucket(S3_TYPES.versioning, (bucket, versionings, _all, _config, report) => {
-    const enabled = versionings.some((v) => (v.props.versioningConfiguration as Props | undefined)?.status === "Enabled");
+    const enabled = versionings.some(
+      (v) => (v.props.versioningConfiguration as Props | undefined)?.status === "Enabled",
+    );
     if (!enabled) {
-      report(`S3 bucket ${nameOf(bucket)} does not have versioning enabled. Link a BucketVersioning with versioningConfiguration.status "Enabled".`, bucket.urn);
+      report(
+        `S3 bucket ${nameOf(bucket)} does not have versioning enabled. Link a BucketVersioning with versioningConfiguration.status "Enabled".`,
+        bucket.urn,
+      );
     }
   }),
 };
@@ -173,13 +205,24 @@ export const LIFECYCLE_DEFAULTS = { minExpirationDays: 1, maxExpirationDays: 365
 
 export const s3ExpiresLakeData: StackValidationPolicy = {
   name: "datalake-s3-bucket-expires-lake-data",
-  description: "Every S3 bucket has lifecycle rules that expire its objects (and, when versioned, their noncurrent versions) within the configured bounds.",
+  description:
+    "Every S3 bucket has lifecycle rules that expire its objects (and, when versioned, their noncurrent versions) within the configured bounds.",
   severity: "medium",
   tags: [...TAGS_S3, "retention"],
   configSchema: {
     properties: {
-      minExpirationDays: { type: "integer", minimum: 1, default: LIFECYCLE_DEFAULTS.minExpirationDays, description: "Objects must not expire sooner than this." },
-      maxExpirationDays: { type: "integer", minimum: 1, default: LIFECYCLE_DEFAULTS.maxExpirationDays, description: "Objects (and noncurrent versions) must expire by this age." },
+      minExpirationDays: {
+        type: "integer",
+        minimum: 1,
+        default: LIFECYCLE_DEFAULTS.minExpirationDays,
+        description: "Objects must not expire sooner than this.",
+      },
+      maxExpirationDays: {
+        type: "integer",
+        minimum: 1,
+        default: LIFECYCLE_DEFAULTS.maxExpirationDays,
+        description: "Objects (and noncurrent versions) must expire by this age.",
+      },
     },
   },
   validateStack: perBucket(S3_TYPES.lifecycle, (bucket, lifecycles, all, config, report) => {
@@ -187,32 +230,56 @@ export const s3ExpiresLakeData: StackValidationPolicy = {
     const max = configNumber(config, "maxExpirationDays", LIFECYCLE_DEFAULTS.maxExpirationDays);
     const rules = lifecycles.flatMap((l) => list(l.props.rules)).filter((r) => r.status === "Enabled");
     if (rules.length === 0) {
-      report(`S3 bucket ${nameOf(bucket)} has no enabled lifecycle rule, so its data never expires. Link a BucketLifecycleConfiguration with an expiration between ${min} and ${max} days.`, bucket.urn);
+      report(
+        `S3 bucket ${nameOf(bucket)} has no enabled lifecycle rule, so its data never expires. Link a BucketLifecycleConfiguration with an expiration between ${min} and ${max} days.`,
+        bucket.urn,
+      );
       return;
     }
     const expiring = rules.filter((r) => (r.expiration as Props | undefined)?.days !== undefined);
     if (expiring.length === 0) {
-      report(`S3 bucket ${nameOf(bucket)}: no enabled lifecycle rule sets expiration.days, so its data never expires. Add an expiration between ${min} and ${max} days.`, bucket.urn);
+      report(
+        `S3 bucket ${nameOf(bucket)}: no enabled lifecycle rule sets expiration.days, so its data never expires. Add an expiration between ${min} and ${max} days.`,
+        bucket.urn,
+      );
     }
     for (const r of expiring) {
       const days = (r.expiration as Props).days as number;
       if (days < min || days > max) {
-        report(`S3 bucket ${nameOf(bucket)}: lifecycle rule "${r.id}" expires objects after ${days} days; the allowed range is ${min} to ${max} days.`, bucket.urn);
+        report(
+          `S3 bucket ${nameOf(bucket)}: lifecycle rule "${r.id}" expires objects after ${days} days; the allowed range is ${min} to ${max} days.`,
+          bucket.urn,
+        );
       }
     }
     const versioned = (linkedToBuckets(all, S3_TYPES.versioning).get(bucket.urn) ?? []).some(
       (v) => (v.props.versioningConfiguration as Props | undefined)?.status === "Enabled",
     );
     if (versioned) {
-      const noncurrent = rules.map((r) => (r.noncurrentVersionExpiration as Props | undefined)?.noncurrentDays).filter((d): d is number => typeof d === "number");
+      const noncurrent = rules
+        .map((r) => (r.noncurrentVersionExpiration as Props | undefined)?.noncurrentDays)
+        .filter((d): d is number => typeof d === "number");
       if (noncurrent.length === 0) {
-        report(`S3 bucket ${nameOf(bucket)} is versioned but no lifecycle rule expires noncurrent versions, so deleted data is kept forever. Add noncurrentVersionExpiration.noncurrentDays (at most ${max}).`, bucket.urn);
+        report(
+          `S3 bucket ${nameOf(bucket)} is versioned but no lifecycle rule expires noncurrent versions, so deleted data is kept forever. Add noncurrentVersionExpiration.noncurrentDays (at most ${max}).`,
+          bucket.urn,
+        );
       }
       for (const d of noncurrent) {
-        if (d > max) report(`S3 bucket ${nameOf(bucket)}: noncurrent versions expire after ${d} days; the maximum is ${max} days.`, bucket.urn);
+        if (d > max)
+          report(
+            `S3 bucket ${nameOf(bucket)}: noncurrent versions expire after ${d} days; the maximum is ${max} days.`,
+            bucket.urn,
+          );
       }
     }
   }),
 };
 
-export const s3Policies = [s3RequiresSseKms, s3BlocksPublicAccess, s3DeniesInsecureTransport, s3EnablesVersioning, s3ExpiresLakeData];
+export const s3Policies = [
+  s3RequiresSseKms,
+  s3BlocksPublicAccess,
+  s3DeniesInsecureTransport,
+  s3EnablesVersioning,
+  s3ExpiresLakeData,
+];

@@ -24,7 +24,10 @@ export interface MockSession {
 }
 
 /** Sets fresh mocks (and optional config) and starts recording. Call before constructing components. */
-export async function mockSession(config: Record<string, string> = {}, stack = TEST_STACK): Promise<MockSession> {
+export async function mockSession(
+  config: Record<string, string> = {},
+  stack = TEST_STACK,
+): Promise<MockSession> {
   await pulumi.runtime.setMocks(createMocks({ region: TEST_REGION, stack }), "datalake", stack, false);
   pulumi.runtime.setAllConfig(config);
   const recorder = new Recorder().install();

@@ -14,7 +14,12 @@ const STACK_URN = "urn:pulumi:test::datalake::pulumi:pulumi:Stack::datalake-test
 export type Props = Record<string, unknown>;
 
 /** A custom resource whose outputs equal its inputs (plus an id), parented to the stack. */
-export function res(type: string, name: string, props: Props, opts: { protect?: boolean; deps?: Record<string, ExportedResource[]> } = {}): ExportedResource {
+export function res(
+  type: string,
+  name: string,
+  props: Props,
+  opts: { protect?: boolean; deps?: Record<string, ExportedResource[]> } = {},
+): ExportedResource {
   const urn = `urn:pulumi:test::datalake::${type}::${name}`;
   const inputs = JSON.parse(JSON.stringify(props)) as Props;
   const propertyDependencies: Record<string, string[]> = {};
@@ -39,7 +44,10 @@ export function state(...resources: ExportedResource[]): ExportedState {
     version: 3,
     deployment: {
       manifest: { time: "2026-01-01T00:00:00Z", magic: "", version: "v3.248.0" },
-      resources: [{ urn: STACK_URN, custom: false, type: "pulumi:pulumi:Stack", inputs: {}, outputs: {} }, ...resources],
+      resources: [
+        { urn: STACK_URN, custom: false, type: "pulumi:pulumi:Stack", inputs: {}, outputs: {} },
+        ...resources,
+      ],
     },
   };
 }
@@ -126,28 +134,82 @@ export const TLS_ONLY_POLICY = (bucket: string) =>
 export type BucketPart = "sse" | "pab" | "policy" | "versioning" | "lifecycle";
 
 /** A bucket with all five configuration resources, compliant; `v2` uses the deprecated tokens where they exist. */
-export function lakeBucket(name: string, opts: { v2?: boolean; without?: BucketPart[] } = {}): ExportedResource[] {
+export function lakeBucket(
+  name: string,
+  opts: { v2?: boolean; without?: BucketPart[] } = {},
+): ExportedResource[] {
   const b = res(opts.v2 ? T.bucketV2 : T.bucket, name, { bucket: name }, { protect: true });
   const on = (p: BucketPart) => !(opts.without ?? []).includes(p);
   const parts: ExportedResource[] = [b];
   if (on("sse")) {
     parts.push(
-      res(opts.v2 ? T.sseV2 : T.sse, `${name}-sse`, { bucket: name, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: ARN_KEY }, bucketKeyEnabled: true }] }, { deps: { bucket: [b] } }),
+      res(
+        opts.v2 ? T.sseV2 : T.sse,
+        `${name}-sse`,
+        {
+          bucket: name,
+          rules: [
+            {
+              applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: ARN_KEY },
+              bucketKeyEnabled: true,
+            },
+          ],
+        },
+        { deps: { bucket: [b] } },
+      ),
     );
   }
   if (on("pab")) {
-    parts.push(res(T.pab, `${name}-pab`, { bucket: name, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, { deps: { bucket: [b] } }));
+    parts.push(
+      res(
+        T.pab,
+        `${name}-pab`,
+        {
+          bucket: name,
+          blockPublicAcls: true,
+          blockPublicPolicy: true,
+          ignorePublicAcls: true,
+          restrictPublicBuckets: true,
+        },
+        { deps: { bucket: [b] } },
+      ),
+    );
   }
-  if (on("policy")) parts.push(res(T.bucketPolicy, `${name}-policy`, { bucket: name, policy: TLS_ONLY_POLICY(name) }, { deps: { bucket: [b] } }));
+  if (on("policy"))
+    parts.push(
+      res(
+        T.bucketPolicy,
+        `${name}-policy`,
+        { bucket: name, policy: TLS_ONLY_POLICY(name) },
+        { deps: { bucket: [b] } },
+      ),
+    );
   if (on("versioning")) {
-    parts.push(res(opts.v2 ? T.versioningV2 : T.versioning, `${name}-versioning`, { bucket: name, versioningConfiguration: { status: "Enabled" } }, { deps: { bucket: [b] } }));
+    parts.push(
+      res(
+        opts.v2 ? T.versioningV2 : T.versioning,
+        `${name}-versioning`,
+        { bucket: name, versioningConfiguration: { status: "Enabled" } },
+        { deps: { bucket: [b] } },
+      ),
+    );
   }
   if (on("lifecycle")) {
     parts.push(
       res(
         opts.v2 ? T.lifecycleV2 : T.lifecycle,
         `${name}-lifecycle`,
-        { bucket: name, rules: [{ id: "expire", status: "Enabled", expiration: { days: 365 }, noncurrentVersionExpiration: { noncurrentDays: 30 } }] },
+        {
+          bucket: name,
+          rules: [
+            {
+              id: "expire",
+              status: "Enabled",
+              expiration: { days: 365 },
+              noncurrentVersionExpiration: { noncurrentDays: 30 },
+            },
+          ],
+        },
         { deps: { bucket: [b] } },
       ),
     );
@@ -157,7 +219,13 @@ export function lakeBucket(name: string, opts: { v2?: boolean; without?: BucketP
 
 /** Compliant seeds of the resource types with a resource policy. */
 export const seeds = {
-  kmsKey: () => res(T.kmsKey, "key", { enableKeyRotation: true, deletionWindowInDays: 30, description: "lake" }, { protect: true }),
+  kmsKey: () =>
+    res(
+      T.kmsKey,
+      "key",
+      { enableKeyRotation: true, deletionWindowInDays: 30, description: "lake" },
+      { protect: true },
+    ),
   logGroup: () => res(T.logGroup, "logs", { retentionInDays: 365, kmsKeyId: ARN_KEY }),
   firehose: () =>
     res(T.firehose, "stream", {
@@ -168,7 +236,11 @@ export const seeds = {
         roleArn: "arn:aws:iam::123456789012:role/firehose",
         prefix: "raw/dt=!{timestamp:yyyy-MM-dd}/",
         errorOutputPrefix: "errors/!{firehose:error-output-type}/",
-        cloudwatchLoggingOptions: { enabled: true, logGroupName: "/aws/kinesisfirehose/stream", logStreamName: "S3Delivery" },
+        cloudwatchLoggingOptions: {
+          enabled: true,
+          logGroupName: "/aws/kinesisfirehose/stream",
+          logStreamName: "S3Delivery",
+        },
       },
     }),
   domain: () =>
@@ -181,12 +253,27 @@ export const seeds = {
         domainEndpointOptions: { enforceHttps: true, tlsSecurityPolicy: "Policy-Min-TLS-1-2-PFS-2023-10" },
         advancedSecurityOptions: { enabled: true, internalUserDatabaseEnabled: false },
         vpcOptions: { subnetIds: ["subnet-1"], securityGroupIds: ["sg-1"] },
-        logPublishingOptions: [{ logType: "ES_APPLICATION_LOGS", cloudwatchLogGroupArn: "arn:aws:logs:ap-northeast-1:123456789012:log-group:/os/app" }],
+        logPublishingOptions: [
+          {
+            logType: "ES_APPLICATION_LOGS",
+            cloudwatchLogGroupArn: "arn:aws:logs:ap-northeast-1:123456789012:log-group:/os/app",
+          },
+        ],
       },
       { protect: true },
     ),
-  glueJob: () => res(T.glueJob, "job", { roleArn: "arn:aws:iam::123456789012:role/glue", command: { scriptLocation: "s3://x/job.py" }, securityConfiguration: "lake-sc" }),
-  glueCrawler: () => res(T.glueCrawler, "crawler", { role: "arn:aws:iam::123456789012:role/glue", databaseName: "lake", securityConfiguration: "lake-sc" }),
+  glueJob: () =>
+    res(T.glueJob, "job", {
+      roleArn: "arn:aws:iam::123456789012:role/glue",
+      command: { scriptLocation: "s3://x/job.py" },
+      securityConfiguration: "lake-sc",
+    }),
+  glueCrawler: () =>
+    res(T.glueCrawler, "crawler", {
+      role: "arn:aws:iam::123456789012:role/glue",
+      databaseName: "lake",
+      securityConfiguration: "lake-sc",
+    }),
   glueSecurityConfiguration: () =>
     res(T.glueSecurityConfiguration, "sc", {
       encryptionConfiguration: {
@@ -200,12 +287,29 @@ export const seeds = {
       configuration: {
         enforceWorkgroupConfiguration: true,
         bytesScannedCutoffPerQuery: 1073741824,
-        resultConfiguration: { outputLocation: "s3://results/", encryptionConfiguration: { encryptionOption: "SSE_KMS", kmsKeyArn: ARN_KEY } },
+        resultConfiguration: {
+          outputLocation: "s3://results/",
+          encryptionConfiguration: { encryptionOption: "SSE_KMS", kmsKeyArn: ARN_KEY },
+        },
       },
     }),
-  rsNamespace: () => res(T.rsNamespace, "ns", { namespaceName: "lake", kmsKeyId: ARN_KEY }, { protect: true }),
-  rsWorkgroup: () => res(T.rsWorkgroup, "rswg", { namespaceName: "lake", workgroupName: "lake", publiclyAccessible: false }),
-  rsCluster: () => res(T.rsCluster, "cluster", { clusterIdentifier: "c", nodeType: "ra3.xlplus", encrypted: "true", kmsKeyId: ARN_KEY, publiclyAccessible: false }, { protect: true }),
+  rsNamespace: () =>
+    res(T.rsNamespace, "ns", { namespaceName: "lake", kmsKeyId: ARN_KEY }, { protect: true }),
+  rsWorkgroup: () =>
+    res(T.rsWorkgroup, "rswg", { namespaceName: "lake", workgroupName: "lake", publiclyAccessible: false }),
+  rsCluster: () =>
+    res(
+      T.rsCluster,
+      "cluster",
+      {
+        clusterIdentifier: "c",
+        nodeType: "ra3.xlplus",
+        encrypted: "true",
+        kmsKeyId: ARN_KEY,
+        publiclyAccessible: false,
+      },
+      { protect: true },
+    ),
   instance: () =>
     res(T.instance, "vm", {
       ami: "ami-1",
@@ -216,20 +320,63 @@ export const seeds = {
     }),
   launchTemplate: () => res(T.launchTemplate, "lt", { metadataOptions: { httpTokens: "required" } }),
   volume: () => res(T.volume, "vol", { availabilityZone: "ap-northeast-1a", encrypted: true, size: 8 }),
-  sg: () => res(T.sg, "sg", { vpcId: "vpc-1", ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["10.0.0.0/16"] }], egress: [] }),
-  sgRule: () => res(T.sgRule, "sgrule", { type: "ingress", protocol: "tcp", fromPort: 5439, toPort: 5439, cidrBlocks: ["10.0.0.0/16"], securityGroupId: "sg-1" }),
-  sgIngressRule: () => res(T.sgIngressRule, "ingress", { ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "10.0.0.0/16", securityGroupId: "sg-1" }),
+  sg: () =>
+    res(T.sg, "sg", {
+      vpcId: "vpc-1",
+      ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["10.0.0.0/16"] }],
+      egress: [],
+    }),
+  sgRule: () =>
+    res(T.sgRule, "sgrule", {
+      type: "ingress",
+      protocol: "tcp",
+      fromPort: 5439,
+      toPort: 5439,
+      cidrBlocks: ["10.0.0.0/16"],
+      securityGroupId: "sg-1",
+    }),
+  sgIngressRule: () =>
+    res(T.sgIngressRule, "ingress", {
+      ipProtocol: "tcp",
+      fromPort: 443,
+      toPort: 443,
+      cidrIpv4: "10.0.0.0/16",
+      securityGroupId: "sg-1",
+    }),
   topic: () => res(T.topic, "topic", { kmsMasterKeyId: ARN_KEY }),
   queue: () => res(T.queue, "queue", { kmsMasterKeyId: ARN_KEY }),
   role: () =>
     res(T.role, "role", {
-      assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
-      inlinePolicies: [{ name: "read", policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["s3:GetObject"], Resource: "arn:aws:s3:::raw/*" }] }) }],
+      assumeRolePolicy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          { Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" },
+        ],
+      }),
+      inlinePolicies: [
+        {
+          name: "read",
+          policy: JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Action: ["s3:GetObject"], Resource: "arn:aws:s3:::raw/*" }],
+          }),
+        },
+      ],
       managedPolicyArns: ["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"],
     }),
   rolePolicy: () =>
-    res(T.rolePolicy, "rolepolicy", { role: "r", policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["es:ESHttpPost", "es:ESHttpPut"], Resource: "*" }] }) }),
-  rolePolicyAttachment: () => res(T.rolePolicyAttachment, "attach", { role: "r", policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore" }),
+    res(T.rolePolicy, "rolepolicy", {
+      role: "r",
+      policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Action: ["es:ESHttpPost", "es:ESHttpPut"], Resource: "*" }],
+      }),
+    }),
+  rolePolicyAttachment: () =>
+    res(T.rolePolicyAttachment, "attach", {
+      role: "r",
+      policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+    }),
   lambdaPermission: () =>
     res(T.lambdaPermission, "permission", {
       action: "lambda:InvokeFunction",
@@ -241,7 +388,9 @@ export const seeds = {
 };
 
 /** A function invoked asynchronously by CloudWatch Logs (permission + subscription filter), with a DLQ. */
-export function asyncFunction(opts: { dlq?: boolean; onFailure?: boolean } = { dlq: true }): ExportedResource[] {
+export function asyncFunction(
+  opts: { dlq?: boolean; onFailure?: boolean } = { dlq: true },
+): ExportedResource[] {
   const fn = res(T.lambdaFunction, "forwarder", {
     role: "arn:aws:iam::123456789012:role/fwd",
     runtime: "nodejs20.x",
@@ -251,13 +400,37 @@ export function asyncFunction(opts: { dlq?: boolean; onFailure?: boolean } = { d
   const permission = res(
     T.lambdaPermission,
     "forwarder-permission",
-    { action: "lambda:InvokeFunction", function: "forwarder", principal: "logs.ap-northeast-1.amazonaws.com", sourceArn: "arn:aws:logs:ap-northeast-1:123456789012:log-group:app:*" },
+    {
+      action: "lambda:InvokeFunction",
+      function: "forwarder",
+      principal: "logs.ap-northeast-1.amazonaws.com",
+      sourceArn: "arn:aws:logs:ap-northeast-1:123456789012:log-group:app:*",
+    },
     { deps: { function: [fn] } },
   );
-  const filter = res(T.subscriptionFilter, "forwarder-subscription", { destinationArn: "arn:aws:lambda:ap-northeast-1:123456789012:function:forwarder", filterPattern: "", logGroup: "app" }, { deps: { destinationArn: [fn] } });
+  const filter = res(
+    T.subscriptionFilter,
+    "forwarder-subscription",
+    {
+      destinationArn: "arn:aws:lambda:ap-northeast-1:123456789012:function:forwarder",
+      filterPattern: "",
+      logGroup: "app",
+    },
+    { deps: { destinationArn: [fn] } },
+  );
   const out = [fn, permission, filter];
   if (opts.onFailure) {
-    out.push(res(T.eventInvokeConfig, "forwarder-invoke", { functionName: "forwarder", destinationConfig: { onFailure: { destination: "arn:aws:sqs:ap-northeast-1:123456789012:dlq" } } }, { deps: { functionName: [fn] } }));
+    out.push(
+      res(
+        T.eventInvokeConfig,
+        "forwarder-invoke",
+        {
+          functionName: "forwarder",
+          destinationConfig: { onFailure: { destination: "arn:aws:sqs:ap-northeast-1:123456789012:dlq" } },
+        },
+        { deps: { functionName: [fn] } },
+      ),
+    );
   }
   return out;
 }

@@ -32,11 +32,19 @@ const CASES: Record<string, RuleCase> = {
       lakeBucket("lake", { v2: true, without: ["sse"] }),
     ],
     notApplicable: [[seeds.kmsKey()]],
-    unknown: bucketWith("lake", "sse", "rules.0.applyServerSideEncryptionByDefault.kmsMasterKeyId", UNKNOWN_STRING),
+    unknown: bucketWith(
+      "lake",
+      "sse",
+      "rules.0.applyServerSideEncryptionByDefault.kmsMasterKeyId",
+      UNKNOWN_STRING,
+    ),
   },
   "datalake-s3-bucket-blocks-public-access": {
     compliant: [lakeBucket("lake"), lakeBucket("lake", { v2: true })],
-    violating: [lakeBucket("lake", { without: ["pab"] }), bucketWith("lake", "pab", "restrictPublicBuckets", false, true)],
+    violating: [
+      lakeBucket("lake", { without: ["pab"] }),
+      bucketWith("lake", "pab", "restrictPublicBuckets", false, true),
+    ],
     notApplicable: [[seeds.kmsKey()]],
     unknown: bucketWith("lake", "pab", "blockPublicPolicy", UNKNOWN_STRING),
   },
@@ -44,14 +52,26 @@ const CASES: Record<string, RuleCase> = {
     compliant: [lakeBucket("lake"), lakeBucket("lake", { v2: true })],
     violating: [
       lakeBucket("lake", { without: ["policy"] }),
-      bucketWith("lake", "policy", "policy", JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "*" }] }), true),
+      bucketWith(
+        "lake",
+        "policy",
+        "policy",
+        JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "*" }],
+        }),
+        true,
+      ),
     ],
     notApplicable: [[seeds.kmsKey()]],
     unknown: bucketWith("lake", "policy", "policy", UNKNOWN_STRING),
   },
   "datalake-s3-bucket-enables-versioning": {
     compliant: [lakeBucket("lake"), lakeBucket("lake", { v2: true })],
-    violating: [lakeBucket("lake", { without: ["versioning"] }), bucketWith("lake", "versioning", "versioningConfiguration.status", "Suspended", true)],
+    violating: [
+      lakeBucket("lake", { without: ["versioning"] }),
+      bucketWith("lake", "versioning", "versioningConfiguration.status", "Suspended", true),
+    ],
     notApplicable: [[seeds.kmsKey()]],
     unknown: bucketWith("lake", "versioning", "versioningConfiguration.status", UNKNOWN_STRING),
   },
@@ -70,7 +90,10 @@ const CASES: Record<string, RuleCase> = {
   },
   "datalake-kms-key-enables-rotation": {
     compliant: [[seeds.kmsKey()]],
-    violating: [[patch(seeds.kmsKey(), "enableKeyRotation", false)], [patch(seeds.kmsKey(), "enableKeyRotation", undefined)]],
+    violating: [
+      [patch(seeds.kmsKey(), "enableKeyRotation", false)],
+      [patch(seeds.kmsKey(), "enableKeyRotation", undefined)],
+    ],
     notApplicable: [[seeds.logGroup()], [patch(seeds.kmsKey(), "customerMasterKeySpec", "RSA_2048")]],
     unknown: [patch(seeds.kmsKey(), "enableKeyRotation", UNKNOWN_STRING)],
   },
@@ -84,7 +107,10 @@ const CASES: Record<string, RuleCase> = {
   "datalake-cloudwatch-loggroup-sets-retention": {
     config: { minDays: 90, maxDays: 3653 },
     compliant: [[seeds.logGroup()]],
-    violating: [[patch(seeds.logGroup(), "retentionInDays", undefined)], [patch(seeds.logGroup(), "retentionInDays", 14)]],
+    violating: [
+      [patch(seeds.logGroup(), "retentionInDays", undefined)],
+      [patch(seeds.logGroup(), "retentionInDays", 14)],
+    ],
     notApplicable: [[seeds.kmsKey()]],
     unknown: [patch(seeds.logGroup(), "retentionInDays", UNKNOWN_STRING)],
   },
@@ -96,25 +122,46 @@ const CASES: Record<string, RuleCase> = {
   },
   "datalake-firehose-deliverystream-requires-sse-cmk": {
     compliant: [[seeds.firehose()]],
-    violating: [[patch(seeds.firehose(), "serverSideEncryption", undefined)], [patch(seeds.firehose(), "serverSideEncryption.keyType", "AWS_OWNED_CMK")]],
-    notApplicable: [[seeds.logGroup()], [patch(seeds.firehose(), "kinesisSourceConfiguration", { kinesisStreamArn: "arn", roleArn: "arn" })]],
+    violating: [
+      [patch(seeds.firehose(), "serverSideEncryption", undefined)],
+      [patch(seeds.firehose(), "serverSideEncryption.keyType", "AWS_OWNED_CMK")],
+    ],
+    notApplicable: [
+      [seeds.logGroup()],
+      [patch(seeds.firehose(), "kinesisSourceConfiguration", { kinesisStreamArn: "arn", roleArn: "arn" })],
+    ],
     unknown: [patch(seeds.firehose(), "serverSideEncryption.keyArn", UNKNOWN_STRING)],
   },
   "datalake-firehose-deliverystream-requires-error-prefix": {
     compliant: [[seeds.firehose()]],
     violating: [[patch(seeds.firehose(), "extendedS3Configuration.errorOutputPrefix", undefined)]],
-    notApplicable: [[seeds.logGroup()], [patch(patch(seeds.firehose(), "destination", "http_endpoint"), "extendedS3Configuration", undefined)]],
+    notApplicable: [
+      [seeds.logGroup()],
+      [patch(patch(seeds.firehose(), "destination", "http_endpoint"), "extendedS3Configuration", undefined)],
+    ],
     unknown: [patch(seeds.firehose(), "extendedS3Configuration.errorOutputPrefix", UNKNOWN_STRING)],
   },
   "datalake-firehose-deliverystream-enables-delivery-logging": {
     compliant: [[seeds.firehose()]],
-    violating: [[patch(seeds.firehose(), "extendedS3Configuration.cloudwatchLoggingOptions", undefined)], [patch(seeds.firehose(), "extendedS3Configuration.cloudwatchLoggingOptions.enabled", false)]],
+    violating: [
+      [patch(seeds.firehose(), "extendedS3Configuration.cloudwatchLoggingOptions", undefined)],
+      [patch(seeds.firehose(), "extendedS3Configuration.cloudwatchLoggingOptions.enabled", false)],
+    ],
     notApplicable: [[seeds.logGroup()]],
-    unknown: [patch(seeds.firehose(), "extendedS3Configuration.cloudwatchLoggingOptions.logGroupName", UNKNOWN_STRING)],
+    unknown: [
+      patch(
+        seeds.firehose(),
+        "extendedS3Configuration.cloudwatchLoggingOptions.logGroupName",
+        UNKNOWN_STRING,
+      ),
+    ],
   },
   "datalake-opensearch-domain-encrypts-at-rest": {
     compliant: [[seeds.domain()]],
-    violating: [[patch(seeds.domain(), "encryptAtRest.enabled", false)], [patch(seeds.domain(), "encryptAtRest.kmsKeyId", undefined)]],
+    violating: [
+      [patch(seeds.domain(), "encryptAtRest.enabled", false)],
+      [patch(seeds.domain(), "encryptAtRest.kmsKeyId", undefined)],
+    ],
     notApplicable: [[seeds.kmsKey()]],
     unknown: [patch(seeds.domain(), "encryptAtRest.kmsKeyId", UNKNOWN_STRING)],
   },
@@ -125,14 +172,23 @@ const CASES: Record<string, RuleCase> = {
     unknown: [patch(seeds.domain(), "nodeToNodeEncryption.enabled", UNKNOWN_STRING)],
   },
   "datalake-opensearch-domain-enforces-https-tls12": {
-    compliant: [[seeds.domain()], [patch(seeds.domain(), "domainEndpointOptions.tlsSecurityPolicy", "Policy-Min-TLS-1-2-2019-07")]],
-    violating: [[patch(seeds.domain(), "domainEndpointOptions.tlsSecurityPolicy", "Policy-Min-TLS-1-0-2019-07")], [patch(seeds.domain(), "domainEndpointOptions.enforceHttps", false)]],
+    compliant: [
+      [seeds.domain()],
+      [patch(seeds.domain(), "domainEndpointOptions.tlsSecurityPolicy", "Policy-Min-TLS-1-2-2019-07")],
+    ],
+    violating: [
+      [patch(seeds.domain(), "domainEndpointOptions.tlsSecurityPolicy", "Policy-Min-TLS-1-0-2019-07")],
+      [patch(seeds.domain(), "domainEndpointOptions.enforceHttps", false)],
+    ],
     notApplicable: [[seeds.kmsKey()]],
     unknown: [patch(seeds.domain(), "domainEndpointOptions.tlsSecurityPolicy", UNKNOWN_STRING)],
   },
   "datalake-opensearch-domain-enables-fine-grained-access": {
     compliant: [[seeds.domain()]],
-    violating: [[patch(seeds.domain(), "advancedSecurityOptions", undefined)], [patch(seeds.domain(), "advancedSecurityOptions.anonymousAuthEnabled", true)]],
+    violating: [
+      [patch(seeds.domain(), "advancedSecurityOptions", undefined)],
+      [patch(seeds.domain(), "advancedSecurityOptions.anonymousAuthEnabled", true)],
+    ],
     notApplicable: [[seeds.kmsKey()]],
     unknown: [patch(seeds.domain(), "advancedSecurityOptions.enabled", UNKNOWN_STRING)],
   },
@@ -145,25 +201,55 @@ const CASES: Record<string, RuleCase> = {
   "datalake-opensearch-domain-publishes-logs": {
     config: { requiredLogTypes: ["ES_APPLICATION_LOGS"] },
     compliant: [[seeds.domain()]],
-    violating: [[patch(seeds.domain(), "logPublishingOptions", [])], [patch(seeds.domain(), "logPublishingOptions.0.enabled", false)]],
+    violating: [
+      [patch(seeds.domain(), "logPublishingOptions", [])],
+      [patch(seeds.domain(), "logPublishingOptions.0.enabled", false)],
+    ],
     notApplicable: [[seeds.kmsKey()]],
     unknown: [patch(seeds.domain(), "logPublishingOptions.0.logType", UNKNOWN_STRING)],
   },
   "datalake-glue-job-requires-security-configuration": {
     compliant: [[seeds.glueJob(), seeds.glueCrawler()]],
-    violating: [[patch(seeds.glueJob(), "securityConfiguration", undefined)], [patch(seeds.glueCrawler(), "securityConfiguration", "")]],
+    violating: [
+      [patch(seeds.glueJob(), "securityConfiguration", undefined)],
+      [patch(seeds.glueCrawler(), "securityConfiguration", "")],
+    ],
     notApplicable: [[seeds.glueSecurityConfiguration()]],
     unknown: [patch(seeds.glueJob(), "securityConfiguration", UNKNOWN_STRING)],
   },
   "datalake-glue-securityconfiguration-requires-kms": {
     compliant: [[seeds.glueSecurityConfiguration()]],
     violating: [
-      [patch(seeds.glueSecurityConfiguration(), "encryptionConfiguration.s3Encryption.s3EncryptionMode", "SSE-S3")],
-      [patch(seeds.glueSecurityConfiguration(), "encryptionConfiguration.cloudwatchEncryption.cloudwatchEncryptionMode", "DISABLED")],
-      [patch(seeds.glueSecurityConfiguration(), "encryptionConfiguration.jobBookmarksEncryption.jobBookmarksEncryptionMode", "DISABLED")],
+      [
+        patch(
+          seeds.glueSecurityConfiguration(),
+          "encryptionConfiguration.s3Encryption.s3EncryptionMode",
+          "SSE-S3",
+        ),
+      ],
+      [
+        patch(
+          seeds.glueSecurityConfiguration(),
+          "encryptionConfiguration.cloudwatchEncryption.cloudwatchEncryptionMode",
+          "DISABLED",
+        ),
+      ],
+      [
+        patch(
+          seeds.glueSecurityConfiguration(),
+          "encryptionConfiguration.jobBookmarksEncryption.jobBookmarksEncryptionMode",
+          "DISABLED",
+        ),
+      ],
     ],
     notApplicable: [[seeds.glueJob()]],
-    unknown: [patch(seeds.glueSecurityConfiguration(), "encryptionConfiguration.s3Encryption.kmsKeyArn", UNKNOWN_STRING)],
+    unknown: [
+      patch(
+        seeds.glueSecurityConfiguration(),
+        "encryptionConfiguration.s3Encryption.kmsKeyArn",
+        UNKNOWN_STRING,
+      ),
+    ],
   },
   "datalake-athena-workgroup-enforces-configuration": {
     compliant: [[seeds.athenaWorkgroup()]],
@@ -173,38 +259,68 @@ const CASES: Record<string, RuleCase> = {
   },
   "datalake-athena-workgroup-encrypts-results-kms": {
     compliant: [[seeds.athenaWorkgroup()]],
-    violating: [[patch(seeds.athenaWorkgroup(), "configuration.resultConfiguration.encryptionConfiguration.encryptionOption", "SSE_S3")]],
+    violating: [
+      [
+        patch(
+          seeds.athenaWorkgroup(),
+          "configuration.resultConfiguration.encryptionConfiguration.encryptionOption",
+          "SSE_S3",
+        ),
+      ],
+    ],
     notApplicable: [[seeds.kmsKey()]],
-    unknown: [patch(seeds.athenaWorkgroup(), "configuration.resultConfiguration.encryptionConfiguration.kmsKeyArn", UNKNOWN_STRING)],
+    unknown: [
+      patch(
+        seeds.athenaWorkgroup(),
+        "configuration.resultConfiguration.encryptionConfiguration.kmsKeyArn",
+        UNKNOWN_STRING,
+      ),
+    ],
   },
   "datalake-athena-workgroup-sets-bytes-scanned-cutoff": {
     config: { maxBytesScannedCutoffPerQuery: 10737418240 },
     compliant: [[seeds.athenaWorkgroup()]],
-    violating: [[patch(seeds.athenaWorkgroup(), "configuration.bytesScannedCutoffPerQuery", undefined)], [patch(seeds.athenaWorkgroup(), "configuration.bytesScannedCutoffPerQuery", 10737418240 * 2)]],
+    violating: [
+      [patch(seeds.athenaWorkgroup(), "configuration.bytesScannedCutoffPerQuery", undefined)],
+      [patch(seeds.athenaWorkgroup(), "configuration.bytesScannedCutoffPerQuery", 10737418240 * 2)],
+    ],
     notApplicable: [[seeds.kmsKey()]],
     unknown: [patch(seeds.athenaWorkgroup(), "configuration.bytesScannedCutoffPerQuery", UNKNOWN_STRING)],
   },
   "datalake-redshift-namespace-requires-kms-key": {
     compliant: [[seeds.rsNamespace(), seeds.rsCluster()]],
-    violating: [[patch(seeds.rsNamespace(), "kmsKeyId", undefined)], [patch(seeds.rsCluster(), "encrypted", "false")]],
+    violating: [
+      [patch(seeds.rsNamespace(), "kmsKeyId", undefined)],
+      [patch(seeds.rsCluster(), "encrypted", "false")],
+    ],
     notApplicable: [[seeds.rsWorkgroup()]],
     unknown: [patch(seeds.rsNamespace(), "kmsKeyId", UNKNOWN_STRING)],
   },
   "datalake-redshift-workgroup-disallows-public-access": {
     compliant: [[seeds.rsWorkgroup(), seeds.rsCluster()]],
-    violating: [[patch(seeds.rsWorkgroup(), "publiclyAccessible", true)], [patch(seeds.rsCluster(), "publiclyAccessible", true)]],
+    violating: [
+      [patch(seeds.rsWorkgroup(), "publiclyAccessible", true)],
+      [patch(seeds.rsCluster(), "publiclyAccessible", true)],
+    ],
     notApplicable: [[seeds.rsNamespace()]],
     unknown: [patch(seeds.rsWorkgroup(), "publiclyAccessible", UNKNOWN_STRING)],
   },
   "datalake-ec2-instance-requires-imdsv2": {
     compliant: [[seeds.instance(), seeds.launchTemplate()]],
-    violating: [[patch(seeds.instance(), "metadataOptions.httpTokens", "optional")], [patch(seeds.launchTemplate(), "metadataOptions", undefined)]],
+    violating: [
+      [patch(seeds.instance(), "metadataOptions.httpTokens", "optional")],
+      [patch(seeds.launchTemplate(), "metadataOptions", undefined)],
+    ],
     notApplicable: [[seeds.volume()]],
     unknown: [patch(seeds.instance(), "metadataOptions.httpTokens", UNKNOWN_STRING)],
   },
   "datalake-ec2-instance-encrypts-volumes": {
     compliant: [[seeds.instance(), seeds.volume()]],
-    violating: [[patch(seeds.instance(), "rootBlockDevice.encrypted", false)], [patch(seeds.instance(), "ebsBlockDevices", [{ deviceName: "/dev/sdb", encrypted: false }])], [patch(seeds.volume(), "encrypted", undefined)]],
+    violating: [
+      [patch(seeds.instance(), "rootBlockDevice.encrypted", false)],
+      [patch(seeds.instance(), "ebsBlockDevices", [{ deviceName: "/dev/sdb", encrypted: false }])],
+      [patch(seeds.volume(), "encrypted", undefined)],
+    ],
     notApplicable: [[seeds.launchTemplate()]],
     unknown: [patch(seeds.instance(), "rootBlockDevice.encrypted", UNKNOWN_STRING)],
   },
@@ -241,9 +357,31 @@ const CASES: Record<string, RuleCase> = {
   "datalake-iam-policy-disallows-wildcard-actions": {
     compliant: [[seeds.role(), seeds.rolePolicy()]],
     violating: [
-      [patch(seeds.rolePolicy(), "policy", JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "*" }] }))],
-      [patch(seeds.role(), "inlinePolicies.0.policy", JSON.stringify({ Statement: [{ Effect: "Allow", Action: ["*"], Resource: "*" }] }))],
-      [res(T.iamPolicy, "p", { policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", NotAction: "iam:*", Resource: "*" }] } })],
+      [
+        patch(
+          seeds.rolePolicy(),
+          "policy",
+          JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "*" }],
+          }),
+        ),
+      ],
+      [
+        patch(
+          seeds.role(),
+          "inlinePolicies.0.policy",
+          JSON.stringify({ Statement: [{ Effect: "Allow", Action: ["*"], Resource: "*" }] }),
+        ),
+      ],
+      [
+        res(T.iamPolicy, "p", {
+          policy: {
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", NotAction: "iam:*", Resource: "*" }],
+          },
+        }),
+      ],
     ],
     notApplicable: [[seeds.rolePolicyAttachment()]],
     unknown: [patch(seeds.rolePolicy(), "policy", UNKNOWN_STRING)],
@@ -252,7 +390,11 @@ const CASES: Record<string, RuleCase> = {
     compliant: [[seeds.role(), seeds.rolePolicyAttachment()]],
     violating: [
       [patch(seeds.rolePolicyAttachment(), "policyArn", "arn:aws:iam::aws:policy/AmazonS3FullAccess")],
-      [patch(seeds.role(), "managedPolicyArns", ["arn:aws:iam::aws:policy/AmazonOpenSearchServiceFullAccess"])],
+      [
+        patch(seeds.role(), "managedPolicyArns", [
+          "arn:aws:iam::aws:policy/AmazonOpenSearchServiceFullAccess",
+        ]),
+      ],
     ],
     notApplicable: [[seeds.rolePolicy()]],
     unknown: [patch(seeds.rolePolicyAttachment(), "policyArn", UNKNOWN_STRING)],
@@ -260,7 +402,10 @@ const CASES: Record<string, RuleCase> = {
   "datalake-lambda-permission-requires-source-arn": {
     compliant: [[seeds.lambdaPermission()]],
     violating: [[patch(seeds.lambdaPermission(), "sourceArn", undefined)]],
-    notApplicable: [[seeds.topic()], [patch(patch(seeds.lambdaPermission(), "principal", "123456789012"), "sourceArn", undefined)]],
+    notApplicable: [
+      [seeds.topic()],
+      [patch(patch(seeds.lambdaPermission(), "principal", "123456789012"), "sourceArn", undefined)],
+    ],
     unknown: [patch(seeds.lambdaPermission(), "sourceArn", UNKNOWN_STRING)],
   },
   "datalake-lambda-function-requires-failure-destination": {
@@ -271,8 +416,19 @@ const CASES: Record<string, RuleCase> = {
   },
   "datalake-stack-statefulresource-requires-protection": {
     config: { requireProtection: true },
-    compliant: [[seeds.kmsKey(), seeds.domain(), seeds.rsNamespace(), seeds.rsCluster(), seeds.catalogDatabase()], lakeBucket("lake"), lakeBucket("lake", { v2: true })],
-    violating: [[{ ...seeds.kmsKey(), protect: false }], [{ ...seeds.catalogDatabase(), protect: false }], [{ ...lakeBucket("lake", { v2: true })[0], protect: false }, ...lakeBucket("lake", { v2: true }).slice(1)]],
+    compliant: [
+      [seeds.kmsKey(), seeds.domain(), seeds.rsNamespace(), seeds.rsCluster(), seeds.catalogDatabase()],
+      lakeBucket("lake"),
+      lakeBucket("lake", { v2: true }),
+    ],
+    violating: [
+      [{ ...seeds.kmsKey(), protect: false }],
+      [{ ...seeds.catalogDatabase(), protect: false }],
+      [
+        { ...lakeBucket("lake", { v2: true })[0], protect: false },
+        ...lakeBucket("lake", { v2: true }).slice(1),
+      ],
+    ],
     notApplicable: [[seeds.logGroup()]],
     // Protection is an option, never unknown; an unknown property of the resource does not matter.
     unknown: [],
@@ -292,7 +448,9 @@ describe("policy rules (through the gate's gRPC path)", function () {
     if (props) config[policy] = { properties: props };
     // The protection rule fires only where asked; the other rules' seeds are protected anyway.
     if (policy !== "datalake-stack-statefulresource-requires-protection") {
-      config["datalake-stack-statefulresource-requires-protection"] = { properties: { requireProtection: true } };
+      config["datalake-stack-statefulresource-requires-protection"] = {
+        properties: { requireProtection: true },
+      };
     }
     return pack.analyze(state(...resources), config);
   };
@@ -314,9 +472,15 @@ describe("policy rules (through the gate's gRPC path)", function () {
         it(`reports a violation when the guarded property is broken (${i + 1})`, async () => {
           const result = await run(policy, resources);
           assert.ok(result.violations.length > 0, "no violation");
-          assert.deepStrictEqual([...new Set(result.violations.map((v) => `${v.level} ${v.policy}`))], [`mandatory ${policy}`]);
+          assert.deepStrictEqual(
+            [...new Set(result.violations.map((v) => `${v.level} ${v.policy}`))],
+            [`mandatory ${policy}`],
+          );
           for (const v of result.violations) {
-            assert.ok(resources.some((r) => r.urn === v.urn), `violation names ${v.urn}`);
+            assert.ok(
+              resources.some((r) => r.urn === v.urn),
+              `violation names ${v.urn}`,
+            );
             assert.match(v.message, /\.\s|\.$/);
           }
           assert.strictEqual(result.summary.passed, false);
@@ -325,8 +489,14 @@ describe("policy rules (through the gate's gRPC path)", function () {
       c.notApplicable.forEach((resources, i) => {
         it(`is not applicable to other resources (${i + 1})`, async () => {
           const result = await run(policy, resources);
-          assert.deepStrictEqual(result.violations.filter((v) => v.policy === policy), []);
-          assert.ok(result.notApplicable.some((n) => n.policy === policy), `${policy} applied`);
+          assert.deepStrictEqual(
+            result.violations.filter((v) => v.policy === policy),
+            [],
+          );
+          assert.ok(
+            result.notApplicable.some((n) => n.policy === policy),
+            `${policy} applied`,
+          );
         });
       });
       if (c.unknown.length) {
@@ -336,7 +506,10 @@ describe("policy rules (through the gate's gRPC path)", function () {
           assert.strictEqual(mine.length, 1, JSON.stringify(result.violations));
           assert.strictEqual(mine[0].level, "advisory");
           assert.match(mine[0].message, /can't run policy .* during preview/);
-          assert.deepStrictEqual(result.violations.filter((v) => v.level === "mandatory"), []);
+          assert.deepStrictEqual(
+            result.violations.filter((v) => v.level === "mandatory"),
+            [],
+          );
         });
       }
     });

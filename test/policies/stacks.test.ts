@@ -12,7 +12,13 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { allPolicies } from "../../policies/rules";
-import { ExportedResource, ExportedState, PackSession, readPolicyConfig, toJson } from "../../tools/offline/policyGate";
+import {
+  ExportedResource,
+  ExportedState,
+  PackSession,
+  readPolicyConfig,
+  toJson,
+} from "../../tools/offline/policyGate";
 import { asyncFunction, patch, seeds, T } from "./fixtures";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -31,12 +37,27 @@ function plan(stack: string, dir: string): Promise<Rendered> {
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
-      [require.resolve("ts-node/dist/bin.js"), "--transpile-only", "tools/plan.ts", stack, "--out", out, "--policy-json", gateFile],
+      [
+        require.resolve("ts-node/dist/bin.js"),
+        "--transpile-only",
+        "tools/plan.ts",
+        stack,
+        "--out",
+        out,
+        "--policy-json",
+        gateFile,
+      ],
       { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 },
       (err, stdout, stderr) => {
         const code = err ? ((err as { code?: number }).code ?? 1) : 0;
         try {
-          resolve({ code, stdout, stderr, state: JSON.parse(fs.readFileSync(out, "utf8")), gate: JSON.parse(fs.readFileSync(gateFile, "utf8")) });
+          resolve({
+            code,
+            stdout,
+            stderr,
+            state: JSON.parse(fs.readFileSync(out, "utf8")),
+            gate: JSON.parse(fs.readFileSync(gateFile, "utf8")),
+          });
         } catch (e) {
           reject(new Error(`plan ${stack} failed (exit ${code}): ${stderr}\n${(e as Error).message}`));
         }
@@ -72,11 +93,13 @@ function remove(s: ExportedState, pred: (r: ExportedResource) => boolean): Expor
 }
 
 /** Change the first resource of a type, planting a compliant seed first if needed. */
-const breakFirst = (type: string, seed: (() => ExportedResource) | undefined, dotted: string, value: unknown) => (s: ExportedState) => {
-  const r = seed ? ensure(s, type, seed) : ofType(s, type)[0];
-  assert.ok(r, `no ${type} in the prod graph`);
-  return set(s, r, dotted, value);
-};
+const breakFirst =
+  (type: string, seed: (() => ExportedResource) | undefined, dotted: string, value: unknown) =>
+  (s: ExportedState) => {
+    const r = seed ? ensure(s, type, seed) : ofType(s, type)[0];
+    assert.ok(r, `no ${type} in the prod graph`);
+    return set(s, r, dotted, value);
+  };
 
 const dropFirst = (type: string) => (s: ExportedState) => {
   const r = ofType(s, type)[0];
@@ -88,8 +111,16 @@ const dropFirst = (type: string) => (s: ExportedState) => {
 function asyncTarget(s: ExportedState): ExportedResource {
   const targets = new Set(
     resourcesOf(s)
-      .filter((r) => r.type === T.subscriptionFilter || (r.type === T.lambdaPermission && /^(logs|sns|s3|events)[.a-z0-9-]*\.amazonaws\.com$/.test(String(r.inputs?.principal))))
-      .flatMap((r) => [...(r.propertyDependencies?.destinationArn ?? []), ...(r.propertyDependencies?.function ?? [])]),
+      .filter(
+        (r) =>
+          r.type === T.subscriptionFilter ||
+          (r.type === T.lambdaPermission &&
+            /^(logs|sns|s3|events)[.a-z0-9-]*\.amazonaws\.com$/.test(String(r.inputs?.principal))),
+      )
+      .flatMap((r) => [
+        ...(r.propertyDependencies?.destinationArn ?? []),
+        ...(r.propertyDependencies?.function ?? []),
+      ]),
   );
   const fn = ofType(s, T.lambdaFunction).find((f) => targets.has(f.urn));
   if (fn) return fn;
@@ -99,73 +130,193 @@ function asyncTarget(s: ExportedState): ExportedResource {
 }
 
 const WORLD_SSH = { protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"] };
-const S3_STAR = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "*" }] });
+const S3_STAR = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "*" }],
+});
 
 /** One declared mutation per rule: it breaks exactly the property the rule guards. */
-const MUTATIONS: Record<string, { readonly what: string; readonly apply: (s: ExportedState) => ExportedState }> = {
-  "datalake-s3-bucket-requires-sse-kms": { what: "drop the first bucket's encryption configuration", apply: dropFirst(T.sse) },
-  "datalake-s3-bucket-blocks-public-access": { what: "turn restrictPublicBuckets off", apply: breakFirst(T.pab, undefined, "restrictPublicBuckets", false) },
-  "datalake-s3-bucket-denies-insecure-transport": { what: "drop the first bucket policy", apply: dropFirst(T.bucketPolicy) },
-  "datalake-s3-bucket-enables-versioning": { what: "suspend versioning", apply: breakFirst(T.versioning, undefined, "versioningConfiguration.status", "Suspended") },
-  "datalake-s3-bucket-expires-lake-data": { what: "drop the first lifecycle configuration", apply: dropFirst(T.lifecycle) },
-  "datalake-kms-key-enables-rotation": { what: "turn key rotation off", apply: breakFirst(T.kmsKey, seeds.kmsKey, "enableKeyRotation", false) },
-  "datalake-kms-key-bounds-deletion-window": { what: "shorten the deletion window to 7 days", apply: breakFirst(T.kmsKey, seeds.kmsKey, "deletionWindowInDays", 7) },
-  "datalake-cloudwatch-loggroup-sets-retention": { what: "drop a log group's retention", apply: breakFirst(T.logGroup, seeds.logGroup, "retentionInDays", undefined) },
-  "datalake-cloudwatch-loggroup-requires-kms-key": { what: "drop a log group's KMS key", apply: breakFirst(T.logGroup, seeds.logGroup, "kmsKeyId", undefined) },
-  "datalake-firehose-deliverystream-requires-sse-cmk": { what: "drop the stream's SSE", apply: breakFirst(T.firehose, seeds.firehose, "serverSideEncryption", undefined) },
+const MUTATIONS: Record<
+  string,
+  { readonly what: string; readonly apply: (s: ExportedState) => ExportedState }
+> = {
+  "datalake-s3-bucket-requires-sse-kms": {
+    what: "drop the first bucket's encryption configuration",
+    apply: dropFirst(T.sse),
+  },
+  "datalake-s3-bucket-blocks-public-access": {
+    what: "turn restrictPublicBuckets off",
+    apply: breakFirst(T.pab, undefined, "restrictPublicBuckets", false),
+  },
+  "datalake-s3-bucket-denies-insecure-transport": {
+    what: "drop the first bucket policy",
+    apply: dropFirst(T.bucketPolicy),
+  },
+  "datalake-s3-bucket-enables-versioning": {
+    what: "suspend versioning",
+    apply: breakFirst(T.versioning, undefined, "versioningConfiguration.status", "Suspended"),
+  },
+  "datalake-s3-bucket-expires-lake-data": {
+    what: "drop the first lifecycle configuration",
+    apply: dropFirst(T.lifecycle),
+  },
+  "datalake-kms-key-enables-rotation": {
+    what: "turn key rotation off",
+    apply: breakFirst(T.kmsKey, seeds.kmsKey, "enableKeyRotation", false),
+  },
+  "datalake-kms-key-bounds-deletion-window": {
+    what: "shorten the deletion window to 7 days",
+    apply: breakFirst(T.kmsKey, seeds.kmsKey, "deletionWindowInDays", 7),
+  },
+  "datalake-cloudwatch-loggroup-sets-retention": {
+    what: "drop a log group's retention",
+    apply: breakFirst(T.logGroup, seeds.logGroup, "retentionInDays", undefined),
+  },
+  "datalake-cloudwatch-loggroup-requires-kms-key": {
+    what: "drop a log group's KMS key",
+    apply: breakFirst(T.logGroup, seeds.logGroup, "kmsKeyId", undefined),
+  },
+  "datalake-firehose-deliverystream-requires-sse-cmk": {
+    what: "drop the stream's SSE",
+    apply: breakFirst(T.firehose, seeds.firehose, "serverSideEncryption", undefined),
+  },
   "datalake-firehose-deliverystream-requires-error-prefix": {
     what: "drop the error-output prefix",
     apply: breakFirst(T.firehose, seeds.firehose, "extendedS3Configuration.errorOutputPrefix", undefined),
   },
   "datalake-firehose-deliverystream-enables-delivery-logging": {
     what: "turn delivery logging off",
-    apply: breakFirst(T.firehose, seeds.firehose, "extendedS3Configuration.cloudwatchLoggingOptions.enabled", false),
+    apply: breakFirst(
+      T.firehose,
+      seeds.firehose,
+      "extendedS3Configuration.cloudwatchLoggingOptions.enabled",
+      false,
+    ),
   },
-  "datalake-opensearch-domain-encrypts-at-rest": { what: "turn encryption at rest off", apply: breakFirst(T.domain, seeds.domain, "encryptAtRest.enabled", false) },
-  "datalake-opensearch-domain-encrypts-node-to-node": { what: "turn node-to-node encryption off", apply: breakFirst(T.domain, seeds.domain, "nodeToNodeEncryption.enabled", false) },
+  "datalake-opensearch-domain-encrypts-at-rest": {
+    what: "turn encryption at rest off",
+    apply: breakFirst(T.domain, seeds.domain, "encryptAtRest.enabled", false),
+  },
+  "datalake-opensearch-domain-encrypts-node-to-node": {
+    what: "turn node-to-node encryption off",
+    apply: breakFirst(T.domain, seeds.domain, "nodeToNodeEncryption.enabled", false),
+  },
   "datalake-opensearch-domain-enforces-https-tls12": {
     what: "allow TLS 1.0",
-    apply: breakFirst(T.domain, seeds.domain, "domainEndpointOptions.tlsSecurityPolicy", "Policy-Min-TLS-1-0-2019-07"),
+    apply: breakFirst(
+      T.domain,
+      seeds.domain,
+      "domainEndpointOptions.tlsSecurityPolicy",
+      "Policy-Min-TLS-1-0-2019-07",
+    ),
   },
-  "datalake-opensearch-domain-enables-fine-grained-access": { what: "turn FGAC off", apply: breakFirst(T.domain, seeds.domain, "advancedSecurityOptions.enabled", false) },
-  "datalake-opensearch-domain-requires-vpc": { what: "move the domain out of the VPC", apply: breakFirst(T.domain, seeds.domain, "vpcOptions", undefined) },
-  "datalake-opensearch-domain-publishes-logs": { what: "stop publishing logs", apply: breakFirst(T.domain, seeds.domain, "logPublishingOptions", []) },
-  "datalake-glue-job-requires-security-configuration": { what: "detach the job's security configuration", apply: breakFirst(T.glueJob, seeds.glueJob, "securityConfiguration", undefined) },
+  "datalake-opensearch-domain-enables-fine-grained-access": {
+    what: "turn FGAC off",
+    apply: breakFirst(T.domain, seeds.domain, "advancedSecurityOptions.enabled", false),
+  },
+  "datalake-opensearch-domain-requires-vpc": {
+    what: "move the domain out of the VPC",
+    apply: breakFirst(T.domain, seeds.domain, "vpcOptions", undefined),
+  },
+  "datalake-opensearch-domain-publishes-logs": {
+    what: "stop publishing logs",
+    apply: breakFirst(T.domain, seeds.domain, "logPublishingOptions", []),
+  },
+  "datalake-glue-job-requires-security-configuration": {
+    what: "detach the job's security configuration",
+    apply: breakFirst(T.glueJob, seeds.glueJob, "securityConfiguration", undefined),
+  },
   "datalake-glue-securityconfiguration-requires-kms": {
     what: "turn job bookmark encryption off",
-    apply: breakFirst(T.glueSecurityConfiguration, seeds.glueSecurityConfiguration, "encryptionConfiguration.jobBookmarksEncryption.jobBookmarksEncryptionMode", "DISABLED"),
+    apply: breakFirst(
+      T.glueSecurityConfiguration,
+      seeds.glueSecurityConfiguration,
+      "encryptionConfiguration.jobBookmarksEncryption.jobBookmarksEncryptionMode",
+      "DISABLED",
+    ),
   },
   "datalake-athena-workgroup-enforces-configuration": {
     what: "stop enforcing the workgroup configuration",
-    apply: breakFirst(T.athenaWorkgroup, seeds.athenaWorkgroup, "configuration.enforceWorkgroupConfiguration", false),
+    apply: breakFirst(
+      T.athenaWorkgroup,
+      seeds.athenaWorkgroup,
+      "configuration.enforceWorkgroupConfiguration",
+      false,
+    ),
   },
   "datalake-athena-workgroup-encrypts-results-kms": {
     what: "encrypt results with SSE_S3",
-    apply: breakFirst(T.athenaWorkgroup, seeds.athenaWorkgroup, "configuration.resultConfiguration.encryptionConfiguration.encryptionOption", "SSE_S3"),
+    apply: breakFirst(
+      T.athenaWorkgroup,
+      seeds.athenaWorkgroup,
+      "configuration.resultConfiguration.encryptionConfiguration.encryptionOption",
+      "SSE_S3",
+    ),
   },
   "datalake-athena-workgroup-sets-bytes-scanned-cutoff": {
     what: "drop the bytes-scanned cutoff",
-    apply: breakFirst(T.athenaWorkgroup, seeds.athenaWorkgroup, "configuration.bytesScannedCutoffPerQuery", undefined),
+    apply: breakFirst(
+      T.athenaWorkgroup,
+      seeds.athenaWorkgroup,
+      "configuration.bytesScannedCutoffPerQuery",
+      undefined,
+    ),
   },
-  "datalake-redshift-namespace-requires-kms-key": { what: "drop the namespace's KMS key", apply: breakFirst(T.rsNamespace, seeds.rsNamespace, "kmsKeyId", undefined) },
-  "datalake-redshift-workgroup-disallows-public-access": { what: "make the workgroup public", apply: breakFirst(T.rsWorkgroup, seeds.rsWorkgroup, "publiclyAccessible", true) },
-  "datalake-ec2-instance-requires-imdsv2": { what: "make IMDSv2 optional", apply: breakFirst(T.instance, seeds.instance, "metadataOptions.httpTokens", "optional") },
-  "datalake-ec2-instance-encrypts-volumes": { what: "leave the root volume unencrypted", apply: breakFirst(T.instance, seeds.instance, "rootBlockDevice.encrypted", false) },
-  "datalake-ec2-instance-disallows-public-ip": { what: "give the generator a public IP", apply: breakFirst(T.instance, seeds.instance, "associatePublicIpAddress", true) },
-  "datalake-ec2-securitygroup-disallows-world-ingress": { what: "open SSH to 0.0.0.0/0", apply: breakFirst(T.sg, seeds.sg, "ingress", [WORLD_SSH]) },
-  "datalake-sns-topic-requires-kms": { what: "drop the topic's KMS key", apply: breakFirst(T.topic, seeds.topic, "kmsMasterKeyId", undefined) },
-  "datalake-sqs-queue-requires-kms": { what: "drop the queue's KMS key", apply: breakFirst(T.queue, seeds.queue, "kmsMasterKeyId", undefined) },
-  "datalake-iam-policy-disallows-wildcard-actions": { what: 'grant "s3:*" in a role policy', apply: breakFirst(T.rolePolicy, seeds.rolePolicy, "policy", S3_STAR) },
+  "datalake-redshift-namespace-requires-kms-key": {
+    what: "drop the namespace's KMS key",
+    apply: breakFirst(T.rsNamespace, seeds.rsNamespace, "kmsKeyId", undefined),
+  },
+  "datalake-redshift-workgroup-disallows-public-access": {
+    what: "make the workgroup public",
+    apply: breakFirst(T.rsWorkgroup, seeds.rsWorkgroup, "publiclyAccessible", true),
+  },
+  "datalake-ec2-instance-requires-imdsv2": {
+    what: "make IMDSv2 optional",
+    apply: breakFirst(T.instance, seeds.instance, "metadataOptions.httpTokens", "optional"),
+  },
+  "datalake-ec2-instance-encrypts-volumes": {
+    what: "leave the root volume unencrypted",
+    apply: breakFirst(T.instance, seeds.instance, "rootBlockDevice.encrypted", false),
+  },
+  "datalake-ec2-instance-disallows-public-ip": {
+    what: "give the generator a public IP",
+    apply: breakFirst(T.instance, seeds.instance, "associatePublicIpAddress", true),
+  },
+  "datalake-ec2-securitygroup-disallows-world-ingress": {
+    what: "open SSH to 0.0.0.0/0",
+    apply: breakFirst(T.sg, seeds.sg, "ingress", [WORLD_SSH]),
+  },
+  "datalake-sns-topic-requires-kms": {
+    what: "drop the topic's KMS key",
+    apply: breakFirst(T.topic, seeds.topic, "kmsMasterKeyId", undefined),
+  },
+  "datalake-sqs-queue-requires-kms": {
+    what: "drop the queue's KMS key",
+    apply: breakFirst(T.queue, seeds.queue, "kmsMasterKeyId", undefined),
+  },
+  "datalake-iam-policy-disallows-wildcard-actions": {
+    what: 'grant "s3:*" in a role policy',
+    apply: breakFirst(T.rolePolicy, seeds.rolePolicy, "policy", S3_STAR),
+  },
   "datalake-iam-role-disallows-fullaccess-policies": {
     what: "attach AmazonS3FullAccess to a role",
-    apply: breakFirst(T.role, seeds.role, "managedPolicyArns", ["arn:aws:iam::aws:policy/AmazonS3FullAccess"]),
+    apply: breakFirst(T.role, seeds.role, "managedPolicyArns", [
+      "arn:aws:iam::aws:policy/AmazonS3FullAccess",
+    ]),
   },
-  "datalake-lambda-permission-requires-source-arn": { what: "drop a permission's source ARN", apply: breakFirst(T.lambdaPermission, seeds.lambdaPermission, "sourceArn", undefined) },
+  "datalake-lambda-permission-requires-source-arn": {
+    what: "drop a permission's source ARN",
+    apply: breakFirst(T.lambdaPermission, seeds.lambdaPermission, "sourceArn", undefined),
+  },
   "datalake-lambda-function-requires-failure-destination": {
     what: "drop the async function's dead-letter queue and on-failure destinations",
     apply: (s) => {
       const fn = asyncTarget(s);
-      remove(s, (r) => r.type === T.eventInvokeConfig && (r.propertyDependencies?.functionName ?? []).includes(fn.urn));
+      remove(
+        s,
+        (r) =>
+          r.type === T.eventInvokeConfig && (r.propertyDependencies?.functionName ?? []).includes(fn.urn),
+      );
       return set(s, fn, "deadLetterConfig", undefined);
     },
   },
@@ -201,9 +352,19 @@ describe("the dev and prod stacks against the policy pack", function () {
     it(`${stack}: the offline plan's gate reports zero mandatory violations`, () => {
       const r = rendered[stack];
       const mandatory = r.gate.violations.filter((v) => v.level === "mandatory");
-      assert.deepStrictEqual(mandatory, [], `plan ${stack} exit ${r.code}:\n${r.stdout.split("\n").filter((l) => /^(mandatory|advisory) /.test(l)).join("\n")}\n${r.stderr}`);
+      assert.deepStrictEqual(
+        mandatory,
+        [],
+        `plan ${stack} exit ${r.code}:\n${r.stdout
+          .split("\n")
+          .filter((l) => /^(mandatory|advisory) /.test(l))
+          .join("\n")}\n${r.stderr}`,
+      );
       assert.strictEqual(r.code, 0, r.stderr);
-      assert.match(r.stdout, /^Policy pack datalake@\d+\.\d+\.\d+: \d+ resources, \d+ policies .* — passed\.$/m);
+      assert.match(
+        r.stdout,
+        /^Policy pack datalake@\d+\.\d+\.\d+: \d+ resources, \d+ policies .* — passed\.$/m,
+      );
     });
   }
 
@@ -216,7 +377,9 @@ describe("the dev and prod stacks against the policy pack", function () {
     it(`reports ${policy} as mandatory when we ${mutation.what}`, async () => {
       const mutated = mutation.apply(clone(rendered.prod.state));
       const result = await pack.analyze(mutated, prodConfig);
-      const mandatory = [...new Set(result.violations.filter((v) => v.level === "mandatory").map((v) => v.policy))];
+      const mandatory = [
+        ...new Set(result.violations.filter((v) => v.level === "mandatory").map((v) => v.policy)),
+      ];
       assert.deepStrictEqual(mandatory, [policy], JSON.stringify(result.violations, null, 1));
       assert.strictEqual(result.summary.passed, false);
     });

@@ -28,7 +28,11 @@ function problemsOf(raw: Record<string, unknown>): string[] {
 describe("stack config", () => {
   it("fills every default when the stack file sets nothing", () => {
     const c = parseConfig({});
-    assert.deepStrictEqual(c.network, { cidrBlock: "10.0.0.0/16", availabilityZones: 3, natGateways: "None" });
+    assert.deepStrictEqual(c.network, {
+      cidrBlock: "10.0.0.0/16",
+      availabilityZones: 3,
+      natGateways: "None",
+    });
     assert.deepStrictEqual(c.generator, {
       instanceType: "t4g.micro",
       subnet: "public",
@@ -78,7 +82,8 @@ describe("stack config", () => {
     {
       title: "a CIDR block that is not one",
       raw: { network: { cidrBlock: "10.0.0.0/33" } },
-      expected: 'datalake:network.cidrBlock is "10.0.0.0/33": must be an IPv4 CIDR block from /16 to /24, for example 10.0.0.0/16',
+      expected:
+        'datalake:network.cidrBlock is "10.0.0.0/33": must be an IPv4 CIDR block from /16 to /24, for example 10.0.0.0/16',
     },
     {
       title: "an unknown NAT strategy",
@@ -121,7 +126,11 @@ describe("stack config", () => {
     },
     {
       title: "a domain spread over more zones than the VPC has",
-      raw: { network: { availabilityZones: 2 }, dwh: { enabled: false }, speed: { availabilityZoneCount: 3, instanceCount: 3 } },
+      raw: {
+        network: { availabilityZones: 2 },
+        dwh: { enabled: false },
+        speed: { availabilityZoneCount: 3, instanceCount: 3 },
+      },
       expected: "datalake:speed.availabilityZoneCount is 3: must not exceed network.availabilityZones (2)",
     },
     {
@@ -144,7 +153,8 @@ describe("stack config", () => {
     {
       title: "raw data expiring before it is archived",
       raw: { lake: { rawTransitionToArchiveDays: 120, rawExpirationDays: 100 } },
-      expected: "datalake:lake.rawExpirationDays is 100: must be later than lake.rawTransitionToArchiveDays (120)",
+      expected:
+        "datalake:lake.rawExpirationDays is 100: must be later than lake.rawTransitionToArchiveDays (120)",
     },
     {
       title: "an Athena cutoff below Athena's minimum",
@@ -171,7 +181,8 @@ describe("stack config", () => {
     {
       title: "a Glue schedule in rate() form",
       raw: { etl: { schedule: "rate(1 hour)" } },
-      expected: 'datalake:etl.schedule is "rate(1 hour)": must be a Glue cron expression such as cron(15 * * * ? *)',
+      expected:
+        'datalake:etl.schedule is "rate(1 hour)": must be a Glue cron expression such as cron(15 * * * ? *)',
     },
     {
       title: "a section that is not an object",

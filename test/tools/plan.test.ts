@@ -9,11 +9,15 @@ import { StackExport } from "../../tools/offline/recorder";
 const ROOT = path.join(__dirname, "..", "..");
 
 function plan(args: string[]) {
-  const result = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin.js"), "--transpile-only", "tools/plan.ts", ...args], {
-    cwd: ROOT,
-    encoding: "utf8",
-    timeout: 300_000,
-  });
+  const result = spawnSync(
+    process.execPath,
+    [require.resolve("ts-node/dist/bin.js"), "--transpile-only", "tools/plan.ts", ...args],
+    {
+      cwd: ROOT,
+      encoding: "utf8",
+      timeout: 300_000,
+    },
+  );
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -34,7 +38,10 @@ describe("offline plan (npm run plan)", () => {
 
       it("exits 0 and prints resources per component and the stack outputs", () => {
         assert.strictEqual(run.code, 0, run.stderr + run.stdout);
-        assert.match(run.stdout, new RegExp(`Plan for stack "${stack}" \\(region ap-northeast-1\\): \\d+ resources`));
+        assert.match(
+          run.stdout,
+          new RegExp(`Plan for stack "${stack}" \\(region ap-northeast-1\\): \\d+ resources`),
+        );
         assert.match(run.stdout, /network \(datalake:network:NetworkWithGenerator\)/);
         assert.match(run.stdout, /1 {2}aws:ec2\/instance:Instance/);
         assert.match(run.stdout, /Outputs:\n(.|\n)*generatorInstanceId: i-[0-9a-f]{17}/);
@@ -44,23 +51,46 @@ describe("offline plan (npm run plan)", () => {
         assert.strictEqual(state.version, 3);
         const resources = state.deployment.resources;
         assert.strictEqual(resources[0].type, "pulumi:pulumi:Stack");
-        assert.strictEqual(resources[0].urn, `urn:pulumi:${stack}::datalake::pulumi:pulumi:Stack::datalake-${stack}`);
+        assert.strictEqual(
+          resources[0].urn,
+          `urn:pulumi:${stack}::datalake::pulumi:pulumi:Stack::datalake-${stack}`,
+        );
         const instance = resources.find((r) => r.type === "aws:ec2/instance:Instance")!;
         assert.strictEqual(instance.custom, true);
         assert.match(instance.id!, /^i-[0-9a-f]{17}$/);
-        assert.match(instance.urn, new RegExp(`^urn:pulumi:${stack}::datalake::datalake:network:NetworkWithGenerator\\$aws:ec2/instance:Instance::network-generator$`));
-        assert.strictEqual(instance.parent, `urn:pulumi:${stack}::datalake::datalake:network:NetworkWithGenerator::network`);
+        assert.match(
+          instance.urn,
+          new RegExp(
+            `^urn:pulumi:${stack}::datalake::datalake:network:NetworkWithGenerator\\$aws:ec2/instance:Instance::network-generator$`,
+          ),
+        );
+        assert.strictEqual(
+          instance.parent,
+          `urn:pulumi:${stack}::datalake::datalake:network:NetworkWithGenerator::network`,
+        );
         const component = resources.find((r) => r.urn === instance.parent)!;
         assert.strictEqual(component.parent, resources[0].urn);
-        assert.match(instance.provider!, new RegExp(`^urn:pulumi:${stack}::datalake::pulumi:providers:aws::default_7_\\d+_\\d+::[0-9a-f-]{36}$`));
+        assert.match(
+          instance.provider!,
+          new RegExp(
+            `^urn:pulumi:${stack}::datalake::pulumi:providers:aws::default_7_\\d+_\\d+::[0-9a-f-]{36}$`,
+          ),
+        );
         assert.ok(Array.isArray(instance.dependencies) && instance.dependencies.length > 0);
         assert.ok(instance.propertyDependencies && "subnetId" in instance.propertyDependencies);
-        assert.strictEqual((instance.inputs.metadataOptions as { httpTokens: string }).httpTokens, "required");
-        assert.match(String(instance.outputs.arn), new RegExp(`^arn:aws:ec2:ap-northeast-1:123456789012:instance/${instance.id}$`));
+        assert.strictEqual(
+          (instance.inputs.metadataOptions as { httpTokens: string }).httpTokens,
+          "required",
+        );
+        assert.match(
+          String(instance.outputs.arn),
+          new RegExp(`^arn:aws:ec2:ap-northeast-1:123456789012:instance/${instance.id}$`),
+        );
         // Every dependency and parent points at a resource of the same file, listed before it.
         const seen = new Set<string>();
         for (const r of resources) {
-          for (const d of [...(r.dependencies ?? []), ...(r.parent ? [r.parent] : [])]) assert.ok(seen.has(d), `${r.urn} -> ${d}`);
+          for (const d of [...(r.dependencies ?? []), ...(r.parent ? [r.parent] : [])])
+            assert.ok(seen.has(d), `${r.urn} -> ${d}`);
           seen.add(r.urn);
         }
       });
@@ -83,11 +113,17 @@ describe("offline plan (npm run plan)", () => {
   it("exits 2 and names the key when the stack file has a bad value, before registering anything", () => {
     const file = path.join(ROOT, "Pulumi.zz-badconfig.yaml");
     const out = path.join(os.tmpdir(), `zz-badconfig-${process.pid}.json`);
-    fs.writeFileSync(file, "config:\n  aws:region: ap-northeast-1\n  datalake:lake:\n    firehoseBufferSeconds: 1200\n");
+    fs.writeFileSync(
+      file,
+      "config:\n  aws:region: ap-northeast-1\n  datalake:lake:\n    firehoseBufferSeconds: 1200\n",
+    );
     try {
       const run = plan(["zz-badconfig", "--out", out]);
       assert.strictEqual(run.code, 2, run.stderr);
-      assert.match(run.stderr, /datalake:lake\.firehoseBufferSeconds is 1200: Number must be less than or equal to 900/);
+      assert.match(
+        run.stderr,
+        /datalake:lake\.firehoseBufferSeconds is 1200: Number must be less than or equal to 900/,
+      );
       assert.ok(!fs.existsSync(out), "no plan is written for a bad config");
     } finally {
       fs.rmSync(file, { force: true });
@@ -131,7 +167,13 @@ describe("stack file reader", () => {
   });
 
   it("rejects a file whose config is not a map", () => {
-    assert.throws(() => parseStackConfig("config: [1, 2]\n", "Pulumi.x.yaml", "datalake"), /Pulumi\.x\.yaml: "config" must be a map/);
-    assert.throws(() => parseStackConfig("config: {a: [}\n", "Pulumi.x.yaml", "datalake"), /Pulumi\.x\.yaml is not valid YAML/);
+    assert.throws(
+      () => parseStackConfig("config: [1, 2]\n", "Pulumi.x.yaml", "datalake"),
+      /Pulumi\.x\.yaml: "config" must be a map/,
+    );
+    assert.throws(
+      () => parseStackConfig("config: {a: [}\n", "Pulumi.x.yaml", "datalake"),
+      /Pulumi\.x\.yaml is not valid YAML/,
+    );
   });
 });

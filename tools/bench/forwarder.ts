@@ -19,7 +19,10 @@ const TEXTS: Record<string, string> = {
 };
 
 /** A subscription event as CloudWatch Logs sends it, with JSON messages as our agent writes them. */
-export function realisticEvent(targetCompressedBytes = 1_000_000): { event: CloudWatchLogsEvent; events: number } {
+export function realisticEvent(targetCompressedBytes = 1_000_000): {
+  event: CloudWatchLogsEvent;
+  events: number;
+} {
   let seed = 42;
   const rand = (n: number) => {
     seed = (seed * 1103515245 + 12345) & 0x7fffffff;
@@ -48,7 +51,11 @@ export function realisticEvent(targetCompressedBytes = 1_000_000): { event: Clou
               number: 1000 + rand(100),
               text: `${TEXTS[level]} request ${rand(1e9).toString(36)}`,
             });
-      return { id: (BigInt(ts) * 10n ** 40n + BigInt(i)).toString().padStart(56, "3"), timestamp: ts, message };
+      return {
+        id: (BigInt(ts) * 10n ** 40n + BigInt(i)).toString().padStart(56, "3"),
+        timestamp: ts,
+        message,
+      };
     }),
   });
   // Grow the event count until the gzip size reaches the target.
@@ -63,7 +70,9 @@ export function realisticEvent(targetCompressedBytes = 1_000_000): { event: Clou
 
 /** The straightforward implementation: decode, build document objects, stringify each, join. */
 export function baseline(event: CloudWatchLogsEvent, indexPrefix = "cwl"): string {
-  const payload = JSON.parse(gunzipSync(Buffer.from(event.awslogs.data, "base64")).toString("utf8")) as CloudWatchLogsDecodedData;
+  const payload = JSON.parse(
+    gunzipSync(Buffer.from(event.awslogs.data, "base64")).toString("utf8"),
+  ) as CloudWatchLogsDecodedData;
   if (payload.messageType === "CONTROL_MESSAGE") return "";
   const lines: string[] = [];
   for (const e of payload.logEvents) {
@@ -104,7 +113,11 @@ interface Result {
  * processes on a shared machine falls on both alike. Memory is sampled right after each run, while
  * its result is still alive.
  */
-function measure(variants: Record<string, () => string>, seconds: number, eventsPerRun: number): Record<string, Result> {
+function measure(
+  variants: Record<string, () => string>,
+  seconds: number,
+  eventsPerRun: number,
+): Record<string, Result> {
   const names = Object.keys(variants);
   const stats = Object.fromEntries(names.map((n) => [n, { ns: 0n, runs: 0, rss: 0, heap: 0 }]));
   for (const n of names) variants[n](); // warm-up (JIT)
@@ -127,7 +140,15 @@ function measure(variants: Record<string, () => string>, seconds: number, events
   return Object.fromEntries(
     names.map((n) => {
       const st = stats[n];
-      return [n, { eventsPerSecond: (st.runs * eventsPerRun) / (Number(st.ns) / 1e9), peakRssMiB: st.rss / 2 ** 20, peakHeapMiB: st.heap / 2 ** 20, iterations: st.runs }];
+      return [
+        n,
+        {
+          eventsPerSecond: (st.runs * eventsPerRun) / (Number(st.ns) / 1e9),
+          peakRssMiB: st.rss / 2 ** 20,
+          peakHeapMiB: st.heap / 2 ** 20,
+          iterations: st.runs,
+        },
+      ];
     }),
   );
 }
@@ -139,10 +160,14 @@ function main(): void {
   const ours = () => buildBulkBody(decodeEvent(event));
   const theirs = () => baseline(event);
   if (ours() !== theirs()) {
-    throw new Error("the optimized and the baseline bulk bodies differ: the benchmark would compare different work");
+    throw new Error(
+      "the optimized and the baseline bulk bodies differ: the benchmark would compare different work",
+    );
   }
   const compressed = Math.round((event.awslogs.data.length * 3) / 4);
-  console.log(`event: ${events} log events, ${(compressed / 1e6).toFixed(2)} MB compressed, ${seconds}s of alternating runs`);
+  console.log(
+    `event: ${events} log events, ${(compressed / 1e6).toFixed(2)} MB compressed, ${seconds}s of alternating runs`,
+  );
   const { baseline: b, forwarder: o } = measure({ baseline: theirs, forwarder: ours }, seconds, events);
   const row = (label: string, r: Result) =>
     `${label.padEnd(10)} ${Math.round(r.eventsPerSecond).toLocaleString("en-US").padStart(12)} events/s   peak RSS ${r.peakRssMiB.toFixed(0)} MiB   peak heap ${r.peakHeapMiB.toFixed(0)} MiB   (${r.iterations} runs)`;

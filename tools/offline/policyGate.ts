@@ -21,7 +21,9 @@ const PULUMI_DIR = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
 // The generated clients and messages must come from the same copies @pulumi/pulumi uses.
 /* eslint-disable @typescript-eslint/no-require-imports */
 const grpc = require(require.resolve("@grpc/grpc-js", { paths: [PULUMI_DIR] }));
-const structproto = require(require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [PULUMI_DIR] }));
+const structproto = require(
+  require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [PULUMI_DIR] }),
+);
 const analyzerpb = require("@pulumi/pulumi/proto/analyzer_pb");
 const analyzergrpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
 /* eslint-enable @typescript-eslint/no-require-imports */
@@ -35,7 +37,12 @@ export const UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
 const LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
-const LEVEL_OF: Record<number, EnforcementLevel> = { 0: "advisory", 1: "mandatory", 2: "disabled", 3: "remediate" };
+const LEVEL_OF: Record<number, EnforcementLevel> = {
+  0: "advisory",
+  1: "mandatory",
+  2: "disabled",
+  3: "remediate",
+};
 const LEVEL_CODE: Record<EnforcementLevel, number> = { advisory: 0, mandatory: 1, disabled: 2, remediate: 3 };
 
 /** A usage, file or configuration problem: the CLI exits with 2. */
@@ -146,11 +153,18 @@ export function checkState(state: unknown, file = "state"): ExportedState {
     throw new GateInputError(`${file} is not a \`pulumi stack export\` file: it has no "deployment" object.`);
   }
   if (s.version !== 3) {
-    throw new GateInputError(`${file} has deployment version ${JSON.stringify(s.version)}; only version 3 (what \`pulumi stack export\` writes) is supported.`);
+    throw new GateInputError(
+      `${file} has deployment version ${JSON.stringify(s.version)}; only version 3 (what \`pulumi stack export\` writes) is supported.`,
+    );
   }
   const resources = s.deployment.resources ?? [];
-  if (!Array.isArray(resources) || resources.some((r) => !r || typeof r.urn !== "string" || typeof r.type !== "string")) {
-    throw new GateInputError(`${file}: deployment.resources must be a list of resources with "urn" and "type".`);
+  if (
+    !Array.isArray(resources) ||
+    resources.some((r) => !r || typeof r.urn !== "string" || typeof r.type !== "string")
+  ) {
+    throw new GateInputError(
+      `${file}: deployment.resources must be a list of resources with "urn" and "type".`,
+    );
   }
   return s as ExportedState;
 }
@@ -168,13 +182,16 @@ export function parsePolicyConfig(text: string, file = "policy config"): PolicyC
   } catch (err) {
     throw new GateInputError(`${file} is not JSON: ${(err as Error).message}`);
   }
-  if (!raw || typeof raw !== "object" || Array.isArray(raw)) throw new GateInputError(`${file} must be a JSON object keyed by policy name.`);
+  if (!raw || typeof raw !== "object" || Array.isArray(raw))
+    throw new GateInputError(`${file} must be a JSON object keyed by policy name.`);
   const result: PolicyConfigMap = {};
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
     const entry: PolicyConfigEntry = {};
     if (typeof value === "string") {
       if (!LEVELS.includes(value as EnforcementLevel)) {
-        throw new GateInputError(`${file}: parsing enforcement level for "${key}": "${value}" is not a valid enforcement level (${LEVELS.join(", ")}).`);
+        throw new GateInputError(
+          `${file}: parsing enforcement level for "${key}": "${value}" is not a valid enforcement level (${LEVELS.join(", ")}).`,
+        );
       }
       entry.enforcementLevel = value as EnforcementLevel;
     } else if (value && typeof value === "object" && !Array.isArray(value)) {
@@ -182,14 +199,18 @@ export function parsePolicyConfig(text: string, file = "policy config"): PolicyC
       if ("enforcementLevel" in props) {
         const level = props.enforcementLevel;
         if (typeof level !== "string" || !LEVELS.includes(level as EnforcementLevel)) {
-          throw new GateInputError(`${file}: parsing enforcement level for "${key}": ${JSON.stringify(level)} is not a valid enforcement level (${LEVELS.join(", ")}).`);
+          throw new GateInputError(
+            `${file}: parsing enforcement level for "${key}": ${JSON.stringify(level)} is not a valid enforcement level (${LEVELS.join(", ")}).`,
+          );
         }
         entry.enforcementLevel = level as EnforcementLevel;
         delete props.enforcementLevel;
       }
       if (Object.keys(props).length) entry.properties = props;
     } else {
-      throw new GateInputError(`${file}: parsing "${key}": ${JSON.stringify(value)} is not a valid value; must be a string or object.`);
+      throw new GateInputError(
+        `${file}: parsing "${key}": ${JSON.stringify(value)} is not a valid value; must be a string or object.`,
+      );
     }
     if (entry.enforcementLevel === undefined && entry.properties === undefined) continue;
     result[key] = entry;
@@ -216,8 +237,14 @@ function applyConfig(result: PolicyConfigMap, given: PolicyConfigMap): PolicyCon
   if (all) for (const k of Object.keys(result)) result[k] = { ...result[k], enforcementLevel: all };
   for (const [policy, cfg] of Object.entries(given)) {
     const current = result[policy] ?? {};
-    const properties = cfg.properties && Object.keys(cfg.properties).length ? { ...(current.properties ?? {}), ...cfg.properties } : current.properties;
-    result[policy] = { enforcementLevel: cfg.enforcementLevel ?? current.enforcementLevel, ...(properties ? { properties } : {}) };
+    const properties =
+      cfg.properties && Object.keys(cfg.properties).length
+        ? { ...(current.properties ?? {}), ...cfg.properties }
+        : current.properties;
+    result[policy] = {
+      enforcementLevel: cfg.enforcementLevel ?? current.enforcementLevel,
+      ...(properties ? { properties } : {}),
+    };
   }
   return result;
 }
@@ -231,8 +258,12 @@ export function reconcileConfig(info: PackInfo, config: PolicyConfigMap): Policy
   let result: PolicyConfigMap = {};
   for (const p of info.policies) {
     const defaults: Record<string, unknown> = {};
-    for (const [k, s] of Object.entries(p.configSchema?.properties ?? {})) if ("default" in s) defaults[k] = s.default;
-    result[p.name] = { enforcementLevel: p.enforcementLevel, ...(Object.keys(defaults).length ? { properties: defaults } : {}) };
+    for (const [k, s] of Object.entries(p.configSchema?.properties ?? {}))
+      if ("default" in s) defaults[k] = s.default;
+    result[p.name] = {
+      enforcementLevel: p.enforcementLevel,
+      ...(Object.keys(defaults).length ? { properties: defaults } : {}),
+    };
   }
   result = applyConfig(result, JSON.parse(JSON.stringify(info.initialConfig)) as PolicyConfigMap);
   result = applyConfig(result, JSON.parse(JSON.stringify(config)) as PolicyConfigMap);
@@ -242,16 +273,23 @@ export function reconcileConfig(info: PackInfo, config: PolicyConfigMap): Policy
   for (const p of info.policies) {
     const schema = {
       type: "object",
-      properties: { ...(p.configSchema?.properties ?? {}), enforcementLevel: { type: "string", enum: [...LEVELS] } },
+      properties: {
+        ...(p.configSchema?.properties ?? {}),
+        enforcementLevel: { type: "string", enum: [...LEVELS] },
+      },
       ...(p.configSchema?.required.length ? { required: p.configSchema.required } : {}),
     };
     const validate = ajv.compile(schema);
     if (!validate(result[p.name]?.properties ?? {})) {
-      for (const e of validate.errors ?? []) errors.push(`${p.name}: ${e.dataPath ? `${e.dataPath.replace(/^\./, "")} ` : ""}${e.message}`);
+      for (const e of validate.errors ?? [])
+        errors.push(`${p.name}: ${e.dataPath ? `${e.dataPath.replace(/^\./, "")} ` : ""}${e.message}`);
     }
   }
   for (const [k, v] of Object.entries(result)) {
-    if (!v.enforcementLevel) errors.push(`${k}: invalid enforcement level "" (the key names no policy of the pack, so it needs an enforcementLevel)`);
+    if (!v.enforcementLevel)
+      errors.push(
+        `${k}: invalid enforcement level "" (the key names no policy of the pack, so it needs an enforcementLevel)`,
+      );
   }
   if (errors.length) throw new GateInputError(`invalid policy pack config:\n  ${errors.join("\n  ")}`);
   return result;
@@ -267,7 +305,8 @@ export function toWire(value: unknown): unknown {
   if (value && typeof value === "object") {
     const o = value as Record<string, unknown>;
     if (o[SIG_KEY] === SECRET_SIG) {
-      if (typeof o.plaintext === "string") return { [SIG_KEY]: SECRET_SIG, value: toWire(JSON.parse(o.plaintext)) };
+      if (typeof o.plaintext === "string")
+        return { [SIG_KEY]: SECRET_SIG, value: toWire(JSON.parse(o.plaintext)) };
       if ("value" in o) return { [SIG_KEY]: SECRET_SIG, value: toWire(o.value) };
       return { [SIG_KEY]: SECRET_SIG, value: UNKNOWN_STRING };
     }
@@ -327,18 +366,25 @@ export class PackSession {
 
   /** Spawns the pack (TypeScript, transpile-only) in its directory and reads its analyzer info. */
   static async start(packDir = POLICY_PACK_DIR, timeoutMs = 60_000): Promise<PackSession> {
-    const child = spawn(process.execPath, ["-r", require.resolve("ts-node/register/transpile-only"), "index.ts"], {
-      cwd: packDir,
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, TS_NODE_PROJECT: path.join(packDir, "tsconfig.json") },
-    });
+    const child = spawn(
+      process.execPath,
+      ["-r", require.resolve("ts-node/register/transpile-only"), "index.ts"],
+      {
+        cwd: packDir,
+        stdio: ["ignore", "pipe", "pipe"],
+        env: { ...process.env, TS_NODE_PROJECT: path.join(packDir, "tsconfig.json") },
+      },
+    );
     let stderr = "";
     child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
     let port: number;
     try {
       port = await new Promise<number>((resolve, reject) => {
         let out = "";
-        const timer = setTimeout(() => reject(new Error(`the policy pack did not print its port within ${timeoutMs} ms`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`the policy pack did not print its port within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
         child.stdout!.on("data", (d: Buffer) => {
           out += d.toString();
           const nl = out.indexOf("\n");
@@ -346,7 +392,10 @@ export class PackSession {
             clearTimeout(timer);
             const p = Number(out.slice(0, nl).trim());
             if (Number.isInteger(p) && p > 0) resolve(p);
-            else reject(new Error(`the policy pack printed ${JSON.stringify(out.slice(0, nl))} instead of a port`));
+            else
+              reject(
+                new Error(`the policy pack printed ${JSON.stringify(out.slice(0, nl))} instead of a port`),
+              );
           }
         });
         child.on("exit", (code) => {
@@ -382,14 +431,25 @@ export class PackSession {
         type: p.getPolicyType() === 1 ? "resource" : p.getPolicyType() === 2 ? "stack" : "unknown",
         enforcementLevel: LEVEL_OF[p.getEnforcementlevel()],
         ...(schema
-          ? { configSchema: { properties: (schema.getProperties()?.toJavaScript() ?? {}) as Record<string, Record<string, unknown>>, required: schema.getRequiredList() } }
+          ? {
+              configSchema: {
+                properties: (schema.getProperties()?.toJavaScript() ?? {}) as Record<
+                  string,
+                  Record<string, unknown>
+                >,
+                required: schema.getRequiredList(),
+              },
+            }
           : {}),
       };
     });
     const initialConfig: PolicyConfigMap = {};
     resp.getInitialconfigMap().forEach((v: any, k: string) => {
       const props = v.getProperties()?.toJavaScript();
-      initialConfig[k] = { enforcementLevel: LEVEL_OF[v.getEnforcementlevel()], ...(props && Object.keys(props).length ? { properties: props } : {}) };
+      initialConfig[k] = {
+        enforcementLevel: LEVEL_OF[v.getEnforcementlevel()],
+        ...(props && Object.keys(props).length ? { properties: props } : {}),
+      };
     });
     return { name: resp.getName(), version: resp.getVersion(), policies, initialConfig };
   }
@@ -428,7 +488,12 @@ export class PackSession {
     const enabled = this.info.policies.filter((p) => merged[p.name]?.enforcementLevel !== "disabled");
     const record = (resp: any, urn: string | undefined, kind: "resource" | "stack") => {
       for (const d of resp.getDiagnosticsList()) {
-        violations.push({ policy: d.getPolicyname(), level: levelOf(d), urn: urn ?? d.getUrn(), message: d.getMessage() });
+        violations.push({
+          policy: d.getPolicyname(),
+          level: levelOf(d),
+          urn: urn ?? d.getUrn(),
+          message: d.getMessage(),
+        });
       }
       const na = new Set<string>();
       for (const n of resp.getNotApplicableList()) {
@@ -480,7 +545,9 @@ export class PackSession {
     );
     record(await call<any>(this.client, "analyzeStack", sr), undefined, "stack");
 
-    const notApplicable = enabled.filter((p) => !applied.has(p.name)).map((p) => ({ policy: p.name, reason: reasons.get(p.name) ?? "" }));
+    const notApplicable = enabled
+      .filter((p) => !applied.has(p.name))
+      .map((p) => ({ policy: p.name, reason: reasons.get(p.name) ?? "" }));
     const mandatory = violations.filter((v) => v.level === "mandatory").length;
     return {
       violations,
@@ -501,7 +568,11 @@ export class PackSession {
 }
 
 /** Starts the pack, analyzes one state, ends the pack. */
-export async function runGate(state: ExportedState, config: PolicyConfigMap = {}, packDir = POLICY_PACK_DIR): Promise<GateResult> {
+export async function runGate(
+  state: ExportedState,
+  config: PolicyConfigMap = {},
+  packDir = POLICY_PACK_DIR,
+): Promise<GateResult> {
   const session = await PackSession.start(packDir);
   try {
     return await session.analyze(state, config);
@@ -512,7 +583,9 @@ export async function runGate(state: ExportedState, config: PolicyConfigMap = {}
 
 /** One line per violation (`LEVEL policy-name urn: message`), then the summary. */
 export function formatText(result: GateResult): string {
-  const lines = result.violations.map((v) => `${v.level} ${v.policy} ${v.urn}: ${v.message.replace(/\s*\n\s*/g, " ")}`);
+  const lines = result.violations.map(
+    (v) => `${v.level} ${v.policy} ${v.urn}: ${v.message.replace(/\s*\n\s*/g, " ")}`,
+  );
   const s = result.summary;
   lines.push(
     `Policy pack ${s.policyPack}: ${s.resources} resources, ${s.policies} policies (${s.disabled} disabled, ${s.notApplicable} not applicable): ` +
@@ -522,6 +595,10 @@ export function formatText(result: GateResult): string {
 }
 
 /** The `--json` document. */
-export function toJson(result: GateResult): { violations: Violation[]; notApplicable: NotApplicable[]; summary: GateResult["summary"] } {
+export function toJson(result: GateResult): {
+  violations: Violation[];
+  notApplicable: NotApplicable[];
+  summary: GateResult["summary"];
+} {
   return { violations: result.violations, notApplicable: result.notApplicable, summary: result.summary };
 }

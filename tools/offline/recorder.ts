@@ -132,7 +132,14 @@ export class Recorder {
           const uuid = `${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16, 20)}-${id.slice(20, 32)}`;
           ref = `${urn}::${uuid}`;
           providers.set(pkg, ref);
-          resources.push({ urn, custom: true, id: uuid, type: `pulumi:providers:${pkg}`, inputs: {}, outputs: {} });
+          resources.push({
+            urn,
+            custom: true,
+            id: uuid,
+            type: `pulumi:providers:${pkg}`,
+            inputs: {},
+            outputs: {},
+          });
         }
         resources.push({ ...r, provider: ref });
       } else {

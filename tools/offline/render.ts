@@ -23,11 +23,24 @@ export interface RenderResult {
 
 function packageVersions(): Record<string, string> {
   const v = (p: string) =>
-    (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "node_modules", p, "package.json"), "utf8")) as { version: string }).version.replace(/^v/, "");
-  return { pulumi: v("@pulumi/pulumi"), aws: v("@pulumi/aws"), awsx: v("@pulumi/awsx"), random: v("@pulumi/random") };
+    (
+      JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "node_modules", p, "package.json"), "utf8")) as {
+        version: string;
+      }
+    ).version.replace(/^v/, "");
+  return {
+    pulumi: v("@pulumi/pulumi"),
+    aws: v("@pulumi/aws"),
+    awsx: v("@pulumi/awsx"),
+    random: v("@pulumi/random"),
+  };
 }
 
-export async function renderStack(project: string, stack: string, stackConfig: StackConfig): Promise<RenderResult> {
+export async function renderStack(
+  project: string,
+  stack: string,
+  stackConfig: StackConfig,
+): Promise<RenderResult> {
   const region = stackConfig.config["aws:region"] ?? "us-east-1";
   await pulumi.runtime.setMocks(createMocks({ region, stack }), project, stack, false);
   pulumi.runtime.setAllConfig(stackConfig.config, stackConfig.secretKeys);
@@ -36,16 +49,21 @@ export async function renderStack(project: string, stack: string, stackConfig: S
   // Errors raised while resources register (a failed invoke, a throwing apply) are reported by
   // the runtime asynchronously; collect them so the plan fails instead of printing half a graph.
   const asyncErrors: Error[] = [];
-  const onRejection = (reason: unknown) => asyncErrors.push(reason instanceof Error ? reason : new Error(String(reason)));
+  const onRejection = (reason: unknown) =>
+    asyncErrors.push(reason instanceof Error ? reason : new Error(String(reason)));
   process.on("unhandledRejection", onRejection);
   try {
-    const outputs = (await pulumi.runtime.runInPulumiStack(async () => {
-      const program = await import(PROGRAM);
-      return { ...program };
-    })) ?? {};
+    const outputs =
+      (await pulumi.runtime.runInPulumiStack(async () => {
+        const program = await import(PROGRAM);
+        return { ...program };
+      })) ?? {};
     await waitForRPCs();
     if (asyncErrors.length) throw asyncErrors[0];
-    return { state: recorder.toExport(stack, project, packageVersions()), outputs: outputs as Record<string, unknown> };
+    return {
+      state: recorder.toExport(stack, project, packageVersions()),
+      outputs: outputs as Record<string, unknown>,
+    };
   } finally {
     process.off("unhandledRejection", onRejection);
   }

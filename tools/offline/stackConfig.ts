@@ -23,7 +23,8 @@ function replaceSecure(value: unknown): { value: unknown; secret: boolean } {
   }
   if (value && typeof value === "object") {
     const o = value as Record<string, unknown>;
-    if (Object.keys(o).length === 1 && typeof o.secure === "string") return { value: SECRET_PLACEHOLDER, secret: true };
+    if (Object.keys(o).length === 1 && typeof o.secure === "string")
+      return { value: SECRET_PLACEHOLDER, secret: true };
     let secret = false;
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(o)) {

@@ -67,7 +67,9 @@ const SAFE_VALUE = /^[A-Za-z0-9._:\/@+=,-]+$/;
 /** Rejects values that could break out of a fluentd directive line. */
 function safe(field: string, value: string): string {
   if (!SAFE_VALUE.test(value)) {
-    throw new Error(`agent config: ${field} "${value}" may contain only letters, digits and . _ : / @ + = , -`);
+    throw new Error(
+      `agent config: ${field} "${value}" may contain only letters, digits and . _ : / @ + = , -`,
+    );
   }
   return value;
 }

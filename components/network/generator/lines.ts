@@ -154,7 +154,12 @@ export function formatLine(e: LogEvent): string {
  * The first `count` lines the cadence produces after `startMs` (simulated clock, no waiting):
  * what `npm run generate -- --lines N` prints.
  */
-export function simulateLines(count: number, startMs: number, cadence: Cadence, random: () => number): string[] {
+export function simulateLines(
+  count: number,
+  startMs: number,
+  cadence: Cadence,
+  random: () => number,
+): string[] {
   validateCadence(cadence);
   const lines: string[] = [];
   const step = Math.max(cadence.intervalSeconds, cadence.burstIntervalSeconds || 0) * 1000;

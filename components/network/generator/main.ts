@@ -12,7 +12,16 @@
  * instance's user data as one file.
  */
 import * as fs from "fs";
-import { Cadence, HANDS_ON_CADENCE, createRandom, eventsForTick, formatLine, simulateLines, ticksBetween, validateCadence } from "./lines";
+import {
+  Cadence,
+  HANDS_ON_CADENCE,
+  createRandom,
+  eventsForTick,
+  formatLine,
+  simulateLines,
+  ticksBetween,
+  validateCadence,
+} from "./lines";
 
 export interface GeneratorOptions {
   readonly mode: { kind: "print"; lines: number } | { kind: "file"; path: string; maxBytes: number };
@@ -41,7 +50,16 @@ export function parseArgs(argv: readonly string[], defaultSeed = Date.now()): Ge
     values.set(flag.slice(2), value);
     i++;
   }
-  const known = ["lines", "file", "max-bytes", "seed", "lines-per-interval", "interval-seconds", "burst-lines", "burst-interval-seconds"];
+  const known = [
+    "lines",
+    "file",
+    "max-bytes",
+    "seed",
+    "lines-per-interval",
+    "interval-seconds",
+    "burst-lines",
+    "burst-interval-seconds",
+  ];
   for (const key of values.keys()) {
     if (!known.includes(key)) {
       throw new Error(`unknown flag --${key}. ${USAGE}`);
@@ -69,7 +87,11 @@ export function parseArgs(argv: readonly string[], defaultSeed = Date.now()): Ge
   }
   const mode: GeneratorOptions["mode"] = values.has("lines")
     ? { kind: "print", lines: integer("lines", 0, 0) }
-    : { kind: "file", path: values.get("file") as string, maxBytes: integer("max-bytes", DEFAULT_MAX_BYTES, 1024) };
+    : {
+        kind: "file",
+        path: values.get("file") as string,
+        maxBytes: integer("max-bytes", DEFAULT_MAX_BYTES, 1024),
+      };
   return { mode, cadence, seed };
 }
 
@@ -87,11 +109,18 @@ export function appendLines(path: string, lines: readonly string[], maxBytes: nu
 }
 
 /** Follows the cadence forever, checking once a second; returns a function that stops it. */
-export function runDaemon(path: string, maxBytes: number, cadence: Cadence, random: () => number): () => void {
+export function runDaemon(
+  path: string,
+  maxBytes: number,
+  cadence: Cadence,
+  random: () => number,
+): () => void {
   let last = Date.now();
   const timer = setInterval(() => {
     const now = Date.now();
-    const lines = ticksBetween(last, now, cadence).flatMap((tick) => eventsForTick(tick, random).map(formatLine));
+    const lines = ticksBetween(last, now, cadence).flatMap((tick) =>
+      eventsForTick(tick, random).map(formatLine),
+    );
     appendLines(path, lines, maxBytes);
     last = now;
   }, 1000);

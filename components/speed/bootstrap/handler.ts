@@ -52,10 +52,17 @@ interface Reply {
 }
 
 function baseUrl(endpoint: string): string {
-  return (endpoint.startsWith("http://") || endpoint.startsWith("https://") ? endpoint : `https://${endpoint}`).replace(/\/+$/, "");
+  return (
+    endpoint.startsWith("http://") || endpoint.startsWith("https://") ? endpoint : `https://${endpoint}`
+  ).replace(/\/+$/, "");
 }
 
-async function call(event: BootstrapEvent, req: OpenSearchRequest, options: BootstrapOptions, allow: number[] = []): Promise<Reply> {
+async function call(
+  event: BootstrapEvent,
+  req: OpenSearchRequest,
+  options: BootstrapOptions,
+  allow: number[] = [],
+): Promise<Reply> {
   const maxAttempts = options.maxAttempts ?? 6;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const auth = "Basic " + Buffer.from(`${event.username}:${event.password}`).toString("base64");
@@ -87,13 +94,20 @@ async function call(event: BootstrapEvent, req: OpenSearchRequest, options: Boot
       throw new BootstrapError(res.status, `bootstrap: ${req.method} ${req.path} failed with ${last}`);
     }
   }
-  throw new BootstrapError(0, `bootstrap: ${req.method} ${req.path} failed after ${maxAttempts} attempts (${last})`);
+  throw new BootstrapError(
+    0,
+    `bootstrap: ${req.method} ${req.path} failed after ${maxAttempts} attempts (${last})`,
+  );
 }
 
 /** Applies the settings to the domain. Safe to run any number of times. */
-export async function runBootstrap(event: BootstrapEvent, options: BootstrapOptions = {}): Promise<BootstrapResult> {
+export async function runBootstrap(
+  event: BootstrapEvent,
+  options: BootstrapOptions = {},
+): Promise<BootstrapResult> {
   for (const key of ["endpoint", "username", "password"] as const) {
-    if (typeof event?.[key] !== "string" || event[key] === "") throw new Error(`bootstrap: the payload needs a non-empty ${key}`);
+    if (typeof event?.[key] !== "string" || event[key] === "")
+      throw new Error(`bootstrap: the payload needs a non-empty ${key}`);
   }
   const s = event.settings;
   const steps: BootstrapStep[] = [];
@@ -109,7 +123,11 @@ export async function runBootstrap(event: BootstrapEvent, options: BootstrapOpti
     await call(event, { method: "PUT", path, body: desired }, options);
     steps.push({ step: `PUT ${path}`, outcome: "created" });
   } else {
-    const found = current.body as { _seq_no?: number; _primary_term?: number; policy?: { description?: string } };
+    const found = current.body as {
+      _seq_no?: number;
+      _primary_term?: number;
+      policy?: { description?: string };
+    };
     if (found.policy?.description === desired.policy.description) {
       steps.push({ step: `PUT ${path}`, outcome: "unchanged" });
     } else {
@@ -122,7 +140,11 @@ export async function runBootstrap(event: BootstrapEvent, options: BootstrapOpti
   // Indices created before the policy existed (the agent may start first) get it too. Indices
   // that already have a policy are reported as failures by ISM and left as they are.
   const addPath = `/_plugins/_ism/add/${s.indexPrefixes.map((p) => `${p}-*`).join(",")}`;
-  const added = await call(event, { method: "POST", path: addPath, body: { policy_id: s.ismPolicyId } }, options);
+  const added = await call(
+    event,
+    { method: "POST", path: addPath, body: { policy_id: s.ismPolicyId } },
+    options,
+  );
   const updated = (added.body as { updated_indices?: number } | undefined)?.updated_indices ?? 0;
   steps.push({ step: `POST ${addPath}`, outcome: updated > 0 ? "updated" : "unchanged" });
   return { steps };

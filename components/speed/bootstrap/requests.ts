@@ -31,10 +31,14 @@ const NAME = /^[a-z0-9][a-z0-9_-]{0,99}$/;
 
 /** Throws when a setting would make a bad request; the message names the setting and the fix. */
 export function validateSettings(s: BootstrapSettings): void {
-  if (!NAME.test(s.writerRole)) throw new Error(`bootstrap: writerRole "${s.writerRole}" must be lower-case letters, digits, _ or -`);
-  if (!NAME.test(s.ismPolicyId)) throw new Error(`bootstrap: ismPolicyId "${s.ismPolicyId}" must be lower-case letters, digits, _ or -`);
+  if (!NAME.test(s.writerRole))
+    throw new Error(`bootstrap: writerRole "${s.writerRole}" must be lower-case letters, digits, _ or -`);
+  if (!NAME.test(s.ismPolicyId))
+    throw new Error(`bootstrap: ismPolicyId "${s.ismPolicyId}" must be lower-case letters, digits, _ or -`);
   if (s.indexPrefixes.length === 0 || !s.indexPrefixes.every((p) => NAME.test(p))) {
-    throw new Error(`bootstrap: indexPrefixes ${JSON.stringify(s.indexPrefixes)} must be one or more lower-case names`);
+    throw new Error(
+      `bootstrap: indexPrefixes ${JSON.stringify(s.indexPrefixes)} must be one or more lower-case names`,
+    );
   }
   if (!Number.isInteger(s.retentionDays) || s.retentionDays < 1) {
     throw new Error(`bootstrap: retentionDays is ${s.retentionDays}; use a whole number of days, at least 1`);
@@ -58,7 +62,12 @@ export function writerRole(s: BootstrapSettings) {
     index_permissions: [
       {
         index_patterns: patterns(s),
-        allowed_actions: ["indices:admin/create", "indices:admin/mapping/put", "indices:data/write/index", "indices:data/write/bulk*"],
+        allowed_actions: [
+          "indices:admin/create",
+          "indices:admin/mapping/put",
+          "indices:data/write/index",
+          "indices:data/write/bulk*",
+        ],
       },
     ],
   };
@@ -96,7 +105,11 @@ export function ismPolicy(s: BootstrapSettings) {
   const policy = {
     default_state: "hot",
     states: [
-      { name: "hot", actions: [], transitions: [{ state_name: "delete", conditions: { min_index_age: `${s.retentionDays}d` } }] },
+      {
+        name: "hot",
+        actions: [],
+        transitions: [{ state_name: "delete", conditions: { min_index_age: `${s.retentionDays}d` } }],
+      },
       { name: "delete", actions: [{ delete: {} }], transitions: [] },
     ],
     ism_template: [{ index_patterns: patterns(s), priority: 100 }],
@@ -104,7 +117,12 @@ export function ismPolicy(s: BootstrapSettings) {
   // ISM has no plain PUT-to-replace: the description carries a fingerprint, so the bootstrap can
   // tell an identical policy (leave it) from a changed one (update with seq_no/primary_term).
   const fingerprint = createHash("sha256").update(JSON.stringify(policy)).digest("hex").slice(0, 16);
-  return { policy: { description: `Delete ${patterns(s).join(", ")} after ${s.retentionDays} days [${fingerprint}]`, ...policy } };
+  return {
+    policy: {
+      description: `Delete ${patterns(s).join(", ")} after ${s.retentionDays} days [${fingerprint}]`,
+      ...policy,
+    },
+  };
 }
 
 /** The idempotent PUTs, in order (role before its mapping; templates before ISM attaches indices). */
@@ -115,9 +133,16 @@ export function bootstrapRequests(s: BootstrapSettings): OpenSearchRequest[] {
     {
       method: "PUT",
       path: `/_plugins/_security/api/rolesmapping/${s.writerRole}`,
-      body: { backend_roles: [...s.writerBackendRoles].sort(), description: "IAM roles of the agent and the forwarder" },
+      body: {
+        backend_roles: [...s.writerBackendRoles].sort(),
+        description: "IAM roles of the agent and the forwarder",
+      },
     },
-    ...s.indexPrefixes.map((p) => ({ method: "PUT" as const, path: `/_index_template/${p}`, body: indexTemplate(p, s) })),
+    ...s.indexPrefixes.map((p) => ({
+      method: "PUT" as const,
+      path: `/_index_template/${p}`,
+      body: indexTemplate(p, s),
+    })),
   ];
 }
 

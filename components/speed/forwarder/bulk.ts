@@ -42,7 +42,9 @@ export class BulkFailedError extends Error {
     super(
       `${failed} of ${total} documents were not written (${Object.entries(reasons)
         .map(([r, n]) => `${r}: ${n}`)
-        .join(", ")}); failing the invocation so Lambda retries the batch and then hands it to the on-failure destination`,
+        .join(
+          ", ",
+        )}); failing the invocation so Lambda retries the batch and then hands it to the on-failure destination`,
     );
     this.name = "BulkFailedError";
   }
@@ -69,20 +71,26 @@ function classify(err: unknown): { retryable: boolean; reason: string } {
 export function bulkPairs(body: string): string[] {
   const lines = body.split("\n");
   if (lines[lines.length - 1] === "") lines.pop();
-  if (lines.length % 2 !== 0) throw new Error("bulk body: expected an action line and a document line per item");
+  if (lines.length % 2 !== 0)
+    throw new Error("bulk body: expected an action line and a document line per item");
   const pairs: string[] = new Array(lines.length / 2);
   for (let i = 0; i < pairs.length; i++) pairs[i] = lines[2 * i] + "\n" + lines[2 * i + 1] + "\n";
   return pairs;
 }
 
 /** Sends `body` (index actions only) until every item is written or the attempts run out. */
-export async function sendBulk(client: BulkClient, body: string, options: SendOptions = {}): Promise<SendResult> {
+export async function sendBulk(
+  client: BulkClient,
+  body: string,
+  options: SendOptions = {},
+): Promise<SendResult> {
   const maxAttempts = options.maxAttempts ?? 5;
   const baseDelayMs = options.baseDelayMs ?? 500;
   const maxDelayMs = options.maxDelayMs ?? 8000;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const random = options.random ?? Math.random;
-  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new Error(`sendBulk: maxAttempts is ${maxAttempts}; use an integer of at least 1`);
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1)
+    throw new Error(`sendBulk: maxAttempts is ${maxAttempts}; use an integer of at least 1`);
 
   let pending = bulkPairs(body);
   const total = pending.length;
@@ -119,7 +127,8 @@ export async function sendBulk(client: BulkClient, body: string, options: SendOp
         written++;
         continue;
       }
-      const type = typeof result.error === "string" ? result.error : (result.error?.type ?? `status ${status}`);
+      const type =
+        typeof result.error === "string" ? result.error : (result.error?.type ?? `status ${status}`);
       reasons[type] = (reasons[type] ?? 0) + 1;
       if (isRetryableStatus(status)) retry.push(pending[i]);
       else permanent++;

@@ -15,7 +15,6 @@ import { BulkClient, SendOptions, sendBulk } from "./bulk";
 import { FORWARDER_ENV } from "./env";
 import { MalformedPayloadError, buildBulkBody, decodeEvent } from "./transform";
 
-
 export interface ForwarderResult {
   readonly written: number;
   readonly requests: number;

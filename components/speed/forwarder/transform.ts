@@ -61,7 +61,9 @@ export function decodeEvent(event: CloudWatchLogsEvent): CloudWatchLogsDecodedDa
     throw new MalformedPayloadError(`awslogs.data does not hold JSON (${(e as Error).message})`);
   }
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
-    throw new MalformedPayloadError(`awslogs.data holds ${describe(parsed)}, not a subscription payload object`);
+    throw new MalformedPayloadError(
+      `awslogs.data holds ${describe(parsed)}, not a subscription payload object`,
+    );
   }
   const p = parsed as Partial<CloudWatchLogsDecodedData>;
   if (typeof p.messageType !== "string") {
@@ -69,7 +71,8 @@ export function decodeEvent(event: CloudWatchLogsEvent): CloudWatchLogsDecodedDa
   }
   if (p.messageType === "DATA_MESSAGE") {
     for (const key of ["owner", "logGroup", "logStream"] as const) {
-      if (typeof p[key] !== "string") throw new MalformedPayloadError(`the payload's ${key} is ${describe(p[key])}, not a string`);
+      if (typeof p[key] !== "string")
+        throw new MalformedPayloadError(`the payload's ${key} is ${describe(p[key])}, not a string`);
     }
     if (!Array.isArray(p.logEvents)) {
       throw new MalformedPayloadError(`the payload's logEvents is ${describe(p.logEvents)}, not an array`);
@@ -117,9 +120,24 @@ function scanString(): boolean {
     if (c === 92) {
       const e = src.charCodeAt(pos++);
       if (e === 117) {
-        if (!(isHex(src.charCodeAt(pos)) && isHex(src.charCodeAt(pos + 1)) && isHex(src.charCodeAt(pos + 2)) && isHex(src.charCodeAt(pos + 3)))) return false;
+        if (!(
+          isHex(src.charCodeAt(pos)) &&
+          isHex(src.charCodeAt(pos + 1)) &&
+          isHex(src.charCodeAt(pos + 2)) &&
+          isHex(src.charCodeAt(pos + 3))
+        ))
+          return false;
         pos += 4;
-      } else if (!(e === 34 || e === 92 || e === 47 || e === 98 || e === 102 || e === 110 || e === 114 || e === 116)) {
+      } else if (!(
+        e === 34 ||
+        e === 92 ||
+        e === 47 ||
+        e === 98 ||
+        e === 102 ||
+        e === 110 ||
+        e === 114 ||
+        e === 116
+      )) {
         return false;
       }
     } else if (!(c >= 32)) {
@@ -208,10 +226,12 @@ function scanObject(depth: number, topLevel: boolean): boolean {
     if (topLevel) {
       // Keys of ours ("@...") and duplicate keys (OpenSearch rejects them) take the slow path.
       const keyEnd = pos - 1;
-      if (src.charCodeAt(keyStart) === RESERVED_FIRST_CHAR || keySpans.length >= MAX_SPLICED_KEYS * 2) return false;
+      if (src.charCodeAt(keyStart) === RESERVED_FIRST_CHAR || keySpans.length >= MAX_SPLICED_KEYS * 2)
+        return false;
       const len = keyEnd - keyStart;
       for (let k = 0; k < keySpans.length; k += 2) {
-        if (keySpans[k + 1] - keySpans[k] === len && src.startsWith(src.slice(keyStart, keyEnd), keySpans[k])) return false;
+        if (keySpans[k + 1] - keySpans[k] === len && src.startsWith(src.slice(keyStart, keyEnd), keySpans[k]))
+          return false;
       }
       keySpans.push(keyStart, keyEnd);
     }
@@ -301,11 +321,15 @@ function parsedFields(message: string): string {
 export function buildBulkBody(data: CloudWatchLogsDecodedData, options: BulkBodyOptions = {}): string {
   if (data.messageType === "CONTROL_MESSAGE") return "";
   if (data.messageType !== "DATA_MESSAGE") {
-    throw new MalformedPayloadError(`messageType ${JSON.stringify(data.messageType)} is neither DATA_MESSAGE nor CONTROL_MESSAGE`);
+    throw new MalformedPayloadError(
+      `messageType ${JSON.stringify(data.messageType)} is neither DATA_MESSAGE nor CONTROL_MESSAGE`,
+    );
   }
   const prefix = options.indexPrefix ?? FORWARDER_INDEX_PREFIX;
   if (!INDEX_PREFIX_PATTERN.test(prefix)) {
-    throw new Error(`buildBulkBody: indexPrefix ${JSON.stringify(prefix)} must be lower-case letters, digits, _, + or -, starting with a letter or digit`);
+    throw new Error(
+      `buildBulkBody: indexPrefix ${JSON.stringify(prefix)} must be lower-case letters, digits, _, + or -, starting with a letter or digit`,
+    );
   }
   // Constant per batch: serialize once.
   const tail =
@@ -325,15 +349,31 @@ export function buildBulkBody(data: CloudWatchLogsDecodedData, options: BulkBody
   for (let i = 0; i < events.length; i++) {
     const e = events[i];
     const ts = e?.timestamp;
-    if (typeof e?.id !== "string" || typeof e.message !== "string" || typeof ts !== "number" || !(ts >= 0 && ts <= MAX_TIMESTAMP)) {
-      throw new MalformedPayloadError(`logEvents[${i}] needs a string id, a string message and a timestamp in epoch milliseconds`);
+    if (
+      typeof e?.id !== "string" ||
+      typeof e.message !== "string" ||
+      typeof ts !== "number" ||
+      !(ts >= 0 && ts <= MAX_TIMESTAMP)
+    ) {
+      throw new MalformedPayloadError(
+        `logEvents[${i}] needs a string id, a string message and a timestamp in epoch milliseconds`,
+      );
     }
     const d = Math.floor(ts / DAY_MS);
     if (d !== day) {
       // Events of one batch share a day or two: the date part and the action prefix are cached.
       day = d;
       dayIso = new Date(d * DAY_MS).toISOString().slice(0, 11);
-      action = '{"index":{"_index":"' + prefix + "-" + dayIso.slice(0, 4) + "." + dayIso.slice(5, 7) + "." + dayIso.slice(8, 10) + '","_id":';
+      action =
+        '{"index":{"_index":"' +
+        prefix +
+        "-" +
+        dayIso.slice(0, 4) +
+        "." +
+        dayIso.slice(5, 7) +
+        "." +
+        dayIso.slice(8, 10) +
+        '","_id":';
     }
     let ms = ts - d * DAY_MS;
     const h = Math.floor(ms / 3_600_000);

@@ -219,9 +219,24 @@ describe("BatchLayer", () => {
       });
       // Curated: only the data prefixes expire; the ETL scripts never do, its scratch space in a week.
       assert.deepStrictEqual(session.named("batch-curated-lifecycle").inputs.rules, [
-        { id: "retention-app-logs", status: "Enabled", filter: { prefix: "app_logs/" }, expiration: { days: 730 } },
-        { id: "retention-quarantine-app-logs", status: "Enabled", filter: { prefix: "quarantine/app_logs/" }, expiration: { days: 730 } },
-        { id: "expire-glue-temp", status: "Enabled", filter: { prefix: "glue/temp/" }, expiration: { days: 7 } },
+        {
+          id: "retention-app-logs",
+          status: "Enabled",
+          filter: { prefix: "app_logs/" },
+          expiration: { days: 730 },
+        },
+        {
+          id: "retention-quarantine-app-logs",
+          status: "Enabled",
+          filter: { prefix: "quarantine/app_logs/" },
+          expiration: { days: 730 },
+        },
+        {
+          id: "expire-glue-temp",
+          status: "Enabled",
+          filter: { prefix: "glue/temp/" },
+          expiration: { days: 7 },
+        },
         {
           id: "housekeeping",
           status: "Enabled",

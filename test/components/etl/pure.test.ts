@@ -21,8 +21,10 @@ describe("EtlLayer pure helpers", () => {
         "etl-job-role-5d6e7f8",
         "/datalake/dev/lake-key-users/",
         {
-          output: "/aws-glue/jobs/etl-security-1a2b3c4-role/datalake/dev/lake-key-users/etl-job-role-5d6e7f8/output",
-          error: "/aws-glue/jobs/etl-security-1a2b3c4-role/datalake/dev/lake-key-users/etl-job-role-5d6e7f8/error",
+          output:
+            "/aws-glue/jobs/etl-security-1a2b3c4-role/datalake/dev/lake-key-users/etl-job-role-5d6e7f8/output",
+          error:
+            "/aws-glue/jobs/etl-security-1a2b3c4-role/datalake/dev/lake-key-users/etl-job-role-5d6e7f8/error",
           continuous: "/aws-glue/jobs/logs-v2-etl-security-1a2b3c4",
         },
       ],

@@ -1,5 +1,10 @@
 import * as assert from "assert";
-import { AgentConfigInput, HANDS_ON_PARSER, destinationNames, renderAgentConfig } from "../../../components/network/agent/render";
+import {
+  AgentConfigInput,
+  HANDS_ON_PARSER,
+  destinationNames,
+  renderAgentConfig,
+} from "../../../components/network/agent/render";
 import { LOG_LINE_PATTERN } from "../../../components/shared/logformat";
 
 const base: AgentConfigInput = {
@@ -13,7 +18,11 @@ const base: AgentConfigInput = {
 const all: AgentConfigInput = {
   ...base,
   destinations: {
-    opensearch: { endpoint: "vpc-speed-abc.ap-northeast-1.es.amazonaws.com", region: "ap-northeast-1", indexPrefix: "testappec2log" },
+    opensearch: {
+      endpoint: "vpc-speed-abc.ap-northeast-1.es.amazonaws.com",
+      region: "ap-northeast-1",
+      indexPrefix: "testappec2log",
+    },
     cloudwatchLogs: { logGroupName: "/datalake/dev/app", region: "ap-northeast-1" },
     firehose: { deliveryStreamName: "batch-stream-1234567", region: "ap-northeast-1" },
   },
@@ -99,7 +108,10 @@ describe("agent configuration renderer", () => {
       'log_stream_name "#{Socket.gethostname}"',
       "auto_create_stream true",
     ]);
-    assert.ok(!text.includes("auto_create_group"), "the log group belongs to the stack, with its KMS key and retention");
+    assert.ok(
+      !text.includes("auto_create_group"),
+      "the log group belongs to the stack, with its KMS key and retention",
+    );
     const firehose = block(text, "@type kinesis_firehose", "</store>");
     assert.deepStrictEqual(firehose.slice(0, 7), [
       "@id out_kinesis_firehose",
@@ -116,8 +128,13 @@ describe("agent configuration renderer", () => {
   it("copies each record to every destination, in a fixed order", () => {
     const text = renderAgentConfig(all);
     assert.deepStrictEqual(block(text, "<match testappec2.log>", "</match>")[0], "@type copy");
-    const order = ["@type opensearch", "@type cloudwatch_logs", "@type kinesis_firehose"].map((t) => text.indexOf(t));
-    assert.deepStrictEqual([...order].sort((a, b) => a - b), order);
+    const order = ["@type opensearch", "@type cloudwatch_logs", "@type kinesis_firehose"].map((t) =>
+      text.indexOf(t),
+    );
+    assert.deepStrictEqual(
+      [...order].sort((a, b) => a - b),
+      order,
+    );
     assert.deepStrictEqual(destinationNames(all.destinations), ["opensearch", "cloudwatchLogs", "firehose"]);
     assert.deepStrictEqual(destinationNames({ firehose: all.destinations.firehose }), ["firehose"]);
   });
@@ -127,14 +144,26 @@ describe("agent configuration renderer", () => {
   });
 
   const injections: [string, AgentConfigInput][] = [
-    ["a log group with a newline", { ...base, destinations: { cloudwatchLogs: { logGroupName: "g\n<match **>", region: "r" } } }],
-    ["a stream name with a space", { ...base, destinations: { firehose: { deliveryStreamName: "a b", region: "r" } } }],
-    ["an endpoint with a quote", { ...base, destinations: { opensearch: { endpoint: 'x"y', region: "r", indexPrefix: "p" } } }],
+    [
+      "a log group with a newline",
+      { ...base, destinations: { cloudwatchLogs: { logGroupName: "g\n<match **>", region: "r" } } },
+    ],
+    [
+      "a stream name with a space",
+      { ...base, destinations: { firehose: { deliveryStreamName: "a b", region: "r" } } },
+    ],
+    [
+      "an endpoint with a quote",
+      { ...base, destinations: { opensearch: { endpoint: 'x"y', region: "r", indexPrefix: "p" } } },
+    ],
     ["a path with a space", { ...all, path: "/var/log/a b.log" }],
   ];
   for (const [title, input] of injections) {
     it(`rejects ${title} instead of writing a broken or injected config`, () => {
-      assert.throws(() => renderAgentConfig(input), /agent config: [\s\S]* may contain only letters, digits and/);
+      assert.throws(
+        () => renderAgentConfig(input),
+        /agent config: [\s\S]* may contain only letters, digits and/,
+      );
     });
   }
 });

@@ -14,7 +14,12 @@ import {
   ticksBetween,
 } from "../../../components/network/generator/lines";
 import { appendLines, parseArgs } from "../../../components/network/generator/main";
-import { LOG_LEVELS, LOG_LINE_REGEX, parseLogLine, parseLogTimestamp } from "../../../components/shared/logformat";
+import {
+  LOG_LEVELS,
+  LOG_LINE_REGEX,
+  parseLogLine,
+  parseLogTimestamp,
+} from "../../../components/shared/logformat";
 
 const MINUTE = 60_000;
 const T0 = Date.UTC(2019, 5, 20, 0, 0, 0); // a burst boundary (multiple of 10 minutes)
@@ -27,7 +32,14 @@ describe("log generator", () => {
     });
 
     it("formats one event exactly as the hands-on did", () => {
-      const line = formatLine({ time: Date.UTC(2019, 5, 20, 3, 4, 5), level: "ERROR", host: "prd-db02", user: "uehara", number: 1001, text: "This is ERROR." });
+      const line = formatLine({
+        time: Date.UTC(2019, 5, 20, 3, 4, 5),
+        level: "ERROR",
+        host: "prd-db02",
+        user: "uehara",
+        number: 1001,
+        text: "This is ERROR.",
+      });
       assert.strictEqual(line, "[2019-06-20 12:04:05+0900] ERROR prd-db02 uehara 1001 [This is ERROR.]");
     });
 
@@ -77,7 +89,10 @@ describe("log generator", () => {
         const events = eventsForTick(tick, random);
         if (tick.kind === "burst") assert.ok(events.every((e) => e.level === "ERROR"));
         const minute = Math.floor(tick.at / MINUTE);
-        perMinute.set(minute, (perMinute.get(minute) ?? 0) + events.filter((e) => e.level === "ERROR").length);
+        perMinute.set(
+          minute,
+          (perMinute.get(minute) ?? 0) + events.filter((e) => e.level === "ERROR").length,
+        );
       }
       for (const [minute, errors] of perMinute) {
         const isBurstMinute = (minute * MINUTE - T0) % (10 * MINUTE) === 0;
@@ -88,31 +103,55 @@ describe("log generator", () => {
     it("contiguous windows see every tick exactly once (no double fire after a restart)", () => {
       const whole = ticksBetween(T0, T0 + 30 * MINUTE, HANDS_ON_CADENCE);
       const pieces = [0, 1, 7, 13, 20, 30].reduce<{ prev: number; ticks: typeof whole }>(
-        (acc, m) => ({ prev: T0 + m * MINUTE, ticks: [...acc.ticks, ...ticksBetween(acc.prev, T0 + m * MINUTE, HANDS_ON_CADENCE)] }),
+        (acc, m) => ({
+          prev: T0 + m * MINUTE,
+          ticks: [...acc.ticks, ...ticksBetween(acc.prev, T0 + m * MINUTE, HANDS_ON_CADENCE)],
+        }),
         { prev: T0, ticks: [] },
       ).ticks;
       assert.deepStrictEqual(pieces, whole);
     });
 
     it("honours configurable rates and turns bursts off with interval 0", () => {
-      const c: Cadence = { linesPerInterval: 3, intervalSeconds: 30, burstLines: 100, burstIntervalSeconds: 0 };
+      const c: Cadence = {
+        linesPerInterval: 3,
+        intervalSeconds: 30,
+        burstLines: 100,
+        burstIntervalSeconds: 0,
+      };
       const ticks = ticksBetween(T0, T0 + 5 * MINUTE, c);
       assert.strictEqual(ticks.length, 10);
       assert.ok(ticks.every((t) => t.kind === "regular" && t.lines === 3));
     });
 
     it("is deterministic for a seed", () => {
-      assert.deepStrictEqual(simulateLines(50, T0, HANDS_ON_CADENCE, createRandom(42)), simulateLines(50, T0, HANDS_ON_CADENCE, createRandom(42)));
+      assert.deepStrictEqual(
+        simulateLines(50, T0, HANDS_ON_CADENCE, createRandom(42)),
+        simulateLines(50, T0, HANDS_ON_CADENCE, createRandom(42)),
+      );
     });
   });
 
   describe("command line", () => {
     it("parses the print mode with defaults", () => {
-      assert.deepStrictEqual(parseArgs(["--lines", "5"], 9), { mode: { kind: "print", lines: 5 }, cadence: HANDS_ON_CADENCE, seed: 9 });
+      assert.deepStrictEqual(parseArgs(["--lines", "5"], 9), {
+        mode: { kind: "print", lines: 5 },
+        cadence: HANDS_ON_CADENCE,
+        seed: 9,
+      });
     });
 
     it("parses the file mode with a custom cadence", () => {
-      const o = parseArgs(["--file", "/tmp/x.log", "--burst-lines", "60", "--interval-seconds", "30", "--seed", "1"]);
+      const o = parseArgs([
+        "--file",
+        "/tmp/x.log",
+        "--burst-lines",
+        "60",
+        "--interval-seconds",
+        "30",
+        "--seed",
+        "1",
+      ]);
       assert.deepStrictEqual(o.mode, { kind: "file", path: "/tmp/x.log", maxBytes: 50 * 1024 * 1024 });
       assert.strictEqual(o.cadence.burstLines, 60);
       assert.strictEqual(o.cadence.intervalSeconds, 30);
@@ -123,7 +162,10 @@ describe("log generator", () => {
       [["--lines", "3", "--file", "x"], /give exactly one of --lines and --file/],
       [["--lines", "-1"], /--lines is "-1"; it must be an integer of at least 0/],
       [["--lines"], /--lines needs a value/],
-      [["--interval-seconds", "0", "--lines", "1"], /--interval-seconds is "0"; it must be an integer of at least 1/],
+      [
+        ["--interval-seconds", "0", "--lines", "1"],
+        /--interval-seconds is "0"; it must be an integer of at least 1/,
+      ],
       [["--speed", "2"], /unknown flag --speed/],
       [["lines"], /unexpected argument "lines"/],
     ];
@@ -135,7 +177,19 @@ describe("log generator", () => {
 
     it("npm run generate -- --lines N prints N parseable lines and exits", () => {
       const root = path.join(__dirname, "..", "..", "..");
-      const out = execFileSync(process.execPath, [require.resolve("ts-node/dist/bin.js"), "--transpile-only", "components/network/generator/main.ts", "--lines", "25", "--seed", "3"], { cwd: root, encoding: "utf8" });
+      const out = execFileSync(
+        process.execPath,
+        [
+          require.resolve("ts-node/dist/bin.js"),
+          "--transpile-only",
+          "components/network/generator/main.ts",
+          "--lines",
+          "25",
+          "--seed",
+          "3",
+        ],
+        { cwd: root, encoding: "utf8" },
+      );
       const lines = out.trimEnd().split("\n");
       assert.strictEqual(lines.length, 25);
       assert.ok(lines.every((l) => LOG_LINE_REGEX.test(l)));

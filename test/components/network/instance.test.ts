@@ -28,15 +28,23 @@ describe("generator instance helpers", () => {
   }
 
   it("rejects a value that is not an instance type", () => {
-    assert.throws(() => architectureOf("micro"), /generator instanceType "micro" is not an EC2 instance type such as t4g.micro/);
+    assert.throws(
+      () => architectureOf("micro"),
+      /generator instanceType "micro" is not an EC2 instance type such as t4g.micro/,
+    );
   });
 
   it("resolves AL2023 from the public SSM parameter for the architecture", () => {
-    assert.strictEqual(al2023AmiParameter("arm64"), "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64");
+    assert.strictEqual(
+      al2023AmiParameter("arm64"),
+      "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64",
+    );
   });
 
   it("grants the SSM agent its actions and GetParameter on its own parameter only", () => {
-    const doc = generatorBasePolicy("arn:aws:ssm:ap-northeast-1:123456789012:parameter/datalake/dev/network/fluentd.conf");
+    const doc = generatorBasePolicy(
+      "arn:aws:ssm:ap-northeast-1:123456789012:parameter/datalake/dev/network/fluentd.conf",
+    );
     assert.deepStrictEqual(doc, {
       Version: "2012-10-17",
       Statement: [
@@ -49,16 +57,29 @@ describe("generator instance helpers", () => {
         },
       ],
     });
-    assert.ok(SSM_AGENT_ACTIONS.every((a) => !a.includes("*")), "no wildcard actions");
-    assert.ok(!SSM_AGENT_ACTIONS.includes("ssm:GetParameter") && !SSM_AGENT_ACTIONS.includes("ssm:GetParameters"));
+    assert.ok(
+      SSM_AGENT_ACTIONS.every((a) => !a.includes("*")),
+      "no wildcard actions",
+    );
+    assert.ok(
+      !SSM_AGENT_ACTIONS.includes("ssm:GetParameter") && !SSM_AGENT_ACTIONS.includes("ssm:GetParameters"),
+    );
   });
 
   describe("user data", () => {
     const generatorJs = bundleScript("components/network/generator/main.ts", { minify: true });
-    const script = renderUserData({ generatorJs, cadence: HANDS_ON_CADENCE, initialAgentConfig: "<system>\n</system>\n" });
+    const script = renderUserData({
+      generatorJs,
+      cadence: HANDS_ON_CADENCE,
+      initialAgentConfig: "<system>\n</system>\n",
+    });
 
     it("installs fluent-package v5 LTS and the three output plugins", () => {
-      assert.ok(script.includes("curl -fsSL https://toolbelt.treasuredata.com/sh/install-amazon2023-fluent-package5-lts.sh | sh"));
+      assert.ok(
+        script.includes(
+          "curl -fsSL https://toolbelt.treasuredata.com/sh/install-amazon2023-fluent-package5-lts.sh | sh",
+        ),
+      );
       assert.ok(
         script.includes(
           "/opt/fluent/bin/fluent-gem install --no-document fluent-plugin-opensearch fluent-plugin-kinesis fluent-plugin-cloudwatch-logs",
@@ -73,7 +94,12 @@ describe("generator instance helpers", () => {
           "ExecStart=${NODE_BIN} /opt/testapp/generator.js --file /var/log/testapp/app.log --lines-per-interval 10 --interval-seconds 120 --burst-lines 300 --burst-interval-seconds 600",
         ),
       );
-      for (const line of ["User=testapp", "NoNewPrivileges=true", "ProtectSystem=strict", "ReadWritePaths=/var/log/testapp"]) {
+      for (const line of [
+        "User=testapp",
+        "NoNewPrivileges=true",
+        "ProtectSystem=strict",
+        "ReadWritePaths=/var/log/testapp",
+      ]) {
         assert.ok(script.includes(`\n${line}\n`), line);
       }
       assert.ok(script.includes("systemctl enable --now testapp-generator.service"));
@@ -85,14 +111,24 @@ describe("generator instance helpers", () => {
 
     it("refuses a generator that would end its heredoc early", () => {
       assert.throws(
-        () => renderUserData({ generatorJs: "x\n__GENERATOR_JS__\nrm -rf /", cadence: HANDS_ON_CADENCE, initialAgentConfig: "" }),
+        () =>
+          renderUserData({
+            generatorJs: "x\n__GENERATOR_JS__\nrm -rf /",
+            cadence: HANDS_ON_CADENCE,
+            initialAgentConfig: "",
+          }),
         /contains its heredoc delimiter __GENERATOR_JS__/,
       );
     });
 
     it("refuses user data beyond the limit", () => {
       assert.throws(
-        () => renderUserData({ generatorJs: "x".repeat(USER_DATA_LIMIT), cadence: HANDS_ON_CADENCE, initialAgentConfig: "" }),
+        () =>
+          renderUserData({
+            generatorJs: "x".repeat(USER_DATA_LIMIT),
+            cadence: HANDS_ON_CADENCE,
+            initialAgentConfig: "",
+          }),
         /user data is \d+ bytes; EC2 accepts at most 16384/,
       );
     });
@@ -103,9 +139,13 @@ describe("generator instance helpers", () => {
     assert.strictEqual(doc.schemaVersion, "2.2");
     assert.deepStrictEqual(Object.keys(doc.parameters), ["ConfigParameterName", "ConfigHash"]);
     const script: string[] = doc.mainSteps[0].inputs.runCommand;
-    const fetch = script.findIndex((l) => l.startsWith("aws ssm get-parameter --region ap-northeast-1 --name '{{ConfigParameterName}}'"));
+    const fetch = script.findIndex((l) =>
+      l.startsWith("aws ssm get-parameter --region ap-northeast-1 --name '{{ConfigParameterName}}'"),
+    );
     const dryRun = script.indexOf('/opt/fluent/bin/fluentd --dry-run -c "$tmp"');
-    const install = script.findIndex((l) => l.startsWith('if ! cmp -s "$tmp" /etc/fluent/fluentd.conf; then install'));
+    const install = script.findIndex((l) =>
+      l.startsWith('if ! cmp -s "$tmp" /etc/fluent/fluentd.conf; then install'),
+    );
     assert.ok(fetch >= 0 && dryRun > fetch && install > dryRun, script.join("\n"));
     assert.strictEqual(script[0], "set -euo pipefail");
   });

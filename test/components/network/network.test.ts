@@ -39,7 +39,16 @@ describe("NetworkWithGenerator", () => {
     });
 
     it("parents every child to the component", () => {
-      for (const name of ["net-vpc", "net-s3-endpoint", "net-generator-sg", "net-generator-role", "net-generator-base", "net-generator-profile", "net-agent-document", "net-generator"]) {
+      for (const name of [
+        "net-vpc",
+        "net-s3-endpoint",
+        "net-generator-sg",
+        "net-generator-role",
+        "net-generator-base",
+        "net-generator-profile",
+        "net-agent-document",
+        "net-generator",
+      ]) {
         const r = session.named(name);
         assert.ok(r.urn.includes(`${COMPONENT}$`), r.urn);
         assert.ok(r.parent?.endsWith(`${COMPONENT}::net`), `${name} parent ${r.parent}`);
@@ -95,18 +104,26 @@ describe("NetworkWithGenerator", () => {
         httpPutResponseHopLimit: 1,
         instanceMetadataTags: "disabled",
       });
-      assert.deepStrictEqual(i.rootBlockDevice, { encrypted: true, volumeType: "gp3", volumeSize: 8, deleteOnTermination: true });
+      assert.deepStrictEqual(i.rootBlockDevice, {
+        encrypted: true,
+        volumeType: "gp3",
+        volumeSize: 8,
+        deleteOnTermination: true,
+      });
       assert.strictEqual(i.keyName, undefined);
       assert.strictEqual(i.associatePublicIpAddress, true);
       assert.strictEqual(i.userDataReplaceOnChange, true);
-      const publicSubnets = (session.named("net-vpc").outputs as { publicSubnetIds: string[] }).publicSubnetIds;
+      const publicSubnets = (session.named("net-vpc").outputs as { publicSubnetIds: string[] })
+        .publicSubnetIds;
       assert.strictEqual(i.subnetId, publicSubnets[0]);
     });
 
     it("gives the role an EC2 trust policy and only the SSM agent plus its own parameter", () => {
       assert.deepStrictEqual(json(session.named("net-generator-role").inputs.assumeRolePolicy), {
         Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+        Statement: [
+          { Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" },
+        ],
       });
       assert.deepStrictEqual(json(session.named("net-generator-base").inputs.policy), {
         Version: "2012-10-17",
@@ -136,7 +153,12 @@ describe("NetworkWithGenerator", () => {
 
   it("places the generator in a private subnet without a public IP when NAT exists", async () => {
     const session = await mockSession();
-    const network = new NetworkWithGenerator("net", { natGateways: "OnePerAz", generatorSubnet: "private", generatorInstanceType: "t3.small", rootVolumeGiB: 20 });
+    const network = new NetworkWithGenerator("net", {
+      natGateways: "OnePerAz",
+      generatorSubnet: "private",
+      generatorInstanceType: "t3.small",
+      rootVolumeGiB: 20,
+    });
     await unwrap(network.generatorInstanceId);
     await session.settle();
     const vpc = session.named("net-vpc");
@@ -155,9 +177,21 @@ describe("NetworkWithGenerator", () => {
       { generatorSubnet: "private" },
       'NetworkWithGenerator net: generatorSubnet "private" needs natGateways "Single" or "OnePerAz" (it is "None"), or the instance cannot install its agent; use generatorSubnet "public" instead.',
     ],
-    ["four zones", { availabilityZones: 4 }, "NetworkWithGenerator net: availabilityZones is 4; use 1, 2 or 3."],
-    ["a 4 GiB root volume", { rootVolumeGiB: 4 }, "NetworkWithGenerator net: rootVolumeGiB is 4; the AL2023 image needs at least 8."],
-    ["a zero interval", { cadence: { linesPerInterval: 1, intervalSeconds: 0, burstLines: 0, burstIntervalSeconds: 0 } }, "cadence.intervalSeconds is 0; it must be an integer from 1 to 86400."],
+    [
+      "four zones",
+      { availabilityZones: 4 },
+      "NetworkWithGenerator net: availabilityZones is 4; use 1, 2 or 3.",
+    ],
+    [
+      "a 4 GiB root volume",
+      { rootVolumeGiB: 4 },
+      "NetworkWithGenerator net: rootVolumeGiB is 4; the AL2023 image needs at least 8.",
+    ],
+    [
+      "a zero interval",
+      { cadence: { linesPerInterval: 1, intervalSeconds: 0, burstLines: 0, burstIntervalSeconds: 0 } },
+      "cadence.intervalSeconds is 0; it must be an integer from 1 to 86400.",
+    ],
   ];
   for (const [title, args, message] of badArgs) {
     it(`rejects ${title} before registering any child`, async () => {
@@ -188,7 +222,10 @@ describe("GeneratorAgent", () => {
       type: "String",
       tier: "Intelligent-Tiering",
       // pulumi-aws always treats a parameter value as secret; the state keeps it encrypted.
-      value: { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", plaintext: JSON.stringify(text) },
+      value: {
+        "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+        plaintext: JSON.stringify(text),
+      },
     });
     const association = session.named("agent-apply");
     assert.deepStrictEqual(association.inputs, {
@@ -201,7 +238,10 @@ describe("GeneratorAgent", () => {
       scheduleExpression: "rate(30 minutes)",
       complianceSeverity: "HIGH",
     });
-    assert.ok(association.dependencies?.includes(parameter.urn), "the parameter exists before the association runs");
+    assert.ok(
+      association.dependencies?.includes(parameter.urn),
+      "the parameter exists before the association runs",
+    );
   });
 
   it("a different destination changes the hash (re-runs the association), not the instance", async () => {

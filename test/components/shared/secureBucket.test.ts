@@ -51,8 +51,20 @@ describe("lifecycleRules", () => {
         abortIncompleteMultipartUploadDays: 7,
       }),
       [
-        { id: "retention-data", status: "Enabled", filter: { prefix: "data/" }, transitions: [{ days: 30, storageClass: "STANDARD_IA" }], expiration: { days: 60 } },
-        { id: "retention-quarantine-data", status: "Enabled", filter: { prefix: "quarantine/data/" }, transitions: [{ days: 30, storageClass: "STANDARD_IA" }], expiration: { days: 60 } },
+        {
+          id: "retention-data",
+          status: "Enabled",
+          filter: { prefix: "data/" },
+          transitions: [{ days: 30, storageClass: "STANDARD_IA" }],
+          expiration: { days: 60 },
+        },
+        {
+          id: "retention-quarantine-data",
+          status: "Enabled",
+          filter: { prefix: "quarantine/data/" },
+          transitions: [{ days: 30, storageClass: "STANDARD_IA" }],
+          expiration: { days: 60 },
+        },
         { id: "expire-tmp", status: "Enabled", filter: { prefix: "tmp/" }, expiration: { days: 2 } },
         {
           id: "housekeeping",
@@ -64,8 +76,17 @@ describe("lifecycleRules", () => {
       ],
     );
     assert.throws(
-      () => lifecycleRules({ shortLivedPrefixes: [{ prefix: "tmp/", expirationDays: 0 }], expirationDays: 3, noncurrentVersionExpirationDays: 1, abortIncompleteMultipartUploadDays: 1 }),
-      { message: 'lifecycleRules: shortLivedPrefixes "tmp/" expirationDays is 0; use a whole number of days >= 1.' },
+      () =>
+        lifecycleRules({
+          shortLivedPrefixes: [{ prefix: "tmp/", expirationDays: 0 }],
+          expirationDays: 3,
+          noncurrentVersionExpirationDays: 1,
+          abortIncompleteMultipartUploadDays: 1,
+        }),
+      {
+        message:
+          'lifecycleRules: shortLivedPrefixes "tmp/" expirationDays is 0; use a whole number of days >= 1.',
+      },
     );
   });
 

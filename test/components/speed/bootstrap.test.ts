@@ -2,7 +2,13 @@ import * as assert from "assert";
 import * as http from "http";
 import { AddressInfo } from "net";
 import { BootstrapEvent, runBootstrap } from "../../../components/speed/bootstrap/handler";
-import { BootstrapSettings, bootstrapRequests, ismPolicy, settingsHash, validateSettings } from "../../../components/speed/bootstrap/requests";
+import {
+  BootstrapSettings,
+  bootstrapRequests,
+  ismPolicy,
+  settingsHash,
+  validateSettings,
+} from "../../../components/speed/bootstrap/requests";
 
 const SETTINGS: BootstrapSettings = {
   writerRole: "datalake_log_writer",
@@ -61,11 +67,18 @@ class FakeDomain {
         if (existing && url.searchParams.get("if_seq_no") !== String(existing.seq)) {
           return this.reply(res, 409, { error: { type: "version_conflict_engine_exception" } });
         }
-        this.store.set(path, { seq: ++this.seqNo, policy: { ...body.policy, policy_id: path.split("/").pop(), last_updated_time: Date.now() } });
+        this.store.set(path, {
+          seq: ++this.seqNo,
+          policy: { ...body.policy, policy_id: path.split("/").pop(), last_updated_time: Date.now() },
+        });
         return this.reply(res, existing ? 200 : 201, { _id: "x" });
       }
-      if (path.startsWith("/_plugins/_ism/add/")) return this.reply(res, 200, { updated_indices: 0, failures: false, failed_indices: [] });
-      if (req.method === "PUT" && (path.startsWith("/_plugins/_security/api/") || path.startsWith("/_index_template/"))) {
+      if (path.startsWith("/_plugins/_ism/add/"))
+        return this.reply(res, 200, { updated_indices: 0, failures: false, failed_indices: [] });
+      if (
+        req.method === "PUT" &&
+        (path.startsWith("/_plugins/_security/api/") || path.startsWith("/_index_template/"))
+      ) {
         const existed = this.store.has(path);
         this.store.set(path, body);
         return this.reply(res, existed ? 200 : 201, { status: existed ? "OK" : "CREATED" });
@@ -87,7 +100,12 @@ describe("speed bootstrap requests (pure)", () => {
         index_permissions: [
           {
             index_patterns: ["testappec2log-*", "cwl-*"],
-            allowed_actions: ["indices:admin/create", "indices:admin/mapping/put", "indices:data/write/index", "indices:data/write/bulk*"],
+            allowed_actions: [
+              "indices:admin/create",
+              "indices:admin/mapping/put",
+              "indices:data/write/index",
+              "indices:data/write/bulk*",
+            ],
           },
         ],
       },
@@ -96,7 +114,10 @@ describe("speed bootstrap requests (pure)", () => {
       backend_roles: ["arn:aws:iam::123456789012:role/fwd", "arn:aws:iam::123456789012:role/gen"],
       description: "IAM roles of the agent and the forwarder",
     });
-    assert.deepStrictEqual(templates.map((t) => t.path), ["/_index_template/testappec2log", "/_index_template/cwl"]);
+    assert.deepStrictEqual(
+      templates.map((t) => t.path),
+      ["/_index_template/testappec2log", "/_index_template/cwl"],
+    );
     const props = (templates[1].body as any).template.mappings.properties;
     assert.deepStrictEqual(
       [props["@timestamp"], props.alarmlevel, props.host, props.user],
@@ -106,7 +127,9 @@ describe("speed bootstrap requests (pure)", () => {
 
   it("deletes indices after retentionDays in the ISM policy, and fingerprints it", () => {
     const p = ismPolicy(SETTINGS).policy;
-    assert.deepStrictEqual(p.states[0].transitions, [{ state_name: "delete", conditions: { min_index_age: "14d" } }]);
+    assert.deepStrictEqual(p.states[0].transitions, [
+      { state_name: "delete", conditions: { min_index_age: "14d" } },
+    ]);
     assert.deepStrictEqual(p.states[1].actions, [{ delete: {} }]);
     assert.deepStrictEqual(p.ism_template, [{ index_patterns: ["testappec2log-*", "cwl-*"], priority: 100 }]);
     assert.notStrictEqual(ismPolicy({ ...SETTINGS, retentionDays: 30 }).policy.description, p.description);
@@ -121,8 +144,14 @@ describe("speed bootstrap requests (pure)", () => {
   const bad: [Partial<BootstrapSettings>, string][] = [
     [{ retentionDays: 0 }, "bootstrap: retentionDays is 0; use a whole number of days, at least 1"],
     [{ replicas: 9 }, "bootstrap: replicas is 9; use 0 to 5"],
-    [{ writerRole: "Bad Role" }, 'bootstrap: writerRole "Bad Role" must be lower-case letters, digits, _ or -'],
-    [{ writerBackendRoles: ["arn:aws:iam::123456789012:user/u"] }, "bootstrap: writerBackendRoles must be IAM role ARNs"],
+    [
+      { writerRole: "Bad Role" },
+      'bootstrap: writerRole "Bad Role" must be lower-case letters, digits, _ or -',
+    ],
+    [
+      { writerBackendRoles: ["arn:aws:iam::123456789012:user/u"] },
+      "bootstrap: writerBackendRoles must be IAM role ARNs",
+    ],
   ];
   for (const [patch, message] of bad) {
     it(`rejects ${JSON.stringify(patch)}`, () => {
@@ -134,7 +163,12 @@ describe("speed bootstrap requests (pure)", () => {
 describe("speed bootstrap against a loopback fake domain", function () {
   this.timeout(20_000);
   const domain = new FakeDomain();
-  const event = (): BootstrapEvent => ({ endpoint: domain.url, username: "admin", password: "S3cret!pass", settings: SETTINGS });
+  const event = (): BootstrapEvent => ({
+    endpoint: domain.url,
+    username: "admin",
+    password: "S3cret!pass",
+    settings: SETTINGS,
+  });
   const fast = { sleep: async () => undefined, maxAttempts: 3, timeoutMs: 2_000 };
 
   before(() => domain.start());
@@ -162,7 +196,11 @@ describe("speed bootstrap against a loopback fake domain", function () {
     const snapshot = JSON.stringify([...domain.store.entries()]);
     const second = await runBootstrap(event(), fast);
     assert.strictEqual(second.steps[4].outcome, "unchanged");
-    assert.strictEqual(JSON.stringify([...domain.store.entries()]), snapshot, "the second run leaves the domain as it was");
+    assert.strictEqual(
+      JSON.stringify([...domain.store.entries()]),
+      snapshot,
+      "the second run leaves the domain as it was",
+    );
     assert.ok(!JSON.stringify(second).includes("S3cret!pass"), "the result never carries the password");
   });
 
@@ -170,7 +208,9 @@ describe("speed bootstrap against a loopback fake domain", function () {
     await runBootstrap(event(), fast);
     const result = await runBootstrap({ ...event(), settings: { ...SETTINGS, retentionDays: 30 } }, fast);
     assert.strictEqual(result.steps[4].outcome, "updated");
-    assert.ok(domain.log.includes("PUT /_plugins/_ism/policies/datalake-log-retention?if_seq_no=1&if_primary_term=1"));
+    assert.ok(
+      domain.log.includes("PUT /_plugins/_ism/policies/datalake-log-retention?if_seq_no=1&if_primary_term=1"),
+    );
     const stored = domain.store.get("/_plugins/_ism/policies/datalake-log-retention") as any;
     assert.strictEqual(stored.policy.states[0].transitions[0].conditions.min_index_age, "30d");
   });
@@ -179,17 +219,23 @@ describe("speed bootstrap against a loopback fake domain", function () {
     domain.failNext = [503, 503];
     const result = await runBootstrap(event(), fast);
     assert.strictEqual(result.steps.length, 6);
-    assert.strictEqual(domain.log.filter((l) => l === "PUT /_plugins/_security/api/roles/datalake_log_writer").length, 3);
+    assert.strictEqual(
+      domain.log.filter((l) => l === "PUT /_plugins/_security/api/roles/datalake_log_writer").length,
+      3,
+    );
   });
 
   it("fails with the status and path when the domain refuses the master user", async () => {
     await assert.rejects(runBootstrap({ ...event(), password: "wrong" }, fast), {
       name: "BootstrapError",
-      message: 'bootstrap: PUT /_plugins/_security/api/roles/datalake_log_writer failed with HTTP 401: {"error":"unauthorized"}',
+      message:
+        'bootstrap: PUT /_plugins/_security/api/roles/datalake_log_writer failed with HTTP 401: {"error":"unauthorized"}',
     });
   });
 
   it("rejects a payload without a password", async () => {
-    await assert.rejects(runBootstrap({ ...event(), password: "" }, fast), { message: "bootstrap: the payload needs a non-empty password" });
+    await assert.rejects(runBootstrap({ ...event(), password: "" }, fast), {
+      message: "bootstrap: the payload needs a non-empty password",
+    });
   });
 });

@@ -14,7 +14,8 @@ class FakeBulk {
   readonly docs = new Map<string, unknown>();
   readonly requests: { auth: string | undefined; items: number }[] = [];
   /** Decides each request: a status for the whole request, "hang", or per-item statuses. */
-  script: ((n: number, ids: string[]) => number | "hang" | { itemStatus: (id: string) => number }) | undefined;
+  script:
+    ((n: number, ids: string[]) => number | "hang" | { itemStatus: (id: string) => number }) | undefined;
   private server = http.createServer((req, res) => this.handle(req, res));
   url = "";
 
@@ -39,17 +40,38 @@ class FakeBulk {
         pairs.push({ index: action._index, id: action._id, doc: JSON.parse(lines[i + 1]) });
       }
       this.requests.push({ auth: req.headers.authorization, items: pairs.length });
-      const decision = this.script?.(this.requests.length, pairs.map((p) => p.id)) ?? { itemStatus: () => 201 };
+      const decision = this.script?.(
+        this.requests.length,
+        pairs.map((p) => p.id),
+      ) ?? { itemStatus: () => 201 };
       if (decision === "hang") return; // never answers: the client times out
       if (typeof decision === "number") {
         res.writeHead(decision, { "content-type": "application/json" });
-        res.end(JSON.stringify({ error: { type: decision === 429 ? "es_rejected_execution_exception" : "internal_error" }, status: decision }));
+        res.end(
+          JSON.stringify({
+            error: { type: decision === 429 ? "es_rejected_execution_exception" : "internal_error" },
+            status: decision,
+          }),
+        );
         return;
       }
       const items = pairs.map((p) => {
         const status = decision.itemStatus(p.id);
         if (status < 300) this.docs.set(`${p.index}/${p.id}`, p.doc);
-        return { index: { _index: p.index, _id: p.id, status, ...(status >= 300 ? { error: { type: status === 429 ? "es_rejected_execution_exception" : "mapper_parsing_exception" } } : {}) } };
+        return {
+          index: {
+            _index: p.index,
+            _id: p.id,
+            status,
+            ...(status >= 300
+              ? {
+                  error: {
+                    type: status === 429 ? "es_rejected_execution_exception" : "mapper_parsing_exception",
+                  },
+                }
+              : {}),
+          },
+        };
       });
       res.writeHead(200, { "content-type": "application/json" });
       res.end(JSON.stringify({ took: 1, errors: items.some((i) => i.index.status >= 300), items }));
@@ -58,7 +80,10 @@ class FakeBulk {
 }
 
 const T0 = Date.UTC(2026, 0, 15, 12, 0, 0);
-function subscriptionEvent(count: number, extra: Partial<CloudWatchLogsDecodedData> = {}): CloudWatchLogsEvent {
+function subscriptionEvent(
+  count: number,
+  extra: Partial<CloudWatchLogsDecodedData> = {},
+): CloudWatchLogsEvent {
   const payload: CloudWatchLogsDecodedData = {
     messageType: "DATA_MESSAGE",
     owner: "123456789012",
@@ -68,7 +93,14 @@ function subscriptionEvent(count: number, extra: Partial<CloudWatchLogsDecodedDa
     logEvents: Array.from({ length: count }, (_v, i) => ({
       id: String(37000000000000000000000000000000000000000000000000000000n + BigInt(i)),
       timestamp: T0 + i,
-      message: JSON.stringify({ timestamp: "2026-01-15 21:00:00+0900", alarmlevel: "ERROR", host: "prd-web002", user: "imai", number: 1000 + i, text: "This is ERROR." }),
+      message: JSON.stringify({
+        timestamp: "2026-01-15 21:00:00+0900",
+        alarmlevel: "ERROR",
+        host: "prd-web002",
+        user: "imai",
+        number: 1000 + i,
+        text: "This is ERROR.",
+      }),
     })),
     ...extra,
   };
@@ -94,7 +126,10 @@ describe("forwarder handler against a loopback _bulk server", function () {
       ...AwsSigv4Signer({
         region: "ap-northeast-1",
         service: "es",
-        getCredentials: async () => ({ accessKeyId: "AKIDLOOPBACKTEST0000", secretAccessKey: "loopback-secret-not-real" }),
+        getCredentials: async () => ({
+          accessKeyId: "AKIDLOOPBACKTEST0000",
+          secretAccessKey: "loopback-secret-not-real",
+        }),
       }),
       node: server.url,
       maxRetries: 0,
@@ -111,7 +146,10 @@ describe("forwarder handler against a loopback _bulk server", function () {
     const result = await handlerWith()(subscriptionEvent(25));
     assert.deepStrictEqual(result, { written: 25, requests: 1 });
     assert.strictEqual(server.docs.size, 25);
-    assert.ok(server.requests[0].auth?.startsWith("AWS4-HMAC-SHA256 Credential=AKIDLOOPBACKTEST0000/"), "request is SigV4-signed");
+    assert.ok(
+      server.requests[0].auth?.startsWith("AWS4-HMAC-SHA256 Credential=AKIDLOOPBACKTEST0000/"),
+      "request is SigV4-signed",
+    );
     assert.ok(server.docs.has("cwl-2026.01.15/37000000000000000000000000000000000000000000000000000000"));
   });
 
@@ -119,7 +157,10 @@ describe("forwarder handler against a loopback _bulk server", function () {
     server.script = (n) => ({ itemStatus: (id) => (n === 1 && id.endsWith("3") ? 429 : 201) });
     const result = await handlerWith()(subscriptionEvent(25));
     assert.deepStrictEqual(result, { written: 25, requests: 2 });
-    assert.deepStrictEqual(server.requests.map((r) => r.items), [25, 3]);
+    assert.deepStrictEqual(
+      server.requests.map((r) => r.items),
+      [25, 3],
+    );
     assert.strictEqual(server.docs.size, 25);
   });
 
@@ -150,7 +191,10 @@ describe("forwarder handler against a loopback _bulk server", function () {
     server.docs.clear();
     server.requests.length = 0;
     server.script = () => 503;
-    await assert.rejects(handlerWith()(subscriptionEvent(10)), /10 of 10 documents were not written \(HTTP 503: 10\)/);
+    await assert.rejects(
+      handlerWith()(subscriptionEvent(10)),
+      /10 of 10 documents were not written \(HTTP 503: 10\)/,
+    );
     assert.strictEqual(server.requests.length, 4);
   });
 
@@ -162,18 +206,26 @@ describe("forwarder handler against a loopback _bulk server", function () {
 
   it("does not retry a 403 and fails the invocation", async () => {
     server.script = () => 403;
-    await assert.rejects(handlerWith()(subscriptionEvent(3)), /3 of 3 documents were not written \(HTTP 403: 3\)/);
+    await assert.rejects(
+      handlerWith()(subscriptionEvent(3)),
+      /3 of 3 documents were not written \(HTTP 403: 3\)/,
+    );
     assert.strictEqual(server.requests.length, 1);
   });
 
   it("skips a CONTROL_MESSAGE without calling OpenSearch", async () => {
-    const result = await handlerWith()(subscriptionEvent(0, { messageType: "CONTROL_MESSAGE", logEvents: [] }));
+    const result = await handlerWith()(
+      subscriptionEvent(0, { messageType: "CONTROL_MESSAGE", logEvents: [] }),
+    );
     assert.deepStrictEqual(result, { written: 0, requests: 0 });
     assert.strictEqual(server.requests.length, 0);
   });
 
   it("logs a malformed payload with its reason and fails (Lambda then hands it to the DLQ)", async () => {
-    await assert.rejects(handlerWith()({ awslogs: { data: Buffer.from("not gzip").toString("base64") } }), MalformedPayloadError);
+    await assert.rejects(
+      handlerWith()({ awslogs: { data: Buffer.from("not gzip").toString("base64") } }),
+      MalformedPayloadError,
+    );
     assert.strictEqual(logs.length, 1);
     assert.strictEqual(logs[0].level, "error");
     assert.strictEqual(logs[0].record.outcome, "malformed-payload");

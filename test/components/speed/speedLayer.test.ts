@@ -1,5 +1,11 @@
 import * as assert from "assert";
-import { ISM_POLICY_ID, SpeedLayer, SpeedLayerArgs, TLS_SECURITY_POLICY, WRITER_ROLE } from "../../../components/speed";
+import {
+  ISM_POLICY_ID,
+  SpeedLayer,
+  SpeedLayerArgs,
+  TLS_SECURITY_POLICY,
+  WRITER_ROLE,
+} from "../../../components/speed";
 import { json, mockSession, unwrap } from "../../helpers/mocks";
 
 const COMPONENT = "datalake:speed:SpeedLayer";
@@ -66,12 +72,18 @@ describe("SpeedLayer (under mocks)", function () {
   });
 
   it("adds the e-mail subscription only when alarmEmail is set, and skips the service-linked role when told", async () => {
-    const { resources, session } = await build({ alarmEmail: "ops@example.com", createServiceLinkedRole: false });
+    const { resources, session } = await build({
+      alarmEmail: "ops@example.com",
+      createServiceLinkedRole: false,
+    });
     const counts = countByType(resources);
     assert.strictEqual(counts["aws:sns/topicSubscription:TopicSubscription"], 1);
     assert.strictEqual(counts["aws:iam/serviceLinkedRole:ServiceLinkedRole"], undefined);
     assert.deepStrictEqual(
-      { protocol: session.named("speed-alarm-email").inputs.protocol, endpoint: session.named("speed-alarm-email").inputs.endpoint },
+      {
+        protocol: session.named("speed-alarm-email").inputs.protocol,
+        endpoint: session.named("speed-alarm-email").inputs.endpoint,
+      },
       { protocol: "email", endpoint: "ops@example.com" },
     );
   });
@@ -83,15 +95,26 @@ describe("SpeedLayer (under mocks)", function () {
     const i = d.inputs as any;
     assert.strictEqual(i.domainName, "datalake-test-speed");
     assert.strictEqual(i.engineVersion, "OpenSearch_2.19");
-    assert.deepStrictEqual(i.clusterConfig, { instanceType: "t3.small.search", instanceCount: 1, zoneAwarenessEnabled: false, dedicatedMasterEnabled: false });
+    assert.deepStrictEqual(i.clusterConfig, {
+      instanceType: "t3.small.search",
+      instanceCount: 1,
+      zoneAwarenessEnabled: false,
+      dedicatedMasterEnabled: false,
+    });
     assert.deepStrictEqual(i.encryptAtRest, { enabled: true, kmsKeyId: key.outputs.arn });
     assert.deepStrictEqual(i.nodeToNodeEncryption, { enabled: true });
-    assert.deepStrictEqual(i.domainEndpointOptions, { enforceHttps: true, tlsSecurityPolicy: TLS_SECURITY_POLICY });
+    assert.deepStrictEqual(i.domainEndpointOptions, {
+      enforceHttps: true,
+      tlsSecurityPolicy: TLS_SECURITY_POLICY,
+    });
     assert.strictEqual(TLS_SECURITY_POLICY, "Policy-Min-TLS-1-2-PFS-2023-10");
     assert.strictEqual(i.advancedSecurityOptions.enabled, true);
     assert.strictEqual(i.advancedSecurityOptions.internalUserDatabaseEnabled, true);
     assert.strictEqual(i.advancedSecurityOptions.anonymousAuthEnabled, false);
-    assert.deepStrictEqual(i.vpcOptions, { subnetIds: ["subnet-a"], securityGroupIds: [session.named("speed-domain-sg").id] });
+    assert.deepStrictEqual(i.vpcOptions, {
+      subnetIds: ["subnet-a"],
+      securityGroupIds: [session.named("speed-domain-sg").id],
+    });
     assert.deepStrictEqual(i.ebsOptions, { ebsEnabled: true, volumeType: "gp3", volumeSize: 10 });
     assert.deepStrictEqual(
       i.logPublishingOptions.map((o: any) => o.logType),
@@ -104,7 +127,14 @@ describe("SpeedLayer (under mocks)", function () {
           Sid: "HttpThroughFineGrainedAccessControl",
           Effect: "Allow",
           Principal: { AWS: "*" },
-          Action: ["es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut", "es:ESHttpDelete", "es:ESHttpPatch"],
+          Action: [
+            "es:ESHttpGet",
+            "es:ESHttpHead",
+            "es:ESHttpPost",
+            "es:ESHttpPut",
+            "es:ESHttpDelete",
+            "es:ESHttpPatch",
+          ],
           Resource: "arn:aws:es:ap-northeast-1:123456789012:domain/datalake-test-speed/*",
         },
       ],
@@ -143,7 +173,9 @@ describe("SpeedLayer (under mocks)", function () {
     const { session } = await build();
     const domainSg = session.named("speed-domain-sg");
     assert.deepStrictEqual(domainSg.inputs.ingress ?? [], []);
-    const rules = session.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").map((r) => r.inputs as any);
+    const rules = session
+      .ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+      .map((r) => r.inputs as any);
     assert.deepStrictEqual(
       rules.map((r) => [r.securityGroupId, r.referencedSecurityGroupId, r.ipProtocol, r.fromPort, r.toPort]),
       [
@@ -152,8 +184,14 @@ describe("SpeedLayer (under mocks)", function () {
         [domainSg.id, session.named("speed-bootstrap-sg").id, "tcp", 443, 443],
       ],
     );
-    const egress = session.ofType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").map((r) => r.inputs as any);
-    assert.ok(egress.every((r) => r.referencedSecurityGroupId === domainSg.id && r.fromPort === 443 && r.cidrIpv4 === undefined));
+    const egress = session
+      .ofType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
+      .map((r) => r.inputs as any);
+    assert.ok(
+      egress.every(
+        (r) => r.referencedSecurityGroupId === domainSg.id && r.fromPort === 443 && r.cidrIpv4 === undefined,
+      ),
+    );
   });
 
   it("grants the generator exactly the log group lookup, its log group and _bulk on the domain", async () => {
@@ -193,11 +231,24 @@ describe("SpeedLayer (under mocks)", function () {
     const { session } = await build();
     const permission = session.named("speed-forwarder-invoke");
     assert.deepStrictEqual(
-      [permission.inputs.principal, permission.inputs.sourceArn, permission.inputs.action, permission.inputs.sourceAccount],
-      ["logs.ap-northeast-1.amazonaws.com", "arn:aws:logs:ap-northeast-1:123456789012:log-group:/datalake/test/speed/app:*", "lambda:InvokeFunction", "123456789012"],
+      [
+        permission.inputs.principal,
+        permission.inputs.sourceArn,
+        permission.inputs.action,
+        permission.inputs.sourceAccount,
+      ],
+      [
+        "logs.ap-northeast-1.amazonaws.com",
+        "arn:aws:logs:ap-northeast-1:123456789012:log-group:/datalake/test/speed/app:*",
+        "lambda:InvokeFunction",
+        "123456789012",
+      ],
     );
     const filter = session.named("speed-subscription");
-    assert.ok(filter.dependencies?.includes(permission.urn), "the subscription filter depends on the permission");
+    assert.ok(
+      filter.dependencies?.includes(permission.urn),
+      "the subscription filter depends on the permission",
+    );
     assert.strictEqual(filter.inputs.destinationArn, session.named("speed-forwarder").outputs.arn);
     assert.strictEqual(filter.inputs.filterPattern, "");
   });
@@ -210,7 +261,10 @@ describe("SpeedLayer (under mocks)", function () {
       [cfg.maximumRetryAttempts, cfg.destinationConfig],
       [2, { onFailure: { destination: queue.outputs.arn } }],
     );
-    assert.deepStrictEqual([queue.inputs.kmsMasterKeyId, queue.inputs.messageRetentionSeconds], [session.named("speed-key").outputs.arn, 1_209_600]);
+    assert.deepStrictEqual(
+      [queue.inputs.kmsMasterKeyId, queue.inputs.messageRetentionSeconds],
+      [session.named("speed-key").outputs.arn, 1_209_600],
+    );
     const fn = session.named("speed-forwarder").inputs as any;
     assert.deepStrictEqual(fn.environment.variables, {
       OPENSEARCH_ENDPOINT: session.named("speed-domain").outputs.endpoint,
@@ -224,16 +278,31 @@ describe("SpeedLayer (under mocks)", function () {
     const { session } = await build();
     const filter = session.named("speed-error-filter").inputs as any;
     assert.strictEqual(filter.pattern, '{ $.alarmlevel = "ERROR" }');
-    assert.deepStrictEqual(filter.metricTransformation, { name: "ErrorLogEvents", namespace: "DataLake/test", value: "1", unit: "Count" });
+    assert.deepStrictEqual(filter.metricTransformation, {
+      name: "ErrorLogEvents",
+      namespace: "DataLake/test",
+      value: "1",
+      unit: "Count",
+    });
     const alarm = session.named("speed-error-alarm").inputs as any;
     const topic = session.named("speed-alarm-topic");
     assert.deepStrictEqual(
-      [alarm.threshold, alarm.period, alarm.comparisonOperator, alarm.statistic, alarm.treatMissingData, alarm.alarmActions],
+      [
+        alarm.threshold,
+        alarm.period,
+        alarm.comparisonOperator,
+        alarm.statistic,
+        alarm.treatMissingData,
+        alarm.alarmActions,
+      ],
       [50, 60, "GreaterThanOrEqualToThreshold", "Sum", "notBreaching", [topic.outputs.arn]],
     );
     assert.strictEqual(topic.inputs.kmsMasterKeyId, session.named("speed-key").outputs.arn);
     const keyPolicy = json(session.named("speed-key").inputs.policy);
-    assert.deepStrictEqual(keyPolicy.Statement.find((s: any) => s.Sid === "CloudWatchAlarmsPublishToTopic").Principal, { Service: "cloudwatch.amazonaws.com" });
+    assert.deepStrictEqual(
+      keyPolicy.Statement.find((s: any) => s.Sid === "CloudWatchAlarmsPublishToTopic").Principal,
+      { Service: "cloudwatch.amazonaws.com" },
+    );
   });
 
   it("encrypts every log group with the layer's key and applies the retention", async () => {
@@ -263,7 +332,10 @@ describe("SpeedLayer (under mocks)", function () {
     assert.strictEqual(payload.password, session.named("speed-admin-password").outputs.result);
     assert.deepStrictEqual(Object.keys(run.inputs.triggers as object).sort(), ["code", "domain", "settings"]);
     const other = await build({ indexRetentionDays: 22 });
-    assert.notStrictEqual((other.session.named("speed-bootstrap-run").inputs.triggers as any).settings, (run.inputs.triggers as any).settings);
+    assert.notStrictEqual(
+      (other.session.named("speed-bootstrap-run").inputs.triggers as any).settings,
+      (run.inputs.triggers as any).settings,
+    );
   });
 
   it("prints the SSM port-forwarding command through the generator", async () => {
@@ -278,10 +350,19 @@ describe("SpeedLayer (under mocks)", function () {
 
   const bad: [Partial<SpeedLayerArgs>, string][] = [
     [{ availabilityZoneCount: 4 as never }, "SpeedLayer speed: availabilityZoneCount is 4; use 1, 2 or 3."],
-    [{ availabilityZoneCount: 2, instanceCount: 3 }, "SpeedLayer speed: instanceCount is 3; use a positive multiple of availabilityZoneCount (2)."],
+    [
+      { availabilityZoneCount: 2, instanceCount: 3 },
+      "SpeedLayer speed: instanceCount is 3; use a positive multiple of availabilityZoneCount (2).",
+    ],
     [{ dedicatedMasterCount: 2 as never }, "SpeedLayer speed: dedicatedMasterCount is 2; use 0, 3 or 5."],
-    [{ logRetentionDays: 10 }, "SpeedLayer speed: logRetentionDays is 10; use one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."],
-    [{ alarmPeriodSeconds: 45 }, "SpeedLayer speed: alarmPeriodSeconds is 45; use 10, 30 or a multiple of 60."],
+    [
+      { logRetentionDays: 10 },
+      "SpeedLayer speed: logRetentionDays is 10; use one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653.",
+    ],
+    [
+      { alarmPeriodSeconds: 45 },
+      "SpeedLayer speed: alarmPeriodSeconds is 45; use 10, 30 or a multiple of 60.",
+    ],
     [{ forwarderMaxRetryAttempts: 3 }, "SpeedLayer speed: forwarderMaxRetryAttempts is 3; use 0, 1 or 2."],
   ];
   for (const [patch, message] of bad) {

@@ -1,10 +1,18 @@
 import * as assert from "assert";
 import { gzipSync } from "zlib";
 import type { CloudWatchLogsDecodedData } from "aws-lambda";
-import { MalformedPayloadError, buildBulkBody, decodeEvent } from "../../../components/speed/forwarder/transform";
+import {
+  MalformedPayloadError,
+  buildBulkBody,
+  decodeEvent,
+} from "../../../components/speed/forwarder/transform";
 import { baseline, realisticEvent } from "../../../tools/bench/forwarder";
 
-const encode = (value: unknown) => ({ awslogs: { data: gzipSync(Buffer.from(typeof value === "string" ? value : JSON.stringify(value))).toString("base64") } });
+const encode = (value: unknown) => ({
+  awslogs: {
+    data: gzipSync(Buffer.from(typeof value === "string" ? value : JSON.stringify(value))).toString("base64"),
+  },
+});
 
 const payload = (messages: string[], timestamps?: number[]): CloudWatchLogsDecodedData => ({
   messageType: "DATA_MESSAGE",
@@ -12,10 +20,18 @@ const payload = (messages: string[], timestamps?: number[]): CloudWatchLogsDecod
   logGroup: "/datalake/test/speed/app",
   logStream: "host-1",
   subscriptionFilters: ["f"],
-  logEvents: messages.map((message, i) => ({ id: `3${i}`, timestamp: timestamps?.[i] ?? Date.UTC(2019, 5, 20, 12, 34, 56, 789), message })),
+  logEvents: messages.map((message, i) => ({
+    id: `3${i}`,
+    timestamp: timestamps?.[i] ?? Date.UTC(2019, 5, 20, 12, 34, 56, 789),
+    message,
+  })),
 });
 
-const ndjson = (body: string) => body.split("\n").filter(Boolean).map((l) => JSON.parse(l));
+const ndjson = (body: string) =>
+  body
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 
 describe("forwarder transform: decodeEvent", () => {
   it("decodes base64 + gzip + JSON", () => {
@@ -25,16 +41,31 @@ describe("forwarder transform: decodeEvent", () => {
 
   const bad: [string, unknown, RegExp][] = [
     ["no awslogs", {}, /^awslogs\.data is missing or not a non-empty string$/],
-    ["not gzip", { awslogs: { data: Buffer.from("hello").toString("base64") } }, /^awslogs\.data is not base64-encoded gzip/],
+    [
+      "not gzip",
+      { awslogs: { data: Buffer.from("hello").toString("base64") } },
+      /^awslogs\.data is not base64-encoded gzip/,
+    ],
     ["not JSON", encode("{nope"), /^awslogs\.data does not hold JSON/],
     ["an array", encode([1]), /^awslogs\.data holds an array, not a subscription payload object$/],
     ["no messageType", encode({ logEvents: [] }), /^the payload has no messageType$/],
-    ["logEvents not an array", encode({ ...payload([]), logEvents: "x" }), /^the payload's logEvents is string, not an array$/],
-    ["logGroup missing", encode({ ...payload([]), logGroup: undefined }), /^the payload's logGroup is undefined, not a string$/],
+    [
+      "logEvents not an array",
+      encode({ ...payload([]), logEvents: "x" }),
+      /^the payload's logEvents is string, not an array$/,
+    ],
+    [
+      "logGroup missing",
+      encode({ ...payload([]), logGroup: undefined }),
+      /^the payload's logGroup is undefined, not a string$/,
+    ],
   ];
   for (const [title, event, message] of bad) {
     it(`rejects a payload with ${title}`, () => {
-      assert.throws(() => decodeEvent(event as never), (e: unknown) => e instanceof MalformedPayloadError && message.test((e as Error).message));
+      assert.throws(
+        () => decodeEvent(event as never),
+        (e: unknown) => e instanceof MalformedPayloadError && message.test((e as Error).message),
+      );
     });
   }
 });
@@ -45,7 +76,14 @@ describe("forwarder transform: buildBulkBody", () => {
   });
 
   it("builds action + document per event with the JSON message's keys", () => {
-    const msg = JSON.stringify({ timestamp: "2019-06-20 21:34:56+0900", alarmlevel: "ERROR", host: "prd-db02", user: "uehara", number: 1001, text: "This is ERROR." });
+    const msg = JSON.stringify({
+      timestamp: "2019-06-20 21:34:56+0900",
+      alarmlevel: "ERROR",
+      host: "prd-db02",
+      user: "uehara",
+      number: 1001,
+      text: "This is ERROR.",
+    });
     const body = buildBulkBody(payload([msg]));
     assert.ok(body.endsWith("\n"));
     assert.deepStrictEqual(ndjson(body), [
@@ -71,8 +109,22 @@ describe("forwarder transform: buildBulkBody", () => {
     const line = "[2019-06-20 21:34:56+0900] WARNING prd-web002 uchida 1002 [This is Warning.]";
     const [, doc] = ndjson(buildBulkBody(payload([line])));
     assert.deepStrictEqual(
-      { timestamp: doc.timestamp, alarmlevel: doc.alarmlevel, host: doc.host, user: doc.user, number: doc.number, text: doc.text },
-      { timestamp: "2019-06-20 21:34:56+0900", alarmlevel: "WARNING", host: "prd-web002", user: "uchida", number: 1002, text: "This is Warning." },
+      {
+        timestamp: doc.timestamp,
+        alarmlevel: doc.alarmlevel,
+        host: doc.host,
+        user: doc.user,
+        number: doc.number,
+        text: doc.text,
+      },
+      {
+        timestamp: "2019-06-20 21:34:56+0900",
+        alarmlevel: "WARNING",
+        host: "prd-web002",
+        user: "uchida",
+        number: 1002,
+        text: "This is Warning.",
+      },
     );
   });
 
@@ -83,7 +135,11 @@ describe("forwarder transform: buildBulkBody", () => {
     ["pretty JSON (line breaks)", '{\n  "a": 1\n}', { a: 1 }],
     ["a key of ours", '{"@timestamp":"x","b":2}', { b: 2 }],
     ["duplicate keys (last wins)", '{"a":1,"a":2}', { a: 2 }],
-    ["nested values and escapes", '{"a":{"b":[1,"\\u00e9",null,true]},"c":"q\\"t"}', { a: { b: [1, "é", null, true] }, c: 'q"t' }],
+    [
+      "nested values and escapes",
+      '{"a":{"b":[1,"\\u00e9",null,true]},"c":"q\\"t"}',
+      { a: { b: [1, "é", null, true] }, c: 'q"t' },
+    ],
     ["an empty object", "{}", {}],
   ];
   for (const [title, message, fields] of table) {
@@ -97,15 +153,30 @@ describe("forwarder transform: buildBulkBody", () => {
   }
 
   it("names the index from each event's UTC day and honours indexPrefix", () => {
-    const body = buildBulkBody(payload(["a", "b"], [Date.UTC(2019, 11, 31, 23, 59, 59, 999), Date.UTC(2020, 0, 1)]), { indexPrefix: "logs" });
+    const body = buildBulkBody(
+      payload(["a", "b"], [Date.UTC(2019, 11, 31, 23, 59, 59, 999), Date.UTC(2020, 0, 1)]),
+      { indexPrefix: "logs" },
+    );
     const lines = ndjson(body);
-    assert.deepStrictEqual([lines[0].index._index, lines[2].index._index], ["logs-2019.12.31", "logs-2020.01.01"]);
-    assert.deepStrictEqual([lines[1]["@timestamp"], lines[3]["@timestamp"]], ["2019-12-31T23:59:59.999Z", "2020-01-01T00:00:00.000Z"]);
+    assert.deepStrictEqual(
+      [lines[0].index._index, lines[2].index._index],
+      ["logs-2019.12.31", "logs-2020.01.01"],
+    );
+    assert.deepStrictEqual(
+      [lines[1]["@timestamp"], lines[3]["@timestamp"]],
+      ["2019-12-31T23:59:59.999Z", "2020-01-01T00:00:00.000Z"],
+    );
   });
 
   it("rejects an event without a valid timestamp, and a bad prefix", () => {
-    assert.throws(() => buildBulkBody(payload(["a"], [Number.NaN])), /^MalformedPayloadError: logEvents\[0\] needs a string id/);
-    assert.throws(() => buildBulkBody(payload(["a"]), { indexPrefix: "Bad Prefix" }), /indexPrefix "Bad Prefix" must be lower-case/);
+    assert.throws(
+      () => buildBulkBody(payload(["a"], [Number.NaN])),
+      /^MalformedPayloadError: logEvents\[0\] needs a string id/,
+    );
+    assert.throws(
+      () => buildBulkBody(payload(["a"]), { indexPrefix: "Bad Prefix" }),
+      /indexPrefix "Bad Prefix" must be lower-case/,
+    );
   });
 
   it("gives the same body as the straightforward implementation on the benchmark event", () => {

@@ -18,7 +18,12 @@ export interface MockOptions {
   readonly stack?: string;
 }
 
-function autoName(name: string, maxLength: number | undefined, lower: boolean | undefined, hex: string): string {
+function autoName(
+  name: string,
+  maxLength: number | undefined,
+  lower: boolean | undefined,
+  hex: string,
+): string {
   let base = `${name}-${hex.slice(0, 7)}`;
   if (maxLength && base.length > maxLength) base = `${name.slice(0, maxLength - 8)}-${hex.slice(0, 7)}`;
   return lower ? base.toLowerCase() : base;
@@ -30,7 +35,10 @@ export function createMocks(options: MockOptions = {}): pulumi.runtime.Mocks {
   const stack = options.stack ?? "test";
   const partition = "aws";
   return {
-    newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
+    newResource(args: pulumi.runtime.MockResourceArgs): {
+      id: string | undefined;
+      state: Record<string, any>;
+    } {
       const mock = typeMock(args.type);
       const seed = `${stack}/${args.type}/${args.name}`;
       const ctx: MockContext = {
@@ -45,7 +53,12 @@ export function createMocks(options: MockOptions = {}): pulumi.runtime.Mocks {
       };
       const state: Record<string, any> = { ...args.inputs };
       if (mock?.autoName && state[mock.autoName] === undefined) {
-        state[mock.autoName] = autoName(args.name, mock.autoNameMaxLength, mock.autoNameLowercase, ctx.hex(7));
+        state[mock.autoName] = autoName(
+          args.name,
+          mock.autoNameMaxLength,
+          mock.autoNameLowercase,
+          ctx.hex(7),
+        );
       }
       if (!args.custom) {
         // Components (local or remote): outputs only where a mock declares them.

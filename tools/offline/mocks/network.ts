@@ -14,7 +14,10 @@ defineTypeMocks({
       const tiers: string[] = (ctx.inputs.subnetSpecs ?? []).map((s: { type: string }) => s.type);
       const subnets = (tier: string) =>
         tiers.includes(tier)
-          ? Array.from({ length: zones }, (_v, i) => `subnet-${deterministicHex(`${ctx.name}/${tier}/${i}`, 17)}`)
+          ? Array.from(
+              { length: zones },
+              (_v, i) => `subnet-${deterministicHex(`${ctx.name}/${tier}/${i}`, 17)}`,
+            )
           : [];
       const vpcId = `vpc-${ctx.hex(17)}`;
       return {
@@ -81,7 +84,10 @@ defineTypeMocks({
   },
   "aws:iam/policy:Policy": {
     autoName: "name",
-    outputs: (ctx, s) => ({ arn: `arn:${ctx.partition}:iam::${ctx.accountId}:policy/${s.name}`, policyId: `ANPA${ctx.hex(17).toUpperCase()}` }),
+    outputs: (ctx, s) => ({
+      arn: `arn:${ctx.partition}:iam::${ctx.accountId}:policy/${s.name}`,
+      policyId: `ANPA${ctx.hex(17).toUpperCase()}`,
+    }),
     id: (ctx, s) => `arn:${ctx.partition}:iam::${ctx.accountId}:policy/${s.name}`,
   },
   "aws:iam/rolePolicyAttachment:RolePolicyAttachment": {
@@ -103,12 +109,19 @@ defineTypeMocks({
   "aws:ssm/parameter:Parameter": {
     autoName: "name",
     outputs: (ctx, s) => ({
-      arn: arn(ctx.partition, "ssm", ctx.region, ctx.accountId, `parameter${String(s.name).startsWith("/") ? "" : "/"}${s.name}`),
+      arn: arn(
+        ctx.partition,
+        "ssm",
+        ctx.region,
+        ctx.accountId,
+        `parameter${String(s.name).startsWith("/") ? "" : "/"}${s.name}`,
+      ),
       version: 1,
     }),
   },
   "aws:ssm/association:Association": {
-    id: (ctx) => `${ctx.hex(8)}-${ctx.hex(12).slice(0, 4)}-${ctx.hex(16).slice(4, 8)}-${ctx.hex(20).slice(8, 12)}-${ctx.hex(32).slice(12, 24)}`,
+    id: (ctx) =>
+      `${ctx.hex(8)}-${ctx.hex(12).slice(0, 4)}-${ctx.hex(16).slice(4, 8)}-${ctx.hex(20).slice(8, 12)}-${ctx.hex(32).slice(12, 24)}`,
     outputs: (ctx, s) => ({
       associationId: s.id,
       arn: arn(ctx.partition, "ssm", ctx.region, ctx.accountId, `association/${s.id}`),
@@ -123,7 +136,14 @@ defineCallMocks({
     if (!name.startsWith("/aws/service/ami-amazon-linux-latest/")) {
       throw new Error(`offline mocks: no value for SSM parameter ${name}`);
     }
-    return { name, type: "String", value: `ami-${deterministicHex(`${ctx.region}${name}`, 17)}`, version: 1, arn: `arn:aws:ssm:${ctx.region}::parameter${name}`, id: name };
+    return {
+      name,
+      type: "String",
+      value: `ami-${deterministicHex(`${ctx.region}${name}`, 17)}`,
+      version: 1,
+      arn: `arn:aws:ssm:${ctx.region}::parameter${name}`,
+      id: name,
+    };
   },
   "aws:ec2/getRouteTables:getRouteTables": (inputs) => ({
     ids: ["main", "public", "workload"].map((t) => `rtb-${deterministicHex(`${inputs.vpcId}/${t}`, 17)}`),

@@ -31,7 +31,10 @@ export interface TypeMock {
   readonly outputs?: (ctx: MockContext, state: Record<string, any>) => Record<string, unknown>;
 }
 
-export type CallMock = (inputs: Record<string, any>, ctx: Omit<MockContext, "type" | "name" | "inputs" | "hex">) => Record<string, unknown>;
+export type CallMock = (
+  inputs: Record<string, any>,
+  ctx: Omit<MockContext, "type" | "name" | "inputs" | "hex">,
+) => Record<string, unknown>;
 
 const typeMocks = new Map<string, TypeMock>();
 const callMocks = new Map<string, CallMock>();

@@ -21,12 +21,17 @@ const SPEED_MOCKS: Record<string, TypeMock> = {
         domainId: `${ctx.accountId}/${s.domainName}`,
         endpoint: host,
         dashboardEndpoint: `${host}/_dashboards`,
-        vpcOptions: { ...(s.vpcOptions ?? {}), vpcId: `vpc-${ctx.hex(17)}`, availabilityZones: [`${ctx.region}a`] },
+        vpcOptions: {
+          ...(s.vpcOptions ?? {}),
+          vpcId: `vpc-${ctx.hex(17)}`,
+          availabilityZones: [`${ctx.region}a`],
+        },
       };
     },
   },
   "aws:iam/serviceLinkedRole:ServiceLinkedRole": {
-    id: (ctx) => `arn:${ctx.partition}:iam::${ctx.accountId}:role/aws-service-role/${ctx.inputs.awsServiceName}/AWSServiceRoleForAmazonOpenSearchService`,
+    id: (ctx) =>
+      `arn:${ctx.partition}:iam::${ctx.accountId}:role/aws-service-role/${ctx.inputs.awsServiceName}/AWSServiceRoleForAmazonOpenSearchService`,
     outputs: (ctx, s) => ({
       arn: s.id,
       name: "AWSServiceRoleForAmazonOpenSearchService",
@@ -48,15 +53,23 @@ const SPEED_MOCKS: Record<string, TypeMock> = {
   "aws:cloudwatch/metricAlarm:MetricAlarm": {
     autoName: "name",
     id: (_ctx, s) => String(s.name),
-    outputs: (ctx, s) => ({ arn: arn(ctx.partition, "cloudwatch", ctx.region, ctx.accountId, `alarm:${s.name}`) }),
+    outputs: (ctx, s) => ({
+      arn: arn(ctx.partition, "cloudwatch", ctx.region, ctx.accountId, `alarm:${s.name}`),
+    }),
   },
   "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": {
     id: "sgr",
-    outputs: (ctx, s) => ({ arn: arn(ctx.partition, "ec2", ctx.region, ctx.accountId, `security-group-rule/${s.id}`), securityGroupRuleId: s.id }),
+    outputs: (ctx, s) => ({
+      arn: arn(ctx.partition, "ec2", ctx.region, ctx.accountId, `security-group-rule/${s.id}`),
+      securityGroupRuleId: s.id,
+    }),
   },
   "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": {
     id: "sgr",
-    outputs: (ctx, s) => ({ arn: arn(ctx.partition, "ec2", ctx.region, ctx.accountId, `security-group-rule/${s.id}`), securityGroupRuleId: s.id }),
+    outputs: (ctx, s) => ({
+      arn: arn(ctx.partition, "ec2", ctx.region, ctx.accountId, `security-group-rule/${s.id}`),
+      securityGroupRuleId: s.id,
+    }),
   },
   "random:index/randomPassword:RandomPassword": {
     id: () => "none",
@@ -64,7 +77,8 @@ const SPEED_MOCKS: Record<string, TypeMock> = {
   },
   "aws:secretsmanager/secret:Secret": {
     autoName: "name",
-    id: (ctx, s) => arn(ctx.partition, "secretsmanager", ctx.region, ctx.accountId, `secret:${s.name}-${ctx.hex(6)}`),
+    id: (ctx, s) =>
+      arn(ctx.partition, "secretsmanager", ctx.region, ctx.accountId, `secret:${s.name}-${ctx.hex(6)}`),
     outputs: (_ctx, s) => ({ arn: s.id }),
   },
   "aws:secretsmanager/secretVersion:SecretVersion": {
@@ -75,7 +89,10 @@ const SPEED_MOCKS: Record<string, TypeMock> = {
     autoName: "name",
     autoNameMaxLength: 80,
     id: (ctx, s) => `https://sqs.${ctx.region}.amazonaws.com/${ctx.accountId}/${s.name}`,
-    outputs: (ctx, s) => ({ arn: arn(ctx.partition, "sqs", ctx.region, ctx.accountId, String(s.name)), url: s.id }),
+    outputs: (ctx, s) => ({
+      arn: arn(ctx.partition, "sqs", ctx.region, ctx.accountId, String(s.name)),
+      url: s.id,
+    }),
   },
   "aws:sns/topic:Topic": {
     autoName: "name",
