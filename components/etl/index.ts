@@ -182,28 +182,17 @@ export class EtlLayer extends pulumi.ComponentResource {
         role: role.id,
         policy: pulumi.jsonStringify(
           pulumi
-            .all([
+            .output({
               partition,
               region,
               accountId,
-              args.databaseName,
-              args.rawBucketArn,
-              args.curatedBucketArn,
-              args.keyArn,
-              logGroups.map((g) => g.name),
-            ])
-            .apply(([p, r, a, db, raw, cur, key, logs]) =>
-              jobRolePolicy({
-                partition: p,
-                region: r,
-                accountId: a,
-                databaseName: db,
-                rawBucketArn: raw,
-                curatedBucketArn: cur,
-                keyArn: key,
-                logGroupNames: logs,
-              }),
-            ),
+              databaseName: args.databaseName,
+              rawBucketArn: args.rawBucketArn,
+              curatedBucketArn: args.curatedBucketArn,
+              keyArn: args.keyArn,
+              logGroupNames: logGroups.map((g) => g.name),
+            })
+            .apply(jobRolePolicy),
         ),
       },
       { parent: this },
@@ -310,26 +299,16 @@ export class EtlLayer extends pulumi.ComponentResource {
           role: crawlerRole.id,
           policy: pulumi.jsonStringify(
             pulumi
-              .all([
+              .output({
                 partition,
                 region,
                 accountId,
-                args.databaseName,
-                args.curatedBucketArn,
-                args.keyArn,
-                crawlerLogs.name,
-              ])
-              .apply(([p, r, a, db, cur, key, logName]) =>
-                crawlerRolePolicy({
-                  partition: p,
-                  region: r,
-                  accountId: a,
-                  databaseName: db,
-                  curatedBucketArn: cur,
-                  keyArn: key,
-                  logGroupName: logName,
-                }),
-              ),
+                databaseName: args.databaseName,
+                curatedBucketArn: args.curatedBucketArn,
+                keyArn: args.keyArn,
+                logGroupName: crawlerLogs.name,
+              })
+              .apply(crawlerRolePolicy),
           ),
         },
         { parent: this },
