@@ -1,19 +1,11 @@
 import * as aws from "@pulumi/aws";
-import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
-import { assumeRolePolicy, toJson } from "../shared/iam";
-import { bundleScript } from "../shared/bundle";
+import { agentParameterArn, agentParameterName, createAgentDocument } from "./agentDelivery";
 import { Cadence, HANDS_ON_CADENCE, validateCadence } from "./generator/lines";
-import { renderAgentConfig, HANDS_ON_PARSER } from "./agent/render";
-import {
-  AGENT_STATE_DIR,
-  al2023AmiParameter,
-  applyAgentConfigDocument,
-  architectureOf,
-  generatorBasePolicy,
-  renderUserData,
-} from "./instance";
-import { APP_LOG_PATH, APP_LOG_TAG } from "../shared/names";
+import { createGeneratorInstance, createGeneratorSecurityGroup } from "./generatorInstance";
+import { architectureOf } from "./instance";
+import { createGeneratorRole } from "./role";
+import { createS3GatewayEndpoint, createVpc } from "./vpc";
 
 export { GeneratorAgent, GeneratorAgentArgs } from "./generatorAgent";
 
@@ -104,145 +96,46 @@ export class NetworkWithGenerator extends pulumi.ComponentResource {
     const identity = aws.getCallerIdentityOutput({}, { parent: this });
     const partition = aws.getPartitionOutput({}, { parent: this }).partition;
 
-    const workloadTier = natGateways === "None" ? "Isolated" : "Private";
-    const vpc = new awsx.ec2.Vpc(
-      `${name}-vpc`,
-      {
-        cidrBlock,
-        numberOfAvailabilityZones: availabilityZones,
-        natGateways: { strategy: natGateways },
-        subnetStrategy: "Auto",
-        subnetSpecs: [{ type: "Public" }, { type: workloadTier }],
-        enableDnsHostnames: true,
-        enableDnsSupport: true,
-      },
-      { parent: this },
-    );
+    const vpc = createVpc({ parent: this, name, cidrBlock, availabilityZones, natGateways });
+    createS3GatewayEndpoint({ parent: this, name, vpcId: vpc.vpcId, region });
+    const securityGroup = createGeneratorSecurityGroup({ parent: this, name, vpcId: vpc.vpcId });
+
+    this.agentParameterName = agentParameterName(pulumi.getProject(), pulumi.getStack(), name);
+    const role = createGeneratorRole({
+      parent: this,
+      name,
+      agentParameterArn: agentParameterArn({
+        parameterName: this.agentParameterName,
+        partition,
+        region,
+        accountId: identity.accountId,
+      }),
+    });
+    const document = createAgentDocument({ parent: this, name, region });
+
+    const instance = createGeneratorInstance({
+      parent: this,
+      name,
+      instanceType,
+      architecture,
+      subnetIds: generatorSubnet === "public" ? vpc.publicSubnetIds : vpc.privateSubnetIds,
+      associatePublicIpAddress: generatorSubnet === "public",
+      securityGroupId: securityGroup.securityGroupId,
+      instanceProfileName: role.instanceProfileName,
+      rootVolumeGiB,
+      cadence,
+      basePolicy: role.basePolicy,
+    });
+
     this.vpcId = vpc.vpcId;
     this.vpcCidrBlock = cidrBlock;
     this.publicSubnetIds = vpc.publicSubnetIds;
-    this.privateSubnetIds = workloadTier === "Isolated" ? vpc.isolatedSubnetIds : vpc.privateSubnetIds;
-
-    // The S3 gateway endpoint is free and keeps lake traffic (and dnf's S3-hosted repositories)
-    // off NAT. It is attached to every route table of the VPC, read once the VPC component is done.
-    const routeTableIds = aws.ec2.getRouteTablesOutput({ vpcId: vpc.vpcId }, { parent: this }).ids;
-    new aws.ec2.VpcEndpoint(
-      `${name}-s3-endpoint`,
-      {
-        vpcId: vpc.vpcId,
-        serviceName: pulumi.interpolate`com.amazonaws.${region}.s3`,
-        vpcEndpointType: "Gateway",
-        routeTableIds,
-        tags: { Name: `${name}-s3` },
-      },
-      { parent: this },
-    );
-
-    const securityGroup = new aws.ec2.SecurityGroup(
-      `${name}-generator-sg`,
-      {
-        vpcId: vpc.vpcId,
-        description: "Log generator: no inbound access; HTTPS out to AWS APIs and package repositories",
-        ingress: [],
-        egress: [
-          {
-            description: "HTTPS to AWS APIs, OpenSearch and package repositories",
-            protocol: "tcp",
-            fromPort: 443,
-            toPort: 443,
-            cidrBlocks: ["0.0.0.0/0"],
-          },
-        ],
-        revokeRulesOnDelete: true,
-        tags: { Name: `${name}-generator` },
-      },
-      { parent: this },
-    );
-    this.generatorSecurityGroupId = securityGroup.id;
-
-    this.agentParameterName = `/${pulumi.getProject()}/${pulumi.getStack()}/${name}/fluentd.conf`;
-    const agentParameterArn = pulumi.interpolate`arn:${partition}:ssm:${region}:${identity.accountId}:parameter${this.agentParameterName}`;
-
-    const role = new aws.iam.Role(
-      `${name}-generator-role`,
-      {
-        description:
-          "Log generator instance: SSM agent, its agent configuration, and grants added by each layer",
-        assumeRolePolicy: toJson(assumeRolePolicy("ec2.amazonaws.com")),
-      },
-      { parent: this },
-    );
-    const basePolicy = new aws.iam.RolePolicy(
-      `${name}-generator-base`,
-      { role: role.id, policy: toJson(generatorBasePolicy(agentParameterArn)) },
-      { parent: this },
-    );
-    const profile = new aws.iam.InstanceProfile(
-      `${name}-generator-profile`,
-      { role: role.name },
-      { parent: this },
-    );
-    this.generatorRoleName = role.name;
-    this.generatorRoleArn = role.arn;
-
-    const document = new aws.ssm.Document(
-      `${name}-agent-document`,
-      {
-        documentType: "Command",
-        documentFormat: "JSON",
-        content: region.apply((r) => JSON.stringify(applyAgentConfigDocument(r), null, 2)),
-      },
-      { parent: this },
-    );
-    this.agentDocumentName = document.name;
-
-    const ami = aws.ssm.getParameterOutput(
-      { name: al2023AmiParameter(architecture) },
-      { parent: this },
-    ).value;
-    const userData = renderUserData({
-      generatorJs: bundleScript("components/network/generator/main.ts", { minify: true }),
-      cadence,
-      initialAgentConfig: renderAgentConfig({
-        tag: APP_LOG_TAG,
-        path: APP_LOG_PATH,
-        stateDir: AGENT_STATE_DIR,
-        parser: HANDS_ON_PARSER,
-        destinations: {},
-      }),
-    });
-    const instance = new aws.ec2.Instance(
-      `${name}-generator`,
-      {
-        ami,
-        instanceType,
-        subnetId: (generatorSubnet === "public" ? this.publicSubnetIds : this.privateSubnetIds).apply(
-          (ids) => ids[0],
-        ),
-        associatePublicIpAddress: generatorSubnet === "public",
-        vpcSecurityGroupIds: [securityGroup.id],
-        iamInstanceProfile: profile.name,
-        metadataOptions: {
-          httpEndpoint: "enabled",
-          httpTokens: "required",
-          httpPutResponseHopLimit: 1,
-          instanceMetadataTags: "disabled",
-        },
-        rootBlockDevice: {
-          encrypted: true,
-          volumeType: "gp3",
-          volumeSize: rootVolumeGiB,
-          deleteOnTermination: true,
-        },
-        userData,
-        // User data runs at first boot only: a new generator or cadence needs a new instance.
-        userDataReplaceOnChange: true,
-        tags: { Name: `${name}-generator` },
-      },
-      // A newer AL2023 AMI must not replace a running generator on every `pulumi up`.
-      { parent: this, ignoreChanges: ["ami"], dependsOn: [basePolicy] },
-    );
-    this.generatorInstanceId = instance.id;
+    this.privateSubnetIds = vpc.privateSubnetIds;
+    this.generatorSecurityGroupId = securityGroup.securityGroupId;
+    this.generatorRoleName = role.roleName;
+    this.generatorRoleArn = role.roleArn;
+    this.generatorInstanceId = instance.instanceId;
+    this.agentDocumentName = document.documentName;
 
     this.registerOutputs({
       vpcId: this.vpcId,

@@ -1,6 +1,8 @@
+import * as pulumi from "@pulumi/pulumi";
 import * as assert from "assert";
 import { createHash } from "crypto";
 import { GeneratorAgent, NetworkWithGenerator } from "../../../components/network";
+import { agentParameterArn, agentParameterName } from "../../../components/network/agentDelivery";
 import { SSM_AGENT_ACTIONS } from "../../../components/network/instance";
 import { json, mockSession, unwrap } from "../../helpers/mocks";
 
@@ -201,6 +203,30 @@ describe("NetworkWithGenerator", () => {
       assert.strictEqual(resources.filter((r) => r.type !== COMPONENT).length, 0);
     });
   }
+});
+
+describe("agent parameter address", () => {
+  const cases: [string, string, string, string][] = [
+    ["datalake", "dev", "network", "/datalake/dev/network/fluentd.conf"],
+    ["lake-b", "prod-eu", "net", "/lake-b/prod-eu/net/fluentd.conf"],
+  ];
+  for (const [project, stack, name, expected] of cases) {
+    it(`names the parameter of ${project}/${stack}/${name} ${expected}`, () =>
+      assert.strictEqual(agentParameterName(project, stack, name), expected));
+  }
+
+  it("builds the ARN from the partition, region and account without doubling the slash", async () => {
+    const arn = agentParameterArn({
+      parameterName: "/datalake/prod/net/fluentd.conf",
+      partition: pulumi.output("aws-cn"),
+      region: pulumi.output("cn-north-1"),
+      accountId: pulumi.output("210987654321"),
+    });
+    assert.strictEqual(
+      await unwrap(arn),
+      "arn:aws-cn:ssm:cn-north-1:210987654321:parameter/datalake/prod/net/fluentd.conf",
+    );
+  });
 });
 
 describe("GeneratorAgent", () => {
