@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { etlSettings } from "../../../components/etl/args";
 import {
   crawlerLogGroupName,
   jobLogGroupNames,
@@ -144,5 +145,43 @@ describe("EtlLayer pure helpers", () => {
         .map((s) => /hands-on scan: ([^)]+)\)/.exec(s.description)?.[1]),
       ["27.01 MB", "787.93 KB", "267.32 KB"],
     );
+  });
+
+  it("applies the documented defaults and keeps the values it is given", () => {
+    const required = {
+      keyArn: "arn:aws:kms:ap-northeast-1:123456789012:key/1111aaaa-2222-3333-4444-555566667777",
+      rawBucketName: "lake-raw-abc",
+      rawBucketArn: "arn:aws:s3:::lake-raw-abc",
+      curatedBucketName: "lake-curated-abc",
+      curatedBucketArn: "arn:aws:s3:::lake-curated-abc",
+      databaseName: "datalake_test",
+      rawTableName: "app_logs_raw",
+      workgroupName: "datalake-test",
+    };
+    assert.deepStrictEqual(etlSettings(required), {
+      glueVersion: "5.0",
+      workerType: "G.1X",
+      numberOfWorkers: 2,
+      timeoutMinutes: 30,
+      schedule: undefined,
+      enableCrawler: false,
+      logRetentionDays: 14,
+      projectionRangeDays: 730,
+      protect: false,
+    });
+    const given = {
+      glueVersion: "4.0",
+      workerType: "G.2X",
+      numberOfWorkers: 10,
+      timeoutMinutes: 120,
+      schedule: "cron(15 * * * ? *)",
+      enableCrawler: true,
+      logRetentionDays: 30,
+      projectionRangeDays: 90,
+    } as const;
+    assert.deepStrictEqual(etlSettings({ ...required, ...given, protectStatefulResources: true }), {
+      ...given,
+      protect: true,
+    });
   });
 });

@@ -1,0 +1,118 @@
+/**
+ * The EtlLayer's arguments, their defaults and their validation. Pure: the constructor resolves
+ * the arguments here before it registers anything, so a bad value fails as one sentence naming the
+ * argument, the value and the fix, and no half-built layer is left behind.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { LOG_RETENTION_DAYS, isLogRetention } from "../shared/retention";
+
+export const GLUE_VERSIONS = ["4.0", "5.0"] as const;
+export const WORKER_TYPES = ["G.1X", "G.2X", "G.4X", "G.8X"] as const;
+
+const CRON = /^cron\(\S+ \S+ \S+ \S+ \S+ \S+\)$/;
+
+export interface EtlLayerArgs {
+  /** ARN of the lake's KMS key (S3 data, job bookmarks, CloudWatch Logs). */
+  readonly keyArn: pulumi.Input<string>;
+  /** Raw bucket (Firehose's JSON under RAW_DATA_PREFIX). */
+  readonly rawBucketName: pulumi.Input<string>;
+  readonly rawBucketArn: pulumi.Input<string>;
+  /** Curated bucket: the Parquet, the quarantine, the job's code and temp dir. */
+  readonly curatedBucketName: pulumi.Input<string>;
+  readonly curatedBucketArn: pulumi.Input<string>;
+  /** Glue database of the lake; the curated table is created in it. */
+  readonly databaseName: pulumi.Input<string>;
+  /** Name of the raw table in that database (the raw side of the comparison queries). */
+  readonly rawTableName: pulumi.Input<string>;
+  /** Athena workgroup that holds the named queries. */
+  readonly workgroupName: pulumi.Input<string>;
+  /** Glue version of the job. @default "5.0" */
+  readonly glueVersion?: (typeof GLUE_VERSIONS)[number];
+  /** Glue worker type. @default "G.1X" */
+  readonly workerType?: (typeof WORKER_TYPES)[number];
+  /** Number of workers, 2 to 299. @default 2 */
+  readonly numberOfWorkers?: number;
+  /** Job timeout in minutes, 1 to 2880. @default 30 */
+  readonly timeoutMinutes?: number;
+  /** Glue cron expression of the schedule trigger. @default undefined — no trigger, the job runs on demand only */
+  readonly schedule?: string;
+  /** Also create a crawler over the curated prefix, started after each successful job run (its tables are prefixed `crawled_`). @default false */
+  readonly enableCrawler?: boolean;
+  /** Retention of the job's (and crawler's) log groups, in days CloudWatch Logs accepts. @default 14 */
+  readonly logRetentionDays?: number;
+  /** Days of dt partitions the curated table projects, back from today (the curated data's lifetime). @default 730 */
+  readonly projectionRangeDays?: number;
+  /** protect + retainOnDelete on the curated table, which other consumers (Spectrum, QuickSight) read. @default false */
+  readonly protectStatefulResources?: boolean;
+}
+
+/** The optional arguments with their defaults applied, checked. */
+export interface EtlSettings {
+  readonly glueVersion: (typeof GLUE_VERSIONS)[number];
+  readonly workerType: (typeof WORKER_TYPES)[number];
+  readonly numberOfWorkers: number;
+  readonly timeoutMinutes: number;
+  readonly schedule: string | undefined;
+  readonly enableCrawler: boolean;
+  readonly logRetentionDays: number;
+  readonly projectionRangeDays: number;
+  /** protect + retainOnDelete for the curated table. */
+  readonly protect: boolean;
+}
+
+function check(ok: boolean, message: string): void {
+  if (!ok) throw new Error(`EtlLayer: ${message}`);
+}
+
+/** Applies the defaults and rejects the first invalid value with a sentence that says how to fix it. */
+export function etlSettings(args: EtlLayerArgs): EtlSettings {
+  const glueVersion = args.glueVersion ?? "5.0";
+  const workerType = args.workerType ?? "G.1X";
+  const numberOfWorkers = args.numberOfWorkers ?? 2;
+  const timeoutMinutes = args.timeoutMinutes ?? 30;
+  const enableCrawler = args.enableCrawler ?? false;
+  const logRetentionDays = args.logRetentionDays ?? 14;
+  const projectionRangeDays = args.projectionRangeDays ?? 730;
+  const protect = args.protectStatefulResources ?? false;
+
+  check(
+    GLUE_VERSIONS.includes(glueVersion),
+    `glueVersion is "${glueVersion}"; use one of ${GLUE_VERSIONS.join(", ")}.`,
+  );
+  check(
+    WORKER_TYPES.includes(workerType),
+    `workerType is "${workerType}"; use one of ${WORKER_TYPES.join(", ")}.`,
+  );
+  check(
+    Number.isInteger(numberOfWorkers) && numberOfWorkers >= 2 && numberOfWorkers <= 299,
+    `numberOfWorkers is ${numberOfWorkers}; use a whole number from 2 to 299.`,
+  );
+  check(
+    Number.isInteger(timeoutMinutes) && timeoutMinutes >= 1 && timeoutMinutes <= 2880,
+    `timeoutMinutes is ${timeoutMinutes}; use a whole number of minutes from 1 to 2880.`,
+  );
+  check(
+    args.schedule === undefined || CRON.test(args.schedule),
+    `schedule is "${args.schedule}"; use a Glue cron expression with six fields such as cron(15 * * * ? *), or leave it unset to run on demand.`,
+  );
+  check(
+    isLogRetention(logRetentionDays),
+    `logRetentionDays is ${logRetentionDays}; use one of ${LOG_RETENTION_DAYS.join(", ")}.`,
+  );
+  check(
+    Number.isInteger(projectionRangeDays) && projectionRangeDays >= 1,
+    `projectionRangeDays is ${projectionRangeDays}; use a whole number of days >= 1.`,
+  );
+
+  return {
+    glueVersion,
+    workerType,
+    numberOfWorkers,
+    timeoutMinutes,
+    schedule: args.schedule,
+    enableCrawler,
+    logRetentionDays,
+    projectionRangeDays,
+    protect,
+  };
+}
