@@ -13,11 +13,28 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export const BURST_LEVEL: LogLevel = "ERROR";
 
 /**
- * The hands-on's fluentd parser, verbatim (Ruby regex syntax, also valid in JavaScript).
- * Field names are the hands-on's and every consumer uses them unchanged.
+ * The line parser of the agent (fluentd `<parse> @type regexp`) and of the forwarder: the hands-on's
+ * parser rewritten so that it cannot backtrack catastrophically, with the same named groups, the
+ * same accepted lines and the same captures.
+ *
+ * The hands-on wrote `... (?<alarmlevel>[^ ]*) *? (?<host>[^ ]*) * (?<user>[^ ]*) * (?<number>.*) \[(?<text>.*)\]$`.
+ * On a run of spaces the three space quantifiers can share the run in O(n²) ways, and each way
+ * rescans the rest of the line with `.*`: a 1 KB line of spaces took longer than the Lambda
+ * timeout. Worked through in backtracking order, that regex only ever settles on four shapes:
+ * `host` is empty (one space consumed) or the next word (the whole run consumed), the same for
+ * `user`, and `number` starts at the next word or, when that word starts with `[`, at the space
+ * before it. Each separator below admits exactly those choices, in the same order, so at most
+ * eight attempts reach the tail, and the tail's `text` cannot cross a ` [` (the greedy `number`
+ * always ends at the line's last ` [`, so this changes no match) and is scanned once per ` [`.
+ * The result is linear in the line's length. `test/components/shared/logformat.test.ts` compares
+ * both patterns on the generator's lines and on random lines made of the characters that matter.
+ *
+ * Only constructs common to JavaScript and Ruby's Onigmo are used (non-capturing groups, named
+ * groups, lookahead and negative lookahead; see Onigmo's doc/RE, sections 7 and 8), and no `/`,
+ * since the agent writes it between slashes into its configuration.
  */
 export const LOG_LINE_PATTERN =
-  "^\\[(?<timestamp>[^ ]* [^ ]*)\\] (?<alarmlevel>[^ ]*) *? (?<host>[^ ]*) * (?<user>[^ ]*) * (?<number>.*) \\[(?<text>.*)\\]$";
+  "^\\[(?<timestamp>[^ ]* [^ ]*)\\] (?<alarmlevel>[^ ]*)(?: (?= )| +(?! ))(?<host>[^ ]*)(?: +(?! )| (?= ))(?<user>[^ ]*) +(?=[^ ]| \\[)(?<number>.*) \\[(?<text>(?:(?! \\[).)*)\\]$";
 
 export const LOG_LINE_REGEX = new RegExp(LOG_LINE_PATTERN);
 

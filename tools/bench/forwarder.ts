@@ -68,37 +68,48 @@ export function realisticEvent(targetCompressedBytes = 1_000_000): {
   }
 }
 
-/** The straightforward implementation: decode, build document objects, stringify each, join. */
+/**
+ * The strongest straightforward implementation, the console blueprint's way: parse the message's
+ * JSON (or, for a plain line, run the hands-on parser), assign our `@` fields on that object,
+ * JSON.stringify the action and the document, concatenate.
+ */
 export function baseline(event: CloudWatchLogsEvent, indexPrefix = "cwl"): string {
   const payload = JSON.parse(
     gunzipSync(Buffer.from(event.awslogs.data, "base64")).toString("utf8"),
   ) as CloudWatchLogsDecodedData;
   if (payload.messageType === "CONTROL_MESSAGE") return "";
-  const lines: string[] = [];
+  let body = "";
   for (const e of payload.logEvents) {
     const iso = new Date(e.timestamp).toISOString();
-    const index = `${indexPrefix}-${iso.slice(0, 4)}.${iso.slice(5, 7)}.${iso.slice(8, 10)}`;
-    let fields: Record<string, unknown> = {};
+    let source: Record<string, unknown> | undefined;
     try {
-      const parsed = JSON.parse(e.message);
-      if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) fields = parsed;
+      const parsed: unknown = JSON.parse(e.message);
+      if (parsed && typeof parsed === "object" && !Array.isArray(parsed))
+        source = parsed as Record<string, unknown>;
     } catch {
-      const line = parseLogLine(e.message);
-      if (line) fields = { ...line, number: /^\d+$/.test(line.number) ? Number(line.number) : line.number };
+      // Not JSON: a plain line.
     }
-    const doc = {
-      "@id": e.id,
-      "@timestamp": iso,
-      "@message": e.message,
-      "@owner": payload.owner,
-      "@log_group": payload.logGroup,
-      "@log_stream": payload.logStream,
-      ...fields,
+    if (!source) {
+      const line = parseLogLine(e.message);
+      source = line
+        ? { ...line, number: /^\d{1,15}$/.test(line.number) ? Number(line.number) : line.number }
+        : {};
+    }
+    source["@id"] = e.id;
+    source["@timestamp"] = iso;
+    source["@message"] = e.message;
+    source["@owner"] = payload.owner;
+    source["@log_group"] = payload.logGroup;
+    source["@log_stream"] = payload.logStream;
+    const action = {
+      index: {
+        _index: `${indexPrefix}-${iso.slice(0, 4)}.${iso.slice(5, 7)}.${iso.slice(8, 10)}`,
+        _id: e.id,
+      },
     };
-    lines.push(JSON.stringify({ index: { _index: index, _id: e.id } }));
-    lines.push(JSON.stringify(doc));
+    body += JSON.stringify(action) + "\n" + JSON.stringify(source) + "\n";
   }
-  return lines.join("\n") + "\n";
+  return body;
 }
 
 interface Result {

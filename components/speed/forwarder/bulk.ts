@@ -1,21 +1,72 @@
 /**
- * Sends a `_bulk` body with retries: whole-request throttling (429), server errors (5xx),
- * timeouts and connection errors are retried with capped exponential backoff and full jitter;
- * per-item 429/5xx results are re-sent on their own (the same `_id`, so nothing duplicates);
- * any item still not written at the end fails the call with a {@link BulkFailedError}, so the
- * invocation fails and Lambda's retries and its on-failure destination keep the batch.
+ * Sends a `_bulk` body to OpenSearch so that the only documents not written are the ones OpenSearch
+ * rejects for their content, and those are returned, each with OpenSearch's reason, for the caller
+ * to record where they can be inspected and replayed on their own.
+ *
+ * - Bodies are split into requests of at most `maxBytes` (UTF-8), item boundaries kept: Amazon
+ *   OpenSearch Service caps an HTTP request at 10 MiB on small instance types and 100 MiB on larger
+ *   ones ({@link maxBulkBytesFor}). A 413 answer splits the request in halves and retries them.
+ * - Whole-request throttling (429), server errors (5xx), timeouts and connection errors are retried
+ *   with capped exponential backoff and full jitter; per-item 429/5xx results are re-sent on their
+ *   own (the same `_id`, so nothing duplicates).
+ * - Retries run against a time budget (the invocation's remaining time minus a reserve), not a fixed
+ *   attempt count, and each request has an overall deadline, so a trickling body or a half-open
+ *   connection cannot hold the invocation past it.
+ * - Only documents still retryable when the budget runs out fail the call ({@link BulkFailedError}),
+ *   so Lambda's retries and its on-failure destination keep the batch.
  */
 import { errors } from "@opensearch-project/opensearch";
 
 /** The part of the OpenSearch client the sender uses (the tests pass a real client on loopback). */
 export interface BulkClient {
-  bulk(params: { body: string }): Promise<{ statusCode: number | null; body: unknown }>;
+  bulk(
+    params: { body: string },
+    options?: { requestTimeout?: number },
+  ): Promise<{ statusCode: number | null; body: unknown }>;
+}
+
+const MIB = 1024 * 1024;
+
+/**
+ * Request size the sender uses when none is configured: well under the 10 MiB
+ * `http.max_content_length` of the smallest instance types, leaving room for the request line and
+ * headers (SigV4 adds about 1 KB).
+ */
+export const DEFAULT_BULK_MAX_BYTES = 8 * MIB;
+
+/**
+ * The largest `_bulk` body for a domain of `instanceType`: the "Maximum size of HTTP request
+ * payloads" in the Amazon OpenSearch Service quotas (network limits per instance type,
+ * https://docs.aws.amazon.com/opensearch-service/latest/developerguide/limits.html#network-limits)
+ * is 10 MiB for the t2/t3 small and medium types and m3.medium, 100 MiB for the larger types; the
+ * result keeps 20 % of headroom below it.
+ */
+export function maxBulkBytesFor(instanceType: string): number {
+  const small =
+    /^(t2|t3)\.(micro|small|medium)\.(search|elasticsearch)$|^m3\.medium\.(search|elasticsearch)$/;
+  return small.test(instanceType) ? DEFAULT_BULK_MAX_BYTES : 80 * MIB;
+}
+
+/** Reads the request size limit from the environment value `raw` (bytes); one sentence when invalid. */
+export function parseMaxBytes(raw: string | undefined, name: string): number {
+  if (raw === undefined || raw === "") return DEFAULT_BULK_MAX_BYTES;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 64 * 1024 || n > 100 * MIB) {
+    throw new Error(
+      `${name} is ${JSON.stringify(raw)}; use a whole number of bytes from 65536 to ${100 * MIB}.`,
+    );
+  }
+  return n;
 }
 
 export interface SendOptions {
-  /** Attempts per call, first one included. @default 5 */
-  readonly maxAttempts?: number;
-  /** First backoff (ms); doubles per attempt. @default 500 */
+  /** Largest request body in bytes. @default DEFAULT_BULK_MAX_BYTES */
+  readonly maxBytes?: number;
+  /** Milliseconds left for sending (the handler derives it from the invocation's remaining time). @default 60000 */
+  readonly budgetMs?: number;
+  /** Overall deadline of one request, headers and body. @default 30000 */
+  readonly requestTimeoutMs?: number;
+  /** First backoff (ms); doubles per round. @default 500 */
   readonly baseDelayMs?: number;
   /** Cap of one backoff (ms). @default 8000 */
   readonly maxDelayMs?: number;
@@ -23,6 +74,19 @@ export interface SendOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   /** 0 ≤ x < 1 for the jitter. @default Math.random */
   readonly random?: () => number;
+  /** Milliseconds since some origin. @default Date.now */
+  readonly now?: () => number;
+}
+
+/** A document OpenSearch refused for its content (4xx other than 429), with OpenSearch's reason. */
+export interface RejectedDocument {
+  /** Position of the item in the body. */
+  readonly item: number;
+  readonly status: number;
+  readonly type: string;
+  readonly reason: string;
+  /** The action and document lines, as sent. */
+  readonly lines: string;
 }
 
 export interface SendResult {
@@ -30,14 +94,18 @@ export interface SendResult {
   readonly written: number;
   /** Requests sent. */
   readonly requests: number;
+  /** Documents OpenSearch rejected for good. */
+  readonly rejected: readonly RejectedDocument[];
 }
 
-/** Some documents could not be written; the message lists counts and error types, never documents. */
+/** Some documents could still be written but the budget ran out; the message lists counts and reasons. */
 export class BulkFailedError extends Error {
   constructor(
     readonly failed: number,
     readonly total: number,
     readonly reasons: Record<string, number>,
+    readonly written = 0,
+    readonly rejected: readonly RejectedDocument[] = [],
   ) {
     super(
       `${failed} of ${total} documents were not written (${Object.entries(reasons)
@@ -52,94 +120,187 @@ export class BulkFailedError extends Error {
 
 interface BulkItemResult {
   status?: number;
-  error?: { type?: string } | string;
+  error?: { type?: string; reason?: string } | string;
 }
 
 const isRetryableStatus = (status: number) => status === 429 || status >= 500;
 
-/** Whether a thrown client error is worth another attempt, and a short label for the logs. */
-function classify(err: unknown): { retryable: boolean; reason: string } {
+/** A request that ran past its overall deadline. */
+class DeadlineError extends Error {}
+
+/** How a thrown client error is handled, and a short label for the logs. */
+function classify(err: unknown): { kind: "retry" | "split" | "fatal"; reason: string } {
+  if (err instanceof DeadlineError) return { kind: "retry", reason: "request deadline" };
   if (err instanceof errors.ResponseError) {
-    return { retryable: isRetryableStatus(err.statusCode), reason: `HTTP ${err.statusCode}` };
+    if (err.statusCode === 413) return { kind: "split", reason: "HTTP 413" };
+    return { kind: isRetryableStatus(err.statusCode) ? "retry" : "fatal", reason: `HTTP ${err.statusCode}` };
   }
-  if (err instanceof errors.TimeoutError) return { retryable: true, reason: "timeout" };
-  if (err instanceof errors.ConnectionError) return { retryable: true, reason: "connection error" };
-  return { retryable: false, reason: (err as Error)?.name ?? "error" };
+  if (err instanceof errors.TimeoutError) return { kind: "retry", reason: "timeout" };
+  if (err instanceof errors.ConnectionError) return { kind: "retry", reason: "connection error" };
+  return { kind: "fatal", reason: (err as Error)?.name ?? "error" };
 }
 
-/** Splits a bulk body into its action+document pairs (two lines each). */
-export function bulkPairs(body: string): string[] {
-  const lines = body.split("\n");
-  if (lines[lines.length - 1] === "") lines.pop();
-  if (lines.length % 2 !== 0)
-    throw new Error("bulk body: expected an action line and a document line per item");
-  const pairs: string[] = new Array(lines.length / 2);
-  for (let i = 0; i < pairs.length; i++) pairs[i] = lines[2 * i] + "\n" + lines[2 * i + 1] + "\n";
-  return pairs;
+/**
+ * Start offsets of the items (action + document line pairs) of `body`, plus its length at the end.
+ * No copy of the body is made: requests are slices of it.
+ */
+export function itemOffsets(body: string): number[] {
+  const offsets: number[] = [];
+  let p = 0;
+  while (p < body.length) {
+    offsets.push(p);
+    const a = body.indexOf("\n", p);
+    const d = a < 0 ? -1 : body.indexOf("\n", a + 1);
+    if (d < 0) throw new Error("bulk body: expected an action line and a document line per item");
+    p = d + 1;
+  }
+  offsets.push(body.length);
+  return offsets;
 }
 
-/** Sends `body` (index actions only) until every item is written or the attempts run out. */
+/** Groups consecutive items into requests of at most `maxBytes` (an item larger than that goes alone). */
+function pack(items: readonly number[], sizes: readonly number[], maxBytes: number): number[][] {
+  const groups: number[][] = [];
+  let current: number[] = [];
+  let bytes = 0;
+  for (const i of items) {
+    if (current.length > 0 && bytes + sizes[i] > maxBytes) {
+      groups.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(i);
+    bytes += sizes[i];
+  }
+  if (current.length > 0) groups.push(current);
+  return groups;
+}
+
+/** Runs `request` with an overall deadline, whatever the client's own timeout does. */
+async function withDeadline<T>(request: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_r, reject) => {
+    timer = setTimeout(() => reject(new DeadlineError(`no complete answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([request, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Sends `body` (index actions only) until every item is written, rejected for good, or the budget is spent. */
 export async function sendBulk(
   client: BulkClient,
   body: string,
   options: SendOptions = {},
 ): Promise<SendResult> {
-  const maxAttempts = options.maxAttempts ?? 5;
+  const maxBytes = options.maxBytes ?? DEFAULT_BULK_MAX_BYTES;
+  const budgetMs = options.budgetMs ?? 60_000;
+  const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
   const baseDelayMs = options.baseDelayMs ?? 500;
   const maxDelayMs = options.maxDelayMs ?? 8000;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const random = options.random ?? Math.random;
-  if (!Number.isInteger(maxAttempts) || maxAttempts < 1)
-    throw new Error(`sendBulk: maxAttempts is ${maxAttempts}; use an integer of at least 1`);
+  const now = options.now ?? Date.now;
+  const deadline = now() + budgetMs;
 
-  let pending = bulkPairs(body);
-  const total = pending.length;
+  const offsets = itemOffsets(body);
+  const total = offsets.length - 1;
+  const text = (i: number) => body.slice(offsets[i], offsets[i + 1]);
+  const sizes = Array.from({ length: total }, (_v, i) => Buffer.byteLength(text(i)));
+  const rejected: RejectedDocument[] = [];
   let written = 0;
   let requests = 0;
   let reasons: Record<string, number> = {};
-  for (let attempt = 1; pending.length > 0 && attempt <= maxAttempts; attempt++) {
-    if (attempt > 1) {
+  let pending = Array.from({ length: total }, (_v, i) => i);
+  const stuck: number[] = [];
+  const stuckReasons: Record<string, number> = {};
+
+  for (let round = 0; pending.length > 0; round++) {
+    if (round > 0) {
       // Full jitter: concurrent invocations do not retry in lockstep against a throttled domain.
-      await sleep(Math.floor(random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 2))));
+      const wait = Math.floor(random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (round - 1)));
+      if (now() + wait >= deadline) break;
+      await sleep(wait);
     }
     reasons = {};
-    requests++;
-    let response: { statusCode: number | null; body: unknown };
-    try {
-      response = await client.bulk({ body: attempt === 1 ? body : pending.join("") });
-    } catch (err) {
-      const { retryable, reason } = classify(err);
-      reasons[reason] = pending.length;
-      if (!retryable) break;
-      continue;
-    }
-    const items = (response.body as { items?: Record<string, BulkItemResult>[] } | undefined)?.items;
-    if (!Array.isArray(items) || items.length !== pending.length) {
-      reasons["unexpected bulk response"] = pending.length;
-      continue;
-    }
-    const retry: string[] = [];
-    let permanent = 0;
-    for (let i = 0; i < items.length; i++) {
-      const result = Object.values(items[i] ?? {})[0] ?? {};
-      const status = typeof result.status === "number" ? result.status : 0;
-      if (status >= 200 && status < 300) {
-        written++;
+    const retry: number[] = [];
+    const queue = pack(pending, sizes, maxBytes);
+    while (queue.length > 0) {
+      const group = queue.shift()!;
+      const left = deadline - now();
+      if (left <= 0) {
+        retry.push(...group, ...queue.flat());
+        reasons["time budget spent"] =
+          (reasons["time budget spent"] ?? 0) + group.length + queue.flat().length;
+        queue.length = 0;
+        break;
+      }
+      // Consecutive items are one slice of the body: no copy for the first attempt.
+      const contiguous = group[group.length - 1] - group[0] === group.length - 1;
+      const payload = contiguous
+        ? body.slice(offsets[group[0]], offsets[group[group.length - 1] + 1])
+        : group.map(text).join("");
+      const timeout = Math.min(requestTimeoutMs, left);
+      requests++;
+      let response: { statusCode: number | null; body: unknown };
+      try {
+        response = await withDeadline(client.bulk({ body: payload }, { requestTimeout: timeout }), timeout);
+      } catch (err) {
+        const { kind, reason } = classify(err);
+        if (kind === "split" && group.length > 1) {
+          const half = Math.ceil(group.length / 2);
+          queue.unshift(group.slice(0, half), group.slice(half));
+          continue;
+        }
+        if (kind === "retry") {
+          reasons[reason] = (reasons[reason] ?? 0) + group.length;
+          retry.push(...group);
+          continue;
+        }
+        if (kind === "split") {
+          // One document larger than the domain accepts: rejected for its content.
+          const i = group[0];
+          rejected.push({ item: i, status: 413, type: reason, reason: `${sizes[i]} bytes`, lines: text(i) });
+          continue;
+        }
+        // A request refused as a whole (403, 400, ...) says nothing about the documents and will not
+        // change within this invocation: they fail it, so Lambda retries and then keeps the batch.
+        stuckReasons[reason] = (stuckReasons[reason] ?? 0) + group.length;
+        stuck.push(...group);
         continue;
       }
-      const type =
-        typeof result.error === "string" ? result.error : (result.error?.type ?? `status ${status}`);
-      reasons[type] = (reasons[type] ?? 0) + 1;
-      if (isRetryableStatus(status)) retry.push(pending[i]);
-      else permanent++;
+      const items = (response.body as { items?: Record<string, BulkItemResult>[] } | undefined)?.items;
+      if (!Array.isArray(items) || items.length !== group.length) {
+        reasons["unexpected bulk response"] = (reasons["unexpected bulk response"] ?? 0) + group.length;
+        retry.push(...group);
+        continue;
+      }
+      for (let k = 0; k < items.length; k++) {
+        const result = Object.values(items[k] ?? {})[0] ?? {};
+        const status = typeof result.status === "number" ? result.status : 0;
+        if (status >= 200 && status < 300) {
+          written++;
+          continue;
+        }
+        const type =
+          typeof result.error === "string" ? result.error : (result.error?.type ?? `status ${status}`);
+        if (isRetryableStatus(status)) {
+          reasons[type] = (reasons[type] ?? 0) + 1;
+          retry.push(group[k]);
+        } else {
+          const reason = typeof result.error === "object" ? (result.error.reason ?? type) : type;
+          rejected.push({ item: group[k], status, type, reason: String(reason), lines: text(group[k]) });
+        }
+      }
     }
-    if (permanent > 0) {
-      // A mapping or validation error will not change on retry here; the whole batch goes to
-      // Lambda's retry and then the dead-letter queue, where it can be inspected and replayed.
-      throw new BulkFailedError(total - written, total, reasons);
-    }
-    pending = retry;
+    pending = retry.sort((x, y) => x - y);
+    if (now() >= deadline) break;
   }
-  if (pending.length > 0) throw new BulkFailedError(pending.length, total, reasons);
-  return { written, requests };
+  if (pending.length + stuck.length > 0) {
+    for (const [r, n] of Object.entries(stuckReasons)) reasons[r] = (reasons[r] ?? 0) + n;
+    throw new BulkFailedError(pending.length + stuck.length, total, reasons, written, rejected);
+  }
+  return { written, requests, rejected };
 }

@@ -3,4 +3,6 @@ export const FORWARDER_ENV = {
   endpoint: "OPENSEARCH_ENDPOINT",
   indexPrefix: "INDEX_PREFIX",
   requestTimeoutMs: "REQUEST_TIMEOUT_MS",
+  /** Largest `_bulk` request body in bytes; the SpeedLayer derives it from the domain's instance type (maxBulkBytesFor). */
+  bulkMaxBytes: "BULK_MAX_BYTES",
 } as const;

@@ -1,29 +1,46 @@
 /**
  * The subscription forwarder (lab 3): CloudWatch Logs → this Lambda → OpenSearch `cwl-*`.
  *
- * CloudWatch Logs invokes it asynchronously. Every way a batch can fail ends in a thrown error:
- * Lambda then retries the event (the function's event invoke config) and finally delivers it to
- * the on-failure destination (a KMS-encrypted SQS queue). Documents carry the event id as `_id`,
- * so a retried batch overwrites instead of duplicating. Nothing here logs credentials, headers or
- * document contents: only counts and reasons.
+ * CloudWatch Logs invokes it asynchronously. Documents carry the event id as `_id`, so a retried
+ * batch overwrites instead of duplicating. What can still be written later (throttling, 5xx,
+ * timeouts, a refused request, a malformed payload) fails the invocation: Lambda retries the event
+ * and finally delivers it to the on-failure destination (a KMS-encrypted SQS queue).
+ *
+ * What can never be written as it is (an event without id or timestamp, a document OpenSearch
+ * rejects for its content) does not fail the batch: each is logged as one `outcome: "rejected"`
+ * record in the function's log group (KMS-encrypted like the application log group the events came
+ * from) with the reason and the event itself, split into parts below CloudWatch Logs' event size,
+ * so it can be inspected and replayed on its own once the cause is fixed. The function has no
+ * network path to SQS (its security group reaches the domain only) and the SQS client is not
+ * bundled, which rules out per-document queue messages. No other record carries credentials,
+ * headers or document contents: only counts and reasons.
  */
-import type { CloudWatchLogsEvent } from "aws-lambda";
+import type { CloudWatchLogsDecodedData, CloudWatchLogsEvent, Context } from "aws-lambda";
 import { Client } from "@opensearch-project/opensearch";
 import { AwsSigv4Signer } from "@opensearch-project/opensearch/aws";
 import { defaultProvider } from "@aws-sdk/credential-provider-node";
-import { BulkClient, SendOptions, sendBulk } from "./bulk";
+import { BulkClient, BulkFailedError, RejectedDocument, SendOptions, parseMaxBytes, sendBulk } from "./bulk";
 import { FORWARDER_ENV } from "./env";
-import { MalformedPayloadError, buildBulkBody, decodeEvent } from "./transform";
+import { EventFailure, MalformedPayloadError, buildBulk, decodeEvent } from "./transform";
 
 export interface ForwarderResult {
   readonly written: number;
   readonly requests: number;
+  /** Events and documents recorded as rejected (never retried by Lambda). */
+  readonly rejected: number;
 }
+
+/** Milliseconds kept back from the invocation's remaining time for logging and returning. */
+export const SEND_RESERVE_MS = 5_000;
+/** Characters of a message per rejected record: even fully escaped (6 bytes per character) a record stays below CloudWatch Logs' 256 KB event size. */
+const RECORD_PART_CHARS = 32_768;
 
 export interface ForwarderDeps {
   readonly client: BulkClient;
   readonly indexPrefix?: string;
   readonly send?: SendOptions;
+  /** Largest request body. @default DEFAULT_BULK_MAX_BYTES */
+  readonly maxBytes?: number;
   /** Structured log sink. @default console.log / console.error */
   readonly log?: (level: "info" | "error", record: Record<string, unknown>) => void;
 }
@@ -31,35 +48,100 @@ export interface ForwarderDeps {
 const defaultLog = (level: "info" | "error", record: Record<string, unknown>) =>
   (level === "error" ? console.error : console.log)(JSON.stringify({ level, ...record }));
 
+/** Logs one rejected event as records of at most RECORD_PART_CHARS message characters each. */
+function logRejected(
+  log: NonNullable<ForwarderDeps["log"]>,
+  data: CloudWatchLogsDecodedData,
+  event: { id?: string; timestamp?: unknown; message?: string },
+  why: Record<string, unknown>,
+): void {
+  const message = event.message ?? "";
+  const parts = Math.max(1, Math.ceil(message.length / RECORD_PART_CHARS));
+  for (let part = 0; part < parts; part++) {
+    log("error", {
+      outcome: "rejected",
+      ...why,
+      owner: data.owner,
+      logGroup: data.logGroup,
+      logStream: data.logStream,
+      id: event.id,
+      timestamp: event.timestamp,
+      part: part + 1,
+      parts,
+      message: message.slice(part * RECORD_PART_CHARS, (part + 1) * RECORD_PART_CHARS),
+    });
+  }
+}
+
+/** The event of a rejected document: its lines are the action and the document we built. */
+function eventOf(doc: RejectedDocument): { id?: string; timestamp?: unknown; message?: string } {
+  const newline = doc.lines.indexOf("\n");
+  const source = JSON.parse(doc.lines.slice(newline + 1)) as Record<string, unknown>;
+  return { id: String(source["@id"]), timestamp: source["@timestamp"], message: String(source["@message"]) };
+}
+
 /** The handler logic with its dependencies passed in (the tests run it against a loopback server). */
-export function createHandler(deps: ForwarderDeps): (event: CloudWatchLogsEvent) => Promise<ForwarderResult> {
+export function createHandler(
+  deps: ForwarderDeps,
+): (
+  event: CloudWatchLogsEvent,
+  context?: Pick<Context, "getRemainingTimeInMillis">,
+) => Promise<ForwarderResult> {
   const log = deps.log ?? defaultLog;
-  return async (event) => {
-    let body: string;
+  return async (event, context) => {
+    let data: CloudWatchLogsDecodedData | undefined;
     let events = 0;
-    let logGroup: string | undefined;
+    let body: string;
+    let failures: readonly EventFailure[];
     try {
-      const data = decodeEvent(event);
-      logGroup = data.logGroup;
+      data = decodeEvent(event);
       events = Array.isArray(data.logEvents) ? data.logEvents.length : 0;
-      body = buildBulkBody(data, { indexPrefix: deps.indexPrefix });
+      ({ body, failures } = buildBulk(data, { indexPrefix: deps.indexPrefix }));
     } catch (err) {
       if (err instanceof MalformedPayloadError) {
         // Retrying cannot help, but failing is the only way to reach the dead-letter queue from a
         // function without network access to SQS: Lambda delivers the event there after its retries.
-        log("error", { outcome: "malformed-payload", reason: err.message, logGroup });
+        log("error", { outcome: "malformed-payload", reason: err.message, logGroup: data?.logGroup });
       }
       throw err;
     }
+    const logGroup = data.logGroup;
+    for (const f of failures) logRejected(log, data, f, { reason: f.reason });
     if (body === "") {
-      log("info", { outcome: "skipped", reason: "CONTROL_MESSAGE" });
-      return { written: 0, requests: 0 };
+      if (data.messageType === "CONTROL_MESSAGE")
+        log("info", { outcome: "skipped", reason: "CONTROL_MESSAGE" });
+      return { written: 0, requests: 0, rejected: failures.length };
     }
+    // The retries' budget is the invocation's remaining time, less a reserve to log and return.
+    const remaining = context?.getRemainingTimeInMillis();
+    const send: SendOptions = {
+      maxBytes: deps.maxBytes,
+      ...deps.send,
+      ...(remaining !== undefined ? { budgetMs: Math.max(0, remaining - SEND_RESERVE_MS) } : {}),
+    };
     try {
-      const result = await sendBulk(deps.client, body, deps.send);
-      log("info", { outcome: "written", logGroup, events, ...result });
-      return result;
+      const result = await sendBulk(deps.client, body, send);
+      for (const doc of result.rejected) {
+        logRejected(log, data, eventOf(doc), { status: doc.status, type: doc.type, reason: doc.reason });
+      }
+      const rejected = failures.length + result.rejected.length;
+      log("info", {
+        outcome: "written",
+        logGroup,
+        events,
+        written: result.written,
+        requests: result.requests,
+        rejected,
+      });
+      return { written: result.written, requests: result.requests, rejected };
     } catch (err) {
+      if (err instanceof BulkFailedError) {
+        // The batch goes back to Lambda whole; rejected documents would be rejected again, so they
+        // are recorded now (a replay of the batch rewrites the others under the same _id).
+        for (const doc of err.rejected) {
+          logRejected(log, data, eventOf(doc), { status: doc.status, type: doc.type, reason: doc.reason });
+        }
+      }
       log("error", { outcome: "failed", logGroup, events, reason: (err as Error).message });
       throw err;
     }
@@ -78,10 +160,10 @@ export function createClient(endpoint: string, region: string, requestTimeoutMs:
   });
 }
 
-let cached: ((event: CloudWatchLogsEvent) => Promise<ForwarderResult>) | undefined;
+let cached: ReturnType<typeof createHandler> | undefined;
 
 /** Lambda entry point. */
-export async function handler(event: CloudWatchLogsEvent): Promise<ForwarderResult> {
+export async function handler(event: CloudWatchLogsEvent, context: Context): Promise<ForwarderResult> {
   if (!cached) {
     const endpoint = process.env[FORWARDER_ENV.endpoint];
     const region = process.env.AWS_REGION;
@@ -92,7 +174,9 @@ export async function handler(event: CloudWatchLogsEvent): Promise<ForwarderResu
     cached = createHandler({
       client: createClient(endpoint, region, timeout) as unknown as BulkClient,
       indexPrefix: process.env[FORWARDER_ENV.indexPrefix],
+      maxBytes: parseMaxBytes(process.env[FORWARDER_ENV.bulkMaxBytes], FORWARDER_ENV.bulkMaxBytes),
+      send: { requestTimeoutMs: timeout },
     });
   }
-  return cached(event);
+  return cached(event, context);
 }

@@ -3,6 +3,7 @@ import { gzipSync } from "zlib";
 import type { CloudWatchLogsDecodedData } from "aws-lambda";
 import {
   MalformedPayloadError,
+  buildBulk,
   buildBulkBody,
   decodeEvent,
 } from "../../../components/speed/forwarder/transform";
@@ -168,11 +169,28 @@ describe("forwarder transform: buildBulkBody", () => {
     );
   });
 
-  it("rejects an event without a valid timestamp, and a bad prefix", () => {
-    assert.throws(
-      () => buildBulkBody(payload(["a"], [Number.NaN])),
-      /^MalformedPayloadError: logEvents\[0\] needs a string id/,
+  it("turns an event without a valid timestamp into a failure and indexes the others", () => {
+    const built = buildBulk(payload(["a", "b"], [Number.NaN, Date.UTC(2020, 0, 1)]));
+    assert.strictEqual(built.documents, 1);
+    assert.deepStrictEqual(
+      ndjson(built.body).map((l) => l.index?._id ?? l["@id"]),
+      ["31", "31"],
     );
+    assert.strictEqual(built.failures.length, 1);
+    assert.deepStrictEqual(
+      { ...built.failures[0], reason: undefined },
+      {
+        index: 0,
+        id: "30",
+        timestamp: Number.NaN,
+        message: "a",
+        reason: undefined,
+      },
+    );
+    assert.match(built.failures[0].reason, /^logEvents\[0\] needs a string id/);
+  });
+
+  it("rejects a bad prefix", () => {
     assert.throws(
       () => buildBulkBody(payload(["a"]), { indexPrefix: "Bad Prefix" }),
       /indexPrefix "Bad Prefix" must be lower-case/,
