@@ -27,7 +27,10 @@ class FakeSearch {
       const body = text ? JSON.parse(text) : undefined;
       this.requests.push({ method: req.method ?? "", path: url.pathname + url.search, body });
       res.writeHead(this.status, { "content-type": "application/json" });
-      if (this.status !== 200) return res.end(JSON.stringify({ error: { type: "security_exception" } }));
+      if (this.status !== 200) {
+        res.end(JSON.stringify({ error: { type: "security_exception" } }));
+        return;
+      }
       const pattern = decodeURIComponent(url.pathname.split("/")[1]);
       const phrases = body.query.bool.should.map((s: any) => Object.entries(s.match_phrase)[0]);
       const hits = (this.docs[pattern] ?? [])
