@@ -19,6 +19,13 @@ export interface BootstrapSettings {
   readonly replicas: number;
   /** Id of the ISM policy. */
   readonly ismPolicyId: string;
+  /**
+   * Name of the read-only security role of the verify probe (search the log indices, nothing
+   * else). @default undefined — no reader role
+   */
+  readonly readerRole?: string;
+  /** IAM role ARNs mapped to the reader role (the probe's). @default [] — no mapping */
+  readonly readerBackendRoles?: readonly string[];
 }
 
 export interface OpenSearchRequest {
@@ -46,9 +53,25 @@ export function validateSettings(s: BootstrapSettings): void {
   if (!Number.isInteger(s.replicas) || s.replicas < 0 || s.replicas > 5) {
     throw new Error(`bootstrap: replicas is ${s.replicas}; use 0 to 5`);
   }
-  if (!s.writerBackendRoles.every((a) => /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(a))) {
+  if (!s.writerBackendRoles.every(isRoleArn)) {
     throw new Error(`bootstrap: writerBackendRoles must be IAM role ARNs`);
   }
+  const readers = s.readerBackendRoles ?? [];
+  if (!readers.every(isRoleArn)) throw new Error(`bootstrap: readerBackendRoles must be IAM role ARNs`);
+  if (readers.length > 0 && s.readerRole === undefined)
+    throw new Error(`bootstrap: readerBackendRoles are set but readerRole is not; name the reader role`);
+  if (s.readerRole !== undefined) {
+    if (!NAME.test(s.readerRole))
+      throw new Error(`bootstrap: readerRole "${s.readerRole}" must be lower-case letters, digits, _ or -`);
+    if (s.readerRole === s.writerRole)
+      throw new Error(
+        `bootstrap: readerRole and writerRole are both "${s.readerRole}"; give them different names`,
+      );
+  }
+}
+
+function isRoleArn(a: string): boolean {
+  return /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(a);
 }
 
 const patterns = (s: BootstrapSettings) => s.indexPrefixes.map((p) => `${p}-*`);
@@ -70,6 +93,20 @@ export function writerRole(s: BootstrapSettings) {
         ],
       },
     ],
+  };
+}
+
+/**
+ * The reader role of the verify probe: search the log indices and nothing else (no write, no
+ * cluster or security API). `indices:data/read/search*` is the search action and its shard-level
+ * phases, the subset of the security plugin's built-in `search` action group that a `_search`
+ * request needs (OpenSearch documentation, "Default action groups").
+ */
+export function readerRole(s: BootstrapSettings) {
+  return {
+    description: "Searches the speed layer's log indices (the post-deploy verify probe)",
+    cluster_permissions: [],
+    index_permissions: [{ index_patterns: patterns(s), allowed_actions: ["indices:data/read/search*"] }],
   };
 }
 
@@ -114,8 +151,9 @@ export function ismPolicy(s: BootstrapSettings) {
     ],
     ism_template: [{ index_patterns: patterns(s), priority: 100 }],
   };
-  // ISM has no plain PUT-to-replace: the description carries a fingerprint, so the bootstrap can
-  // tell an identical policy (leave it) from a changed one (update with seq_no/primary_term).
+  // ISM has no plain PUT-to-replace. The bootstrap compares the stored content with this one
+  // (ismPolicyMatches) and rewrites it with seq_no/primary_term when they differ; the fingerprint
+  // in the description tells a reader of Dashboards which settings the policy came from.
   const fingerprint = createHash("sha256").update(JSON.stringify(policy)).digest("hex").slice(0, 16);
   return {
     policy: {
@@ -125,9 +163,76 @@ export function ismPolicy(s: BootstrapSettings) {
   };
 }
 
+/** Values ISM fills in when a policy is stored; they are not part of what the stack asks for. */
+const ISM_DEFAULT_RETRY = { count: 3, backoff: "exponential", delay: "1m" };
+
+/**
+ * The policy as stored (the `policy` of `GET _plugins/_ism/policies/<id>`) without what ISM adds
+ * by itself: `policy_id`, `last_updated_time`, `schema_version`, a null `error_notification`,
+ * the `user` that stored it, `last_updated_time` of each ISM template and the default `retry` of
+ * each action (OpenSearch documentation, "ISM API" and "Policies"). Everything else is kept, so a
+ * hand-made change (another state, a different age, a removed template) shows up.
+ */
+export function storedIsmPolicyContent(stored: unknown): unknown {
+  if (!isObject(stored)) return stored;
+  const out = without(stored, ["policy_id", "last_updated_time", "schema_version", "user"]);
+  if (out.error_notification === null) delete out.error_notification;
+  if (Array.isArray(out.ism_template)) {
+    out.ism_template = out.ism_template.map((t: unknown) =>
+      isObject(t) ? without(t, ["last_updated_time"]) : t,
+    );
+  }
+  if (Array.isArray(out.states)) {
+    out.states = out.states.map((state: unknown) => {
+      if (!isObject(state) || !Array.isArray(state.actions)) return state;
+      return {
+        ...state,
+        actions: state.actions.map((a: unknown) =>
+          isObject(a) && canonical(a.retry) === canonical(ISM_DEFAULT_RETRY) ? without(a, ["retry"]) : a,
+        ),
+      };
+    });
+  }
+  return out;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+function without(o: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([k]) => !keys.includes(k)));
+}
+
+/** JSON with object keys sorted, so two documents compare by content, not key order. */
+export function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : v,
+  );
+}
+
+/** True when the stored policy has exactly the desired content (description included). */
+export function ismPolicyMatches(stored: unknown, desired: ReturnType<typeof ismPolicy>): boolean {
+  return canonical(storedIsmPolicyContent(stored)) === canonical(desired.policy);
+}
+
 /** The idempotent PUTs, in order (role before its mapping; templates before ISM attaches indices). */
 export function bootstrapRequests(s: BootstrapSettings): OpenSearchRequest[] {
   validateSettings(s);
+  const readers = s.readerBackendRoles ?? [];
+  const reader: OpenSearchRequest[] =
+    s.readerRole === undefined
+      ? []
+      : [
+          { method: "PUT", path: `/_plugins/_security/api/roles/${s.readerRole}`, body: readerRole(s) },
+          {
+            method: "PUT",
+            path: `/_plugins/_security/api/rolesmapping/${s.readerRole}`,
+            body: { backend_roles: [...readers].sort(), description: "IAM role of the verify probe" },
+          },
+        ];
   return [
     { method: "PUT", path: `/_plugins/_security/api/roles/${s.writerRole}`, body: writerRole(s) },
     {
@@ -138,6 +243,7 @@ export function bootstrapRequests(s: BootstrapSettings): OpenSearchRequest[] {
         description: "IAM roles of the agent and the forwarder",
       },
     },
+    ...reader,
     ...s.indexPrefixes.map((p) => ({
       method: "PUT" as const,
       path: `/_index_template/${p}`,
@@ -148,7 +254,14 @@ export function bootstrapRequests(s: BootstrapSettings): OpenSearchRequest[] {
 
 /** Stable hash of the settings (the invocation's trigger: a change re-runs the bootstrap). */
 export function settingsHash(s: BootstrapSettings): string {
+  const sorted: BootstrapSettings = { ...s, writerBackendRoles: [...s.writerBackendRoles].sort() };
   return createHash("sha256")
-    .update(JSON.stringify({ ...s, writerBackendRoles: [...s.writerBackendRoles].sort() }))
+    .update(
+      JSON.stringify(
+        s.readerBackendRoles === undefined
+          ? sorted
+          : { ...sorted, readerBackendRoles: [...s.readerBackendRoles].sort() },
+      ),
+    )
     .digest("hex");
 }

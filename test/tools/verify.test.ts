@@ -1,0 +1,568 @@
+import * as assert from "assert";
+import { execFile } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { gzipSync } from "zlib";
+import { mockClient } from "aws-sdk-client-mock";
+import { GetCommandInvocationCommand, SSMClient, SendCommandCommand } from "@aws-sdk/client-ssm";
+import { CloudWatchLogsClient, FilterLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import {
+  AthenaClient,
+  GetQueryExecutionCommand,
+  GetQueryResultsCommand,
+  StartQueryExecutionCommand,
+} from "@aws-sdk/client-athena";
+import { GetJobRunCommand, GlueClient, StartJobRunCommand } from "@aws-sdk/client-glue";
+import { parseLogLine } from "../../components/shared/logformat";
+import { APP_LOG_PATH } from "../../components/shared/names";
+import { parseArgs } from "../../tools/verify/args";
+import { markerQuery, rawPrefixesBetween } from "../../tools/verify/hops";
+import { appendCommands, markerLine, newMarker } from "../../tools/verify/marker";
+import {
+  ETL_OUTPUTS,
+  REQUIRED_OUTPUTS,
+  UsageError,
+  loadOutputs,
+  parseOutputs,
+} from "../../tools/verify/outputs";
+import {
+  HOPS,
+  HOP_BUDGET_SECONDS,
+  Hop,
+  HopResult,
+  renderTable,
+  runVerify,
+  verdict,
+} from "../../tools/verify/run";
+
+const ROOT = path.join(__dirname, "..", "..");
+const MARKER = "dlverify-0123456789abcdef";
+const OUTPUTS_RAW = {
+  generatorInstanceId: "i-0123456789abcdef0",
+  appLogGroupName: "/datalake/dev/speed/app",
+  opensearchProbeFunctionName: "datalake-dev-speed-probe",
+  rawBucketName: "raw-bucket",
+  glueDatabaseName: "datalake_dev",
+  rawTableName: "app_logs_raw",
+  athenaWorkgroupName: "datalake-dev",
+  alarmTopicArn: "arn:aws:sns:ap-northeast-1:123456789012:alarm",
+  etlJobName: "datalake-dev-etl",
+  curatedTableName: "app_logs_curated",
+};
+const OUTPUTS = parseOutputs(OUTPUTS_RAW, "test", true);
+
+describe("verify: command line and outputs (pure)", () => {
+  it("parses the stack and the options, with the default budgets", () => {
+    assert.deepStrictEqual(parseArgs(["dev"]), {
+      stack: "dev",
+      outputsFile: undefined,
+      etl: false,
+      timeoutSeconds: 900,
+    });
+    assert.deepStrictEqual(parseArgs(["prod", "--etl", "--outputs", "o.json", "--timeout", "60"]), {
+      stack: "prod",
+      outputsFile: "o.json",
+      etl: true,
+      timeoutSeconds: 60,
+    });
+  });
+  it("has help", () => assert.strictEqual(parseArgs(["dev", "--help"]), "help"));
+  const bad: [string[], RegExp][] = [
+    [[], /^Name the stack to verify\. usage:/],
+    [["dev", "--timeout", "5"], /^--timeout is "5"; give whole seconds from 30 to 21600\./],
+    [["dev", "--outputs"], /^--outputs needs a value\./],
+    [["dev", "--fast"], /^Unknown option --fast\./],
+    [["dev", "prod"], /^Unexpected argument "prod" \(the stack is already "dev"\)\./],
+  ];
+  for (const [argv, message] of bad) {
+    it(`rejects ${JSON.stringify(argv)} with one sentence`, () => {
+      assert.throws(
+        () => parseArgs(argv),
+        (e: Error) => e instanceof UsageError && message.test(e.message),
+      );
+    });
+  }
+
+  it("reads every output it needs and the region from the alarm topic ARN", () => {
+    assert.strictEqual(OUTPUTS.region, "ap-northeast-1");
+    assert.strictEqual(OUTPUTS.rawBucketName, "raw-bucket");
+    const noEtl: Record<string, string> = { ...OUTPUTS_RAW };
+    delete noEtl.etlJobName;
+    delete noEtl.curatedTableName;
+    assert.strictEqual(parseOutputs(noEtl, "f", false).etlJobName, "");
+    assert.throws(() => parseOutputs(noEtl, "f", true), {
+      message:
+        "The outputs in f lack etlJobName, curatedTableName; run pulumi up with this version of the program first.",
+    });
+    assert.throws(() => parseOutputs({ ...OUTPUTS_RAW, alarmTopicArn: "x" }, "f", false), {
+      message: "The output alarmTopicArn in f is not an ARN with a region.",
+    });
+    assert.throws(() => parseOutputs([], "f", false), {
+      message: "The outputs in f are not a JSON object of output names and values.",
+    });
+  });
+
+  it("reads the outputs with pulumi stack output, and says so in one sentence when it cannot", async () => {
+    const calls: string[][] = [];
+    const ok = await loadOutputs("dev", undefined, false, async (file, args) => {
+      calls.push([file, ...args]);
+      return JSON.stringify(OUTPUTS_RAW);
+    });
+    assert.deepStrictEqual(calls, [["pulumi", "stack", "output", "--json", "--stack", "dev"]]);
+    assert.strictEqual(ok.generatorInstanceId, "i-0123456789abcdef0");
+    await assert.rejects(
+      loadOutputs("dev", undefined, false, async () => {
+        throw new Error("no stack named 'dev' found");
+      }),
+      {
+        message:
+          "Cannot read the outputs of stack dev (no stack named 'dev' found); log in to its backend or pass --outputs FILE.",
+      },
+    );
+    await assert.rejects(loadOutputs("dev", "/nonexistent/o.json", false), {
+      message: "Cannot read the outputs file /nonexistent/o.json (ENOENT).",
+    });
+  });
+
+  it("reads only outputs that stacks/index.ts exports", () => {
+    const source = fs.readFileSync(path.join(ROOT, "stacks", "index.ts"), "utf8");
+    const exported = new Set([...source.matchAll(/^export const (\w+)/gm)].map((m) => m[1]));
+    const missing = [...REQUIRED_OUTPUTS, ...ETL_OUTPUTS].filter((n) => !exported.has(n));
+    assert.deepStrictEqual(
+      missing,
+      [],
+      `stacks/index.ts does not export ${missing.join(", ")}, which verify reads`,
+    );
+  });
+
+  it("writes a hands-on line with the marker to the generator's log file, safely quoted", () => {
+    const t = Date.UTC(2024, 0, 2, 3, 4, 5);
+    const line = markerLine(MARKER, t);
+    assert.strictEqual(line, `[2024-01-02 12:04:05+0900] INFO verify verify 0 [verify ${MARKER}]`);
+    assert.strictEqual(parseLogLine(line)?.text, `verify ${MARKER}`);
+    assert.deepStrictEqual(appendCommands(line), [
+      `test -f ${APP_LOG_PATH}`,
+      `printf '%s\\n' '${line}' >> ${APP_LOG_PATH}`,
+    ]);
+    assert.throws(() => appendCommands("x'; rm -rf /"), /unsafe for the shell/);
+    assert.strictEqual(
+      newMarker(() => Buffer.from("0123456789abcdef", "hex")),
+      MARKER,
+    );
+  });
+
+  it("lists every raw hour the line may have arrived in, with Firehose's prefix", () => {
+    assert.deepStrictEqual(rawPrefixesBetween(Date.UTC(2024, 0, 2, 23, 58), Date.UTC(2024, 0, 3, 0, 1)), [
+      "app_logs/dt=2024-01-02/hour=23/",
+      "app_logs/dt=2024-01-03/hour=00/",
+    ]);
+    assert.strictEqual(
+      markerQuery("db", "t", { dt: "2024-01-02", hour: 3 }, "it's"),
+      `SELECT "timestamp" FROM "db"."t"\nWHERE "dt" = '2024-01-02' AND "hour" = 3 AND "text" = 'it''s'\nLIMIT 1`,
+    );
+  });
+});
+
+/**
+ * A simulated clock for concurrent pollers: sleeps are timers on a virtual time line; `run` lets
+ * every pending promise settle, then jumps to the next timer, until the work is done.
+ */
+class VirtualClock {
+  t: number;
+  private timers: { at: number; seq: number; resolve: () => void }[] = [];
+  private seq = 0;
+  constructor(start: number) {
+    this.t = start;
+  }
+  now = () => this.t;
+  sleep = (ms: number) =>
+    new Promise<void>((resolve) =>
+      this.timers.push({ at: this.t + Math.max(0, ms), seq: this.seq++, resolve }),
+    );
+  async run<T>(work: Promise<T>): Promise<T> {
+    let done = false;
+    work.then(
+      () => (done = true),
+      () => (done = true),
+    );
+    while (!done) {
+      for (let i = 0; i < 20 && !done; i++) await new Promise((r) => setImmediate(r));
+      if (done || this.timers.length === 0) continue;
+      this.timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
+      const next = this.timers.shift()!;
+      this.t = Math.max(this.t, next.at);
+      next.resolve();
+    }
+    return work;
+  }
+}
+
+const START = Date.UTC(2024, 0, 2, 3, 4, 5);
+/** When each hop's data appears, in seconds after the start (the default: a healthy pipeline). */
+const ARRIVAL: Record<Exclude<Hop, "write" | "rawQuery" | "curatedQuery">, number> = {
+  logs: 8,
+  agentIndex: 12,
+  forwarderIndex: 20,
+  raw: 75,
+  etlJob: 400,
+};
+
+function awsError(name: string, message: string): Error {
+  const e = new Error(message);
+  e.name = name;
+  return e;
+}
+
+interface Scenario {
+  /** Hops whose data never arrives. */
+  never?: Hop[];
+  /** A hop whose AWS call fails, and with what. */
+  error?: { hop: Hop; err: Error };
+  etl?: boolean;
+  timeoutSeconds?: number;
+}
+
+async function scenario(s: Scenario): Promise<{ results: HopResult[]; progress: string[]; mocks: any }> {
+  const clock = new VirtualClock(START);
+  const elapsed = () => (clock.now() - START) / 1000;
+  const arrived = (hop: keyof typeof ARRIVAL) => !s.never?.includes(hop) && elapsed() >= ARRIVAL[hop] + 2;
+  const fails = (hop: Hop) => (s.error?.hop === hop ? s.error.err : undefined);
+  const cfg = { region: "ap-northeast-1", credentials: { accessKeyId: "AKIDTEST", secretAccessKey: "x" } };
+  const clients = {
+    ssm: new SSMClient(cfg),
+    logs: new CloudWatchLogsClient(cfg),
+    lambda: new LambdaClient(cfg),
+    s3: new S3Client(cfg),
+    athena: new AthenaClient(cfg),
+    glue: new GlueClient(cfg),
+  };
+  const mocks = {
+    ssm: mockClient(clients.ssm),
+    logs: mockClient(clients.logs),
+    lambda: mockClient(clients.lambda),
+    s3: mockClient(clients.s3),
+    athena: mockClient(clients.athena),
+    glue: mockClient(clients.glue),
+  };
+  const guard =
+    <T>(hop: Hop, f: () => T) =>
+    () => {
+      const err = fails(hop);
+      if (err) throw err;
+      return f();
+    };
+  mocks.ssm.on(SendCommandCommand).callsFake(guard("write", () => ({ Command: { CommandId: "cmd-1" } })));
+  let invocationReads = 0;
+  mocks.ssm.on(GetCommandInvocationCommand).callsFake(() => {
+    invocationReads++;
+    if (invocationReads === 1) throw awsError("InvocationDoesNotExist", "not yet");
+    if (s.never?.includes("write")) return { Status: "InProgress" };
+    return { Status: invocationReads < 3 ? "InProgress" : "Success" };
+  });
+  mocks.logs.on(FilterLogEventsCommand).callsFake(
+    guard("logs", () =>
+      arrived("logs")
+        ? {
+            events: [
+              { message: JSON.stringify({ text: `verify ${MARKER}` }), logStreamName: "ip-10-10-0-5" },
+            ],
+          }
+        : { events: [], nextToken: undefined },
+    ),
+  );
+  mocks.lambda.on(InvokeCommand).callsFake((input: any) => {
+    const payload = JSON.parse(Buffer.from(input.Payload).toString());
+    assert.deepStrictEqual(payload, { marker: MARKER });
+    for (const hop of ["agentIndex", "forwarderIndex"] as const) {
+      const err = fails(hop);
+      if (err && err.name === "FunctionError") {
+        return {
+          StatusCode: 200,
+          FunctionError: "Unhandled",
+          Payload: Buffer.from(JSON.stringify({ errorMessage: err.message })),
+        };
+      }
+      if (err) throw err;
+    }
+    const hits = [
+      { indexPattern: "testappec2log-*", found: arrived("agentIndex"), index: "testappec2log-2024.01.02" },
+      { indexPattern: "cwl-*", found: arrived("forwarderIndex"), index: "cwl-2024.01.02" },
+    ];
+    return { StatusCode: 200, Payload: Buffer.from(JSON.stringify({ hits })) };
+  });
+  const key = "app_logs/dt=2024-01-02/hour=03/datalake-dev-1-2024-01-02-03-05-20-abc.gz";
+  mocks.s3.on(ListObjectsV2Command).callsFake(
+    guard("raw", (): any => ({
+      Contents: [
+        { Key: "app_logs/dt=2024-01-02/hour=03/old.gz", LastModified: new Date(START - 3_600_000) },
+        ...(arrived("raw") ? [{ Key: key, LastModified: new Date(clock.now()) }] : []),
+      ],
+    })),
+  );
+  mocks.s3.on(GetObjectCommand).callsFake((input: any) => ({
+    Body: {
+      transformToByteArray: async () =>
+        gzipSync(input.Key === key ? `{"text":"other"}\n{"text":"verify ${MARKER}"}\n` : "{}\n"),
+    },
+  }));
+  let queries = 0;
+  const sqls: string[] = [];
+  mocks.athena.on(StartQueryExecutionCommand).callsFake((input: any) => {
+    const hop: Hop = input.QueryString.includes('"app_logs_curated"') ? "curatedQuery" : "rawQuery";
+    const err = fails(hop);
+    if (err) throw err;
+    assert.strictEqual(input.WorkGroup, "datalake-dev");
+    sqls.push(input.QueryString);
+    return { QueryExecutionId: `${hop}-${++queries}` };
+  });
+  const polled = new Map<string, number>();
+  mocks.athena.on(GetQueryExecutionCommand).callsFake((input: any) => {
+    const n = (polled.get(input.QueryExecutionId) ?? 0) + 1;
+    polled.set(input.QueryExecutionId, n);
+    return { QueryExecution: { Status: { State: n < 2 ? "RUNNING" : "SUCCEEDED" } } };
+  });
+  mocks.athena.on(GetQueryResultsCommand).callsFake((input: any) => {
+    const hop: Hop = input.QueryExecutionId.startsWith("curated") ? "curatedQuery" : "rawQuery";
+    const rows = s.never?.includes(hop) ? [] : [{ Data: [{ VarCharValue: "2024-01-02 12:04:05+0900" }] }];
+    return { ResultSet: { Rows: [{ Data: [{ VarCharValue: "timestamp" }] }, ...rows] } };
+  });
+  let jobStartedAt = 0;
+  mocks.glue.on(StartJobRunCommand).callsFake(
+    guard("etlJob", () => {
+      jobStartedAt = elapsed();
+      return { JobRunId: "jr_1" };
+    }),
+  );
+  mocks.glue.on(GetJobRunCommand).callsFake(() => ({
+    JobRun: {
+      JobRunState: s.never?.includes("etlJob") || elapsed() < jobStartedAt + 300 ? "RUNNING" : "SUCCEEDED",
+    },
+  }));
+  const progress: string[] = [];
+  const report = await clock.run(
+    runVerify(
+      OUTPUTS,
+      { etl: s.etl ?? false, timeoutSeconds: s.timeoutSeconds ?? (s.etl ? 2700 : 900) },
+      { clients, now: clock.now, sleep: clock.sleep, progress: (l) => progress.push(l), marker: MARKER },
+    ),
+  );
+  Object.values(mocks).forEach((m) => m.restore());
+  return { results: report.results, progress, mocks: { sqls } };
+}
+
+const statuses = (results: HopResult[]) => Object.fromEntries(results.map((r) => [r.hop, r.status]));
+
+describe("verify: orchestration against mocked AWS clients", function () {
+  this.timeout(60_000);
+
+  it("passes every hop of a healthy pipeline and times each from the write", async () => {
+    const { results, progress, mocks } = await scenario({ etl: true });
+    assert.deepStrictEqual(
+      results.map((r) => [r.hop, r.status, r.seconds]),
+      [
+        ["write", "passed", 2],
+        ["logs", "passed", 10],
+        ["agentIndex", "passed", 15],
+        ["forwarderIndex", "passed", 20],
+        ["raw", "passed", 80],
+        ["rawQuery", "passed", 82],
+        ["etlJob", "passed", 380],
+        ["curatedQuery", "passed", 382],
+      ],
+    );
+    assert.strictEqual(
+      results[4].detail,
+      "s3://raw-bucket/app_logs/dt=2024-01-02/hour=03/datalake-dev-1-2024-01-02-03-05-20-abc.gz",
+    );
+    assert.deepStrictEqual(mocks.sqls, [
+      `SELECT "timestamp" FROM "datalake_dev"."app_logs_raw"\nWHERE "dt" = '2024-01-02' AND "hour" = 3 AND "text" = 'verify ${MARKER}'\nLIMIT 1`,
+      `SELECT "timestamp" FROM "datalake_dev"."app_logs_curated"\nWHERE "dt" = '2024-01-02' AND "hour" = 3 AND "text" = 'verify ${MARKER}'\nLIMIT 1`,
+    ]);
+    assert.deepStrictEqual(verdict(results), { code: 0, sentence: "All 8 hops passed." });
+    assert.ok(progress.includes("S3 raw object: waiting (0 s)"), progress.join("\n"));
+    assert.ok(progress.includes("Glue ETL job: waiting (80 s)"), progress.join("\n"));
+    const table = renderTable(results).split("\n");
+    assert.strictEqual(table[0].replace(/ +/g, " "), "hop status seconds detail");
+    assert.match(table[5], /^S3 raw object +passed +80 {2}s3:\/\/raw-bucket\//);
+  });
+
+  const timeouts: [Hop, Record<string, string>][] = [
+    ["write", { write: "timed out", logs: "skipped", raw: "skipped", rawQuery: "skipped" }],
+    ["logs", { logs: "timed out", agentIndex: "passed", raw: "passed", rawQuery: "passed" }],
+    ["agentIndex", { agentIndex: "timed out", forwarderIndex: "passed" }],
+    ["forwarderIndex", { forwarderIndex: "timed out", agentIndex: "passed" }],
+    [
+      "raw",
+      { raw: "timed out", rawQuery: "skipped", etlJob: "skipped", curatedQuery: "skipped", logs: "passed" },
+    ],
+    ["rawQuery", { rawQuery: "timed out", etlJob: "passed", curatedQuery: "passed" }],
+    ["etlJob", { etlJob: "timed out", curatedQuery: "skipped", rawQuery: "passed" }],
+    ["curatedQuery", { curatedQuery: "timed out", etlJob: "passed" }],
+  ];
+  for (const [hop, expected] of timeouts) {
+    it(`reports ${HOPS[hop]} as timed out after its budget, names it, and exits 1`, async () => {
+      const { results } = await scenario({ never: [hop], etl: true });
+      const got = statuses(results);
+      for (const [h, status] of Object.entries(expected))
+        assert.strictEqual(got[h], status, `${h}: ${JSON.stringify(results)}`);
+      const r = results.find((x) => x.hop === hop)!;
+      assert.strictEqual(r.detail, `not seen within ${HOP_BUDGET_SECONDS[hop]} s`);
+      const v = verdict(results);
+      assert.strictEqual(v.code, 1);
+      assert.ok(
+        v.sentence.startsWith(`Verification failed: ${HOPS[hop]} timed out (not seen within`),
+        v.sentence,
+      );
+    });
+  }
+
+  it("stops every hop at the overall --timeout", async () => {
+    const { results } = await scenario({ never: ["raw"], timeoutSeconds: 60 });
+    const raw = results.find((r) => r.hop === "raw")!;
+    assert.strictEqual(raw.status, "timed out");
+    assert.ok(raw.seconds! <= 60, `raw stopped at ${raw.seconds} s`);
+  });
+
+  const errors: [Hop, Error, string][] = [
+    [
+      "write",
+      awsError("InvalidInstanceId", "Instances [[i-0123]] not in a valid state"),
+      "InvalidInstanceId: Instances [[i-0123]] not in a valid state",
+    ],
+    [
+      "logs",
+      awsError("AccessDeniedException", "not authorized to perform: logs:FilterLogEvents"),
+      "AccessDeniedException: not authorized to perform: logs:FilterLogEvents",
+    ],
+    [
+      "agentIndex",
+      awsError("ResourceNotFoundException", "Function not found"),
+      "ResourceNotFoundException: Function not found",
+    ],
+    [
+      "forwarderIndex",
+      awsError("FunctionError", "security_exception: no permissions for [indices:data/read/search]"),
+      "the probe datalake-dev-speed-probe failed: security_exception: no permissions for [indices:data/read/search]",
+    ],
+    ["raw", awsError("AccessDenied", "Access Denied"), "AccessDenied: Access Denied"],
+    [
+      "rawQuery",
+      awsError("InvalidRequestException", "workgroup is disabled"),
+      "InvalidRequestException: workgroup is disabled",
+    ],
+    [
+      "etlJob",
+      awsError("ConcurrentRunsExceededException", "Concurrent runs exceeded for datalake-dev-etl"),
+      "ConcurrentRunsExceededException: Concurrent runs exceeded for datalake-dev-etl",
+    ],
+    [
+      "curatedQuery",
+      awsError("InvalidRequestException", "table not found"),
+      "InvalidRequestException: table not found",
+    ],
+  ];
+  for (const [hop, err, detail] of errors) {
+    it(`reports ${HOPS[hop]} as failed with the AWS error ${err.name}`, async () => {
+      const { results } = await scenario({ error: { hop, err }, etl: true });
+      const r = results.find((x) => x.hop === hop)!;
+      assert.deepStrictEqual([r.status, r.detail], ["failed", detail]);
+      const v = verdict(results);
+      assert.strictEqual(v.code, 1);
+      assert.ok(v.sentence.includes(`${HOPS[hop]} failed (${detail})`), v.sentence);
+    });
+  }
+
+  it("fails the write hop when the command fails on the instance", async () => {
+    const clock = new VirtualClock(START);
+    const cfg = { region: "ap-northeast-1", credentials: { accessKeyId: "a", secretAccessKey: "b" } };
+    const ssm = new SSMClient(cfg);
+    const m = mockClient(ssm);
+    m.on(SendCommandCommand).resolves({ Command: { CommandId: "c" } });
+    m.on(GetCommandInvocationCommand).resolves({
+      Status: "Failed",
+      StandardErrorContent: "line 1\nbash: /var/log/testapp/app.log: No such file",
+    });
+    const report = await clock.run(
+      runVerify(
+        OUTPUTS,
+        { etl: false, timeoutSeconds: 900 },
+        {
+          clients: { ssm } as any,
+          now: clock.now,
+          sleep: clock.sleep,
+          progress: () => undefined,
+          marker: MARKER,
+        },
+      ),
+    );
+    m.restore();
+    assert.deepStrictEqual(report.results[0], {
+      hop: "write",
+      status: "failed",
+      seconds: 0,
+      detail: "the command ended Failed: bash: /var/log/testapp/app.log: No such file",
+    });
+    assert.ok(report.results.slice(1).every((r) => r.status === "skipped"));
+  });
+});
+
+describe("verify: the real script, offline", function () {
+  this.timeout(60_000);
+  let dir: string;
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "verify-"));
+    fs.writeFileSync(path.join(dir, "outputs.json"), JSON.stringify(OUTPUTS_RAW));
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  /** Runs tools/verify/main.ts with no AWS_* variables, an empty HOME, and instance metadata off. */
+  const run = (args: string[]) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const env: NodeJS.ProcessEnv = {
+        PATH: path.dirname(process.execPath),
+        HOME: dir,
+        AWS_EC2_METADATA_DISABLED: "true",
+        AWS_CONFIG_FILE: path.join(dir, "none-config"),
+        AWS_SHARED_CREDENTIALS_FILE: path.join(dir, "none-credentials"),
+      };
+      execFile(
+        process.execPath,
+        ["-r", "ts-node/register/transpile-only", "tools/verify/main.ts", ...args],
+        { cwd: ROOT, env },
+        (err, stdout, stderr) => resolve({ code: err ? ((err as any).code ?? null) : 0, stdout, stderr }),
+      );
+    });
+
+  it("exits 2 with one sentence when there are no credentials", async () => {
+    const r = await run(["dev", "--outputs", path.join(dir, "outputs.json")]);
+    assert.strictEqual(r.code, 2, r.stderr);
+    assert.strictEqual(r.stdout, "");
+    const lines = r.stderr.trim().split("\n");
+    assert.strictEqual(lines.length, 1, r.stderr);
+    assert.match(
+      lines[0],
+      /^No AWS credentials were found \(.+\); configure them \(aws configure, aws sso login or AWS_PROFILE\) and run verify again\.$/,
+    );
+  });
+
+  it("exits 2 with one sentence when the outputs cannot be read", async () => {
+    const r = await run(["dev"]);
+    assert.strictEqual(r.code, 2, r.stderr);
+    assert.strictEqual(
+      r.stderr,
+      "Cannot read the outputs of stack dev (pulumi is not installed or not on PATH); log in to its backend or pass --outputs FILE.\n",
+    );
+  });
+
+  it("exits 2 on a usage error and 0 for --help", async () => {
+    const bad = await run(["dev", "--timeout", "x"]);
+    assert.strictEqual(bad.code, 2);
+    assert.strictEqual(bad.stderr.trim().split("\n").length, 1);
+    const help = await run(["--help"]);
+    assert.strictEqual(help.code, 0);
+    assert.match(help.stdout, /^usage: npm run verify -- <stack>/);
+  });
+});

@@ -1,0 +1,110 @@
+/**
+ * The stack outputs `npm run verify` reads, and how it gets them: `pulumi stack output --json`
+ * or a JSON file of the same shape. The names are exports of stacks/index.ts (a test checks it).
+ */
+import { execFile } from "child_process";
+import * as fs from "fs";
+
+/** Outputs every run needs. */
+export const REQUIRED_OUTPUTS = [
+  "generatorInstanceId",
+  "appLogGroupName",
+  "opensearchProbeFunctionName",
+  "rawBucketName",
+  "glueDatabaseName",
+  "rawTableName",
+  "athenaWorkgroupName",
+  "alarmTopicArn",
+] as const;
+/** Outputs `--etl` needs as well. */
+export const ETL_OUTPUTS = ["etlJobName", "curatedTableName"] as const;
+
+export type OutputName = (typeof REQUIRED_OUTPUTS)[number] | (typeof ETL_OUTPUTS)[number];
+export type StackOutputs = Readonly<Record<OutputName, string>> & { readonly region: string };
+
+/** A user-caused problem: the message is one sentence, printed as it is, exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+/** Runs a program and returns its stdout (the seam the tests replace). */
+export type Exec = (file: string, args: string[]) => Promise<string>;
+
+export const execCommand: Exec = (file, args) =>
+  new Promise((resolve, reject) =>
+    execFile(file, args, { maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (err) {
+        const reason =
+          (err as NodeJS.ErrnoException).code === "ENOENT"
+            ? `${file} is not installed or not on PATH`
+            : (stderr.trim().split("\n").pop() ?? err.message);
+        reject(new Error(reason));
+      } else resolve(stdout);
+    }),
+  );
+
+/** The region of the stack, from the alarm topic's ARN (`arn:<partition>:sns:<region>:...`). */
+export function regionFromArn(arn: string): string | undefined {
+  return /^arn:aws[a-z-]*:[a-z0-9-]+:([a-z]{2}(?:-[a-z]+)+-\d):/.exec(arn)?.[1];
+}
+
+/** Checks the raw outputs object and returns the typed outputs verify uses. */
+export function parseOutputs(raw: unknown, source: string, etl: boolean): StackOutputs {
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    throw new UsageError(`The outputs in ${source} are not a JSON object of output names and values.`);
+  }
+  const values = raw as Record<string, unknown>;
+  const names: OutputName[] = [...REQUIRED_OUTPUTS, ...(etl ? ETL_OUTPUTS : [])];
+  const missing = names.filter((n) => typeof values[n] !== "string" || values[n] === "");
+  if (missing.length > 0) {
+    throw new UsageError(
+      `The outputs in ${source} lack ${missing.join(", ")}; run pulumi up with this version of the program first.`,
+    );
+  }
+  const region = regionFromArn(values.alarmTopicArn as string);
+  if (!region) {
+    throw new UsageError(`The output alarmTopicArn in ${source} is not an ARN with a region.`);
+  }
+  const out: Record<string, string> = { region };
+  for (const n of [...REQUIRED_OUTPUTS, ...ETL_OUTPUTS])
+    out[n] = typeof values[n] === "string" ? values[n] : "";
+  return out as unknown as StackOutputs;
+}
+
+/** Reads the outputs from `file`, or from `pulumi stack output --json --stack <stack>`. */
+export async function loadOutputs(
+  stack: string,
+  file: string | undefined,
+  etl: boolean,
+  exec: Exec = execCommand,
+): Promise<StackOutputs> {
+  let text: string;
+  let source: string;
+  if (file !== undefined) {
+    source = file;
+    try {
+      text = fs.readFileSync(file, "utf8");
+    } catch (err) {
+      throw new UsageError(`Cannot read the outputs file ${file} (${(err as NodeJS.ErrnoException).code}).`);
+    }
+  } else {
+    source = `stack ${stack}`;
+    try {
+      text = await exec("pulumi", ["stack", "output", "--json", "--stack", stack]);
+    } catch (err) {
+      throw new UsageError(
+        `Cannot read the outputs of stack ${stack} (${(err as Error).message}); log in to its backend or pass --outputs FILE.`,
+      );
+    }
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new UsageError(`The outputs in ${source} are not valid JSON.`);
+  }
+  return parseOutputs(raw, source, etl);
+}
