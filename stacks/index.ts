@@ -56,3 +56,5 @@ export const opensearchEndpoint = platform.speed.domainEndpoint;
 export const appLogGroupName = platform.speed.appLogGroupName;
 export const alarmTopicArn = platform.speed.alarmTopicArn;
 export const forwarderDeadLetterQueueUrl = platform.speed.deadLetterQueueUrl;
+/** The in-VPC probe `npm run verify` invokes to search the log indices (read-only). */
+export const opensearchProbeFunctionName = platform.speed.probeFunctionName;

@@ -15,6 +15,7 @@ import { LayerContext } from "./context";
 import { MASTER_USER_NAME } from "./domain";
 import { LogGroupFactory } from "./logs";
 import { bootstrapPolicy } from "./policies";
+import { READER_ROLE } from "./probeFunction";
 
 /** OpenSearch security role the agent's and the forwarder's IAM roles are mapped to. */
 export const WRITER_ROLE = "datalake_log_writer";
@@ -30,6 +31,8 @@ export interface BootstrapInputs extends LayerContext {
   /** IAM roles mapped to {@link WRITER_ROLE}: the generator's and the forwarder's. */
   readonly generatorRoleArn: pulumi.Input<string>;
   readonly forwarderRoleArn: pulumi.Input<string>;
+  /** IAM role mapped to the read-only {@link READER_ROLE}: the verify probe's. */
+  readonly probeRoleArn: pulumi.Input<string>;
   /** Workload subnets (all of them) and the function's security group. */
   readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
   readonly securityGroup: aws.ec2.SecurityGroup;
@@ -72,17 +75,21 @@ export function bootstrapFunction(inputs: BootstrapInputs): aws.lambda.Invocatio
       handler: "index.handler",
       code: new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(code) }),
       memorySize: 256,
-      timeout: 300,
+      // The Lambda maximum: a new domain answers 503 "Security not initialized" for minutes, and
+      // the handler retries until a deadline derived from the remaining time (bootstrap/handler.ts).
+      timeout: 900,
       vpcConfig: { subnetIds: inputs.subnetIds, securityGroupIds: [inputs.securityGroup.id] },
       loggingConfig: { logFormat: "Text", logGroup: bootstrapLogs.name },
     },
     { parent, dependsOn: [rolePolicy, ...inputs.egress] },
   );
   const settings = pulumi
-    .all([inputs.generatorRoleArn, inputs.forwarderRoleArn])
-    .apply(([generatorArn, forwarderArn]): BootstrapSettings => ({
+    .all([inputs.generatorRoleArn, inputs.forwarderRoleArn, inputs.probeRoleArn])
+    .apply(([generatorArn, forwarderArn, probeArn]): BootstrapSettings => ({
       writerRole: WRITER_ROLE,
       writerBackendRoles: [generatorArn, forwarderArn],
+      readerRole: READER_ROLE,
+      readerBackendRoles: [probeArn],
       indexPrefixes: [AGENT_INDEX_PREFIX, FORWARDER_INDEX_PREFIX],
       retentionDays: inputs.indexRetentionDays,
       replicas: Math.min(inputs.availabilityZoneCount, inputs.instanceCount) - 1,

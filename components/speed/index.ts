@@ -8,12 +8,14 @@ import { generatorAccess } from "./generatorAccess";
 import { layerKey } from "./key";
 import { logGroups } from "./logs";
 import { network } from "./network";
+import { probeFunction } from "./probeFunction";
 import { dashboardsLocalUrl, portForwardCommand } from "./policies";
 import { validate } from "./validate";
 
 export { ERROR_METRIC_NAME } from "./alarm";
 export { ISM_POLICY_ID, WRITER_ROLE } from "./bootstrapFunction";
 export { MASTER_USER_NAME, TLS_SECURITY_POLICY } from "./domain";
+export { READER_ROLE } from "./probeFunction";
 
 /** Arguments of {@link SpeedLayer}. */
 export interface SpeedLayerArgs {
@@ -93,6 +95,8 @@ export class SpeedLayer extends pulumi.ComponentResource {
   public readonly dashboardsPortForwardCommand: pulumi.Output<string>;
   /** URL to open while the port forwarding runs. */
   public readonly dashboardsUrl: string;
+  /** The verify probe Lambda (`npm run verify`): read-only `_search` inside the VPC. */
+  public readonly probeFunctionName: pulumi.Output<string>;
 
   constructor(name: string, args: SpeedLayerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("datalake:speed:SpeedLayer", name, {}, opts);
@@ -162,6 +166,14 @@ export class SpeedLayer extends pulumi.ComponentResource {
       memoryMb: forwarderMemoryMb,
       maxRetryAttempts: forwarderMaxRetryAttempts,
     });
+    const probe = probeFunction({
+      ...ctx,
+      logGroup: logs.logGroup,
+      domain,
+      subnetIds: args.subnetIds,
+      securityGroup: net.probeSg,
+      egress: net.egress,
+    });
     const bootstrapRun = bootstrapFunction({
       ...ctx,
       logGroup: logs.logGroup,
@@ -169,6 +181,7 @@ export class SpeedLayer extends pulumi.ComponentResource {
       password,
       generatorRoleArn: args.generatorRoleArn,
       forwarderRoleArn: forwarder.role.arn,
+      probeRoleArn: probe.role.arn,
       subnetIds: args.subnetIds,
       securityGroup: net.bootstrapSg,
       egress: net.egress,
@@ -197,6 +210,7 @@ export class SpeedLayer extends pulumi.ComponentResource {
       .all([args.generatorInstanceId, domain.endpoint, ctx.region])
       .apply(([instanceId, host, r]) => portForwardCommand(instanceId, host, r));
     this.dashboardsUrl = dashboardsLocalUrl();
+    this.probeFunctionName = probe.function.name;
     this.registerOutputs({
       domainEndpoint: this.domainEndpoint,
       domainArn: this.domainArn,
@@ -206,6 +220,7 @@ export class SpeedLayer extends pulumi.ComponentResource {
       deadLetterQueueUrl: this.deadLetterQueueUrl,
       dashboardsPortForwardCommand: this.dashboardsPortForwardCommand,
       dashboardsUrl: this.dashboardsUrl,
+      probeFunctionName: this.probeFunctionName,
     });
   }
 }

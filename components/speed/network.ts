@@ -14,13 +14,14 @@ export interface Network {
   readonly domainSg: aws.ec2.SecurityGroup;
   readonly forwarderSg: aws.ec2.SecurityGroup;
   readonly bootstrapSg: aws.ec2.SecurityGroup;
-  /** The domain's rules (generator, forwarder, bootstrap); the bootstrap run waits for them. */
+  readonly probeSg: aws.ec2.SecurityGroup;
+  /** The domain's rules (generator, forwarder, bootstrap, probe); the bootstrap run waits for them. */
   readonly ingress: readonly aws.vpc.SecurityGroupIngressRule[];
   /** The functions' rules towards the domain; the functions wait for them. */
   readonly egress: readonly aws.vpc.SecurityGroupEgressRule[];
 }
 
-/** The domain admits the generator and the two functions on 443 and nothing else. */
+/** The domain admits the generator and the three functions on 443 and nothing else. */
 export function network(inputs: NetworkInputs): Network {
   const { name, parent, prefix, vpcId, generatorSecurityGroupId } = inputs;
   const sg = (role: string, description: string) =>
@@ -31,14 +32,16 @@ export function network(inputs: NetworkInputs): Network {
     );
   const domainSg = sg(
     "domain",
-    "OpenSearch domain: HTTPS from the generator, the forwarder and the bootstrap only",
+    "OpenSearch domain: HTTPS from the generator, the forwarder, the bootstrap and the verify probe only",
   );
   const forwarderSg = sg("forwarder", "Forwarder Lambda: HTTPS to the OpenSearch domain only");
   const bootstrapSg = sg("bootstrap", "Bootstrap Lambda: HTTPS to the OpenSearch domain only");
+  const probeSg = sg("probe", "Verify probe Lambda: HTTPS to the OpenSearch domain only");
   const ingress = [
     { role: "generator", source: generatorSecurityGroupId },
     { role: "forwarder", source: forwarderSg.id },
     { role: "bootstrap", source: bootstrapSg.id },
+    { role: "probe", source: probeSg.id },
   ].map(
     ({ role, source }) =>
       new aws.vpc.SecurityGroupIngressRule(
@@ -57,6 +60,7 @@ export function network(inputs: NetworkInputs): Network {
   const egress = [
     { role: "forwarder", group: forwarderSg },
     { role: "bootstrap", group: bootstrapSg },
+    { role: "probe", group: probeSg },
   ].map(
     ({ role, group }) =>
       new aws.vpc.SecurityGroupEgressRule(
@@ -72,5 +76,5 @@ export function network(inputs: NetworkInputs): Network {
         { parent },
       ),
   );
-  return { domainSg, forwarderSg, bootstrapSg, ingress, egress };
+  return { domainSg, forwarderSg, bootstrapSg, probeSg, ingress, egress };
 }

@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import {
   ISM_POLICY_ID,
+  READER_ROLE,
   SpeedLayer,
   SpeedLayerArgs,
   TLS_SECURITY_POLICY,
@@ -37,20 +38,20 @@ async function build(args: Partial<SpeedLayerArgs> = {}) {
 const BASE = {
   [COMPONENT]: 1,
   "aws:kms/key:Key": 1,
-  "aws:cloudwatch/logGroup:LogGroup": 6,
+  "aws:cloudwatch/logGroup:LogGroup": 7,
   "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": 1,
-  "aws:ec2/securityGroup:SecurityGroup": 3,
-  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": 3,
-  "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": 2,
+  "aws:ec2/securityGroup:SecurityGroup": 4,
+  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": 4,
+  "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": 3,
   "random:index/randomPassword:RandomPassword": 1,
   "aws:secretsmanager/secret:Secret": 1,
   "aws:secretsmanager/secretVersion:SecretVersion": 1,
   "aws:iam/serviceLinkedRole:ServiceLinkedRole": 1,
   "aws:opensearch/domain:Domain": 1,
   "aws:sqs/queue:Queue": 1,
-  "aws:iam/role:Role": 2,
-  "aws:iam/rolePolicy:RolePolicy": 3,
-  "aws:lambda/function:Function": 2,
+  "aws:iam/role:Role": 3,
+  "aws:iam/rolePolicy:RolePolicy": 4,
+  "aws:lambda/function:Function": 3,
   "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig": 1,
   "aws:lambda/invocation:Invocation": 1,
   "aws:cloudwatch/logMetricFilter:LogMetricFilter": 1,
@@ -169,7 +170,7 @@ describe("SpeedLayer (under mocks)", function () {
     }
   });
 
-  it("admits only the generator, the forwarder and the bootstrap to the domain on 443", async () => {
+  it("admits only the generator, the forwarder, the bootstrap and the probe to the domain on 443", async () => {
     const { session } = await build();
     const domainSg = session.named("speed-domain-sg");
     assert.deepStrictEqual(domainSg.inputs.ingress ?? [], []);
@@ -182,6 +183,7 @@ describe("SpeedLayer (under mocks)", function () {
         [domainSg.id, "sg-generator", "tcp", 443, 443],
         [domainSg.id, session.named("speed-forwarder-sg").id, "tcp", 443, 443],
         [domainSg.id, session.named("speed-bootstrap-sg").id, "tcp", 443, 443],
+        [domainSg.id, session.named("speed-probe-sg").id, "tcp", 443, 443],
       ],
     );
     const egress = session
@@ -324,6 +326,8 @@ describe("SpeedLayer (under mocks)", function () {
     assert.deepStrictEqual(payload.settings, {
       writerRole: WRITER_ROLE,
       writerBackendRoles: [GENERATOR_ROLE_ARN, session.named("speed-forwarder-role").outputs.arn],
+      readerRole: READER_ROLE,
+      readerBackendRoles: [session.named("speed-probe-role").outputs.arn],
       indexPrefixes: ["testappec2log", "cwl"],
       retentionDays: 21,
       replicas: 0,
@@ -336,6 +340,35 @@ describe("SpeedLayer (under mocks)", function () {
       (other.session.named("speed-bootstrap-run").inputs.triggers as any).settings,
       (run.inputs.triggers as any).settings,
     );
+  });
+
+  it("deploys the verify probe in the VPC with a search-only role and no other way in", async () => {
+    const { session, layer } = await build();
+    const probe = session.named("speed-probe");
+    const i = probe.inputs as any;
+    assert.strictEqual(i.name, "datalake-test-speed-probe");
+    assert.deepStrictEqual(i.vpcConfig, {
+      subnetIds: ["subnet-a", "subnet-b", "subnet-c"],
+      securityGroupIds: [session.named("speed-probe-sg").id],
+    });
+    assert.strictEqual(
+      i.environment.variables.PROBE_ENDPOINT,
+      session.named("speed-domain").outputs.endpoint,
+    );
+    assert.strictEqual(await unwrap(layer.probeFunctionName), session.named("speed-probe").outputs.name);
+    // Invoked synchronously by verify only: no permission for any service, no async invoke config.
+    assert.ok(
+      session
+        .ofType("aws:lambda/permission:Permission")
+        .every((p) => (p.inputs as any).function !== session.named("speed-probe").outputs.name),
+    );
+    const policy = json(session.named("speed-probe-policy").inputs.policy);
+    const search = policy.Statement.find((st: any) => st.Sid === "SearchLogIndices");
+    assert.deepStrictEqual(search.Action, ["es:ESHttpGet", "es:ESHttpPost"]);
+    assert.deepStrictEqual(search.Resource, [
+      "arn:aws:es:ap-northeast-1:123456789012:domain/datalake-test-speed/testappec2log-*/_search",
+      "arn:aws:es:ap-northeast-1:123456789012:domain/datalake-test-speed/cwl-*/_search",
+    ]);
   });
 
   it("prints the SSM port-forwarding command through the generator", async () => {
