@@ -31,6 +31,21 @@ PARTITION_KEYS = ("dt", "hour")
 DT_FORMAT = "%Y-%m-%d"
 #: Columns of a curated row, in table order (components/shared/lake.ts CURATED_COLUMNS), then the partition keys.
 CURATED_FIELDS = ("event_time",) + RAW_FIELDS
+#: Hive/Glue type of every curated column (components/shared/lake.ts CURATED_COLUMNS). The Python
+#: side cannot import TypeScript, so test/components/etl/python.test.ts hands these tests the TS
+#: facts as JSON (tools/etl/lakeFacts.ts) and fails when the two differ.
+CURATED_COLUMN_TYPES = {
+    "event_time": "timestamp",
+    "timestamp": "string",
+    "alarmlevel": "string",
+    "host": "string",
+    "user": "string",
+    "number": "int",
+    "text": "string",
+}
+#: Hive/Glue type of the partition keys in the catalog (components/shared/lake.ts RAW_PARTITION_LEVELS).
+#: The job writes them as folder names (``hour=07``); Athena reads ``hour`` back as an int.
+PARTITION_KEY_TYPES = {"dt": "string", "hour": "int"}
 #: Range of the ``number`` column (a Hive/Athena ``int``).
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 

@@ -1,0 +1,73 @@
+"""``GlueContext``: the Spark session, a logger, and the S3 JSON reader with a file bookmark."""
+
+import logging
+import os
+from urllib.parse import urlparse
+
+from pyspark.sql import SparkSession
+from pyspark.sql import functions as F
+
+from awsglue.dynamicframe import CORRUPT, from_json_frame
+
+_OPTIONS = {"paths", "recurse", "groupFiles", "groupSize", "attachFilename"}
+
+
+def _local(path):
+    parsed = urlparse(path)
+    if parsed.scheme not in ("", "file"):
+        raise ValueError(f"the local stand-in reads local folders only, not {path}")
+    return parsed.path
+
+
+def list_objects(root, recurse):
+    """Every object below ``root`` as a file:// URI, skipping names Hadoop treats as hidden."""
+    found = []
+    for folder, dirs, names in os.walk(_local(root)):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(("_", "."))) if recurse else []
+        found += [
+            "file://" + os.path.abspath(os.path.join(folder, n)) for n in sorted(names) if not n.startswith(("_", "."))
+        ]
+    return found
+
+
+class _Reader:
+    def __init__(self, context):
+        self._context = context
+
+    def from_options(self, connection_type, connection_options, format, transformation_ctx=None, **rest):  # noqa: A002
+        unknown = set(connection_options) - _OPTIONS
+        if connection_type != "s3" or format != "json" or unknown or rest:
+            raise NotImplementedError(
+                f"the stand-in reads connection_type='s3', format='json' with {sorted(_OPTIONS)}; "
+                f"got {connection_type!r}, {format!r}, extra {sorted(unknown)} {sorted(rest)}"
+            )
+        job = self._context._job
+        objects = [o for p in connection_options["paths"] for o in list_objects(p, connection_options.get("recurse"))]
+        if job is not None and transformation_ctx:
+            objects = job._bookmark_filter(transformation_ctx, objects)
+        spark = self._context.spark_session
+        source = connection_options.get("attachFilename")
+        if not objects:
+            empty = spark.createDataFrame([], "x string").drop("x")
+            return from_json_frame(empty if source is None else empty.withColumn(source, F.lit(None).cast("string")), source)
+        df = spark.read.option("mode", "PERMISSIVE").option("columnNameOfCorruptRecord", CORRUPT).json(objects)
+        if source is not None:
+            df = df.withColumn(source, F.input_file_name())
+        # Spark refuses queries over the raw JSON that touch only the corrupt-record column unless cached.
+        return from_json_frame(df.cache(), source)
+
+
+class GlueContext:
+    def __init__(self, sc):
+        self.spark_session = SparkSession(sc) if SparkSession.getActiveSession() is None else SparkSession.getActiveSession()
+        self.create_dynamic_frame = _Reader(self)
+        self._job = None
+
+    def get_logger(self):
+        logger = logging.getLogger("awsglue-local")
+        if not logger.handlers:
+            handler = logging.StreamHandler()
+            handler.setFormatter(logging.Formatter("%(message)s"))
+            logger.addHandler(handler)
+            logger.setLevel(logging.INFO)
+        return logger
