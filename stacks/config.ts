@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { PROJECT } from "../components/shared/names";
 import { LOG_RETENTION_DAYS, isLogRetention } from "../components/shared/retention";
+import { SERVICE_LINKED_ROLE_MODES } from "../components/speed";
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const logRetention = z.number().refine(isLogRetention, {
@@ -103,10 +104,17 @@ const speedSchema = z
     /** Memory of the forwarder Lambda (MB). */
     forwarderMemoryMb: int(128, 10_240).default(256),
     /**
-     * Create the OpenSearch service-linked role (a VPC domain needs it; one per account). Set false
-     * when the account already has it (or `pulumi import` it; see docs/speed.md).
+     * The OpenSearch service-linked role a VPC domain needs (one per account). "auto": create it
+     * when the account lacks it and keep the one this stack created; "always": declare it without
+     * looking; "never": the account has it (see docs/speed.md).
      */
-    createServiceLinkedRole: z.boolean().default(true),
+    createServiceLinkedRole: z
+      .enum(SERVICE_LINKED_ROLE_MODES, {
+        errorMap: () => ({
+          message: 'must be "auto", "always" or "never" (the former true is "always", false is "never")',
+        }),
+      })
+      .default("auto"),
   })
   .strict();
 

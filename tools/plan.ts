@@ -16,6 +16,7 @@ import { PROJECT_ROOT, renderStack } from "./offline/render";
 import { StackConfigError, readStackConfig } from "./offline/stackConfig";
 import { StateResource } from "./offline/recorder";
 import { GateInputError, formatText, readPolicyConfig, runGate, toJson } from "./offline/policyGate";
+import { costReport } from "./offline/cost";
 
 const USAGE = "usage: npm run plan -- <stack> [--out FILE] [--policy-json FILE]";
 
@@ -126,6 +127,7 @@ async function main(): Promise<number> {
   fs.writeFileSync(out, JSON.stringify(result.state, null, 2) + "\n");
   const region = stackConfig.config["aws:region"] ?? "us-east-1";
   process.stdout.write(summarize(args.stack, region, result.state.deployment.resources) + "\n");
+  process.stdout.write(costReport(region, result.state.deployment.resources) + "\n");
   process.stdout.write(`Wrote ${path.relative(process.cwd(), out) || out}\n`);
 
   // The policy gate over the graph just rendered, with this stack's policy config.

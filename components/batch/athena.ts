@@ -23,8 +23,6 @@ export interface AthenaInputs extends LayerScope {
   readonly catalog: LakeCatalog;
   /** Per-query scan cutoff in MiB. */
   readonly bytesScannedCutoffMiB: number;
-  /** Let `pulumi destroy` delete the workgroup with its named queries. */
-  readonly forceDestroy: boolean;
 }
 
 /** The workgroup, for the layer's outputs and QuickSight. */
@@ -40,7 +38,11 @@ export function createAthena(i: AthenaInputs): Athena {
     {
       description: `${PROJECT} ${stack}: queries over the lake (enforced settings, KMS-encrypted results)`,
       state: "ENABLED",
-      forceDestroy: i.forceDestroy,
+      // Always: DeleteWorkGroup refuses a workgroup that holds query history unless recursive,
+      // which would fail `pulumi destroy` of any stack that ran a query. The history is metadata
+      // Athena drops after 45 days; the results themselves live in the results bucket.
+      // https://docs.aws.amazon.com/athena/latest/APIReference/API_DeleteWorkGroup.html
+      forceDestroy: true,
       configuration: {
         enforceWorkgroupConfiguration: true,
         publishCloudwatchMetricsEnabled: true,

@@ -156,7 +156,6 @@ export class BatchLayer extends pulumi.ComponentResource {
       databaseName: s.databaseName,
       catalog,
       bytesScannedCutoffMiB: s.athenaBytesScannedCutoffMiB,
-      forceDestroy,
     });
     if (s.warehouse) {
       const warehouse = createWarehouse({

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { alarm } from "./alarm";
 import { bootstrapFunction } from "./bootstrapFunction";
 import { layerContext } from "./context";
-import { openSearchDomain } from "./domain";
+import { ServiceLinkedRoleMode, openSearchDomain } from "./domain";
 import { forwarderFunction } from "./forwarderFunction";
 import { generatorAccess } from "./generatorAccess";
 import { layerKey } from "./key";
@@ -14,7 +14,13 @@ import { validate } from "./validate";
 
 export { ERROR_METRIC_NAME } from "./alarm";
 export { ISM_POLICY_ID, WRITER_ROLE } from "./bootstrapFunction";
-export { MASTER_USER_NAME, TLS_SECURITY_POLICY } from "./domain";
+export {
+  MASTER_USER_NAME,
+  SERVICE_LINKED_ROLE_MODES,
+  ServiceLinkedRoleMode,
+  SLR_OWNER_TAG,
+  TLS_SECURITY_POLICY,
+} from "./domain";
 export { READER_ROLE } from "./probeFunction";
 
 /** Arguments of {@link SpeedLayer}. */
@@ -60,11 +66,16 @@ export interface SpeedLayerArgs {
   /** Lambda's retries of a failed forwarder invocation before the dead-letter queue (0–2). @default 2 */
   readonly forwarderMaxRetryAttempts?: number;
   /**
-   * Create the OpenSearch service-linked role (needed once per account before a VPC domain).
-   * Set false where it already exists, or import it. @default true
+   * The OpenSearch service-linked role (needed once per account before a VPC domain). "auto":
+   * create it when the account lacks it, keep managing the one this stack created (tagged
+   * `datalake:owner-stack`), use any other as it is; "always": declare it without looking (fails
+   * where it exists); "never": the account has it. @default "auto"
    */
-  readonly createServiceLinkedRole?: boolean;
-  /** protect + retainOnDelete on the domain, the key and the secret. @default false */
+  readonly createServiceLinkedRole?: ServiceLinkedRoleMode;
+  /**
+   * protect + retainOnDelete on the domain, the key and the secret; also a 7-day recovery window
+   * on the secret (0 without protection, so a re-created stack can reuse its name). @default false
+   */
   readonly protectStatefulResources?: boolean;
 }
 
@@ -114,7 +125,7 @@ export class SpeedLayer extends pulumi.ComponentResource {
     const alarmPeriodSeconds = args.alarmPeriodSeconds ?? 60;
     const forwarderMemoryMb = args.forwarderMemoryMb ?? 256;
     const forwarderMaxRetryAttempts = args.forwarderMaxRetryAttempts ?? 2;
-    const createServiceLinkedRole = args.createServiceLinkedRole ?? true;
+    const createServiceLinkedRole = args.createServiceLinkedRole ?? "auto";
     const protect = args.protectStatefulResources ?? false;
     validate(name, {
       availabilityZoneCount,
@@ -127,6 +138,7 @@ export class SpeedLayer extends pulumi.ComponentResource {
       forwarderMemoryMb,
       forwarderMaxRetryAttempts,
       volumeSizeGiB,
+      createServiceLinkedRole,
     });
 
     // The units, in dependency order. Each registers its children with `parent: this` and
@@ -153,6 +165,7 @@ export class SpeedLayer extends pulumi.ComponentResource {
       availabilityZoneCount,
       volumeSizeGiB,
       createServiceLinkedRole,
+      protect,
     });
     const forwarder = forwarderFunction({
       ...ctx,

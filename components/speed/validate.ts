@@ -1,5 +1,6 @@
 /** Validation of the SpeedLayer's numeric args, after the defaults are applied. */
 import { LOG_RETENTION_DAYS, isLogRetention } from "../shared/retention";
+import { SERVICE_LINKED_ROLE_MODES } from "./domain";
 
 /** The args {@link validate} checks, with their defaults filled in. */
 export interface ValidatedArgs {
@@ -13,6 +14,8 @@ export interface ValidatedArgs {
   readonly forwarderMemoryMb: number;
   readonly forwarderMaxRetryAttempts: number;
   readonly volumeSizeGiB: number;
+  /** Checked here too: a JavaScript caller (or a boolean left from the old arg) gets one clear sentence. */
+  readonly createServiceLinkedRole: string;
 }
 
 /** Throws for args the services would reject, naming the arg, its value and the fix. */
@@ -54,4 +57,9 @@ export function validate(name: string, a: ValidatedArgs): void {
     fail(`forwarderMaxRetryAttempts is ${a.forwarderMaxRetryAttempts}; use 0, 1 or 2.`);
   if (!Number.isInteger(a.volumeSizeGiB) || a.volumeSizeGiB < 10)
     fail(`volumeSizeGiB is ${a.volumeSizeGiB}; gp3 volumes need at least 10.`);
+  if (!(SERVICE_LINKED_ROLE_MODES as readonly string[]).includes(a.createServiceLinkedRole)) {
+    fail(
+      `createServiceLinkedRole is ${JSON.stringify(a.createServiceLinkedRole)}; use "auto", "always" or "never".`,
+    );
+  }
 }

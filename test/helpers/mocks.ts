@@ -3,7 +3,7 @@
  * registration, wait for the registrations to finish, unwrap outputs.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { createMocks } from "../../tools/offline/mocks";
+import { MockOptions, createMocks } from "../../tools/offline/mocks";
 import { Recorder, StateResource } from "../../tools/offline/recorder";
 
 // Internal to the SDK, but the only way to wait for every in-flight registration.
@@ -27,8 +27,14 @@ export interface MockSession {
 export async function mockSession(
   config: Record<string, string> = {},
   stack = TEST_STACK,
+  options: Omit<MockOptions, "region" | "stack"> = {},
 ): Promise<MockSession> {
-  await pulumi.runtime.setMocks(createMocks({ region: TEST_REGION, stack }), "datalake", stack, false);
+  await pulumi.runtime.setMocks(
+    createMocks({ region: TEST_REGION, stack, ...options }),
+    "datalake",
+    stack,
+    false,
+  );
   pulumi.runtime.setAllConfig(config);
   const recorder = new Recorder().install();
   return {

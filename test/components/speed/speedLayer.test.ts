@@ -75,7 +75,7 @@ describe("SpeedLayer (under mocks)", function () {
   it("adds the e-mail subscription only when alarmEmail is set, and skips the service-linked role when told", async () => {
     const { resources, session } = await build({
       alarmEmail: "ops@example.com",
-      createServiceLinkedRole: false,
+      createServiceLinkedRole: "never",
     });
     const counts = countByType(resources);
     assert.strictEqual(counts["aws:sns/topicSubscription:TopicSubscription"], 1);
@@ -168,6 +168,8 @@ describe("SpeedLayer (under mocks)", function () {
       const r = session.named(n);
       assert.deepStrictEqual([r.protect, r.retainOnDelete], [true, true], n);
     }
+    // Protected: a deleted admin secret stays recoverable for 7 days (docs/teardown.md).
+    assert.strictEqual(session.named("speed-admin-secret").inputs.recoveryWindowInDays, 7);
   });
 
   it("admits only the generator, the forwarder, the bootstrap and the probe to the domain on 443", async () => {

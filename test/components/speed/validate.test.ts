@@ -13,6 +13,7 @@ const DEFAULTS: ValidatedArgs = {
   forwarderMemoryMb: 256,
   forwarderMaxRetryAttempts: 2,
   volumeSizeGiB: 10,
+  createServiceLinkedRole: "auto",
 };
 
 describe("SpeedLayer validate", () => {
@@ -25,6 +26,8 @@ describe("SpeedLayer validate", () => {
     { forwarderMemoryMb: 128, forwarderMaxRetryAttempts: 0 },
     { forwarderMemoryMb: 10_240 },
     { logRetentionDays: 3653, indexRetentionDays: 1, alarmThreshold: 1 },
+    { createServiceLinkedRole: "always" },
+    { createServiceLinkedRole: "never" },
   ];
   for (const patch of good) {
     it(`accepts ${JSON.stringify(patch)}`, () => {
@@ -50,6 +53,10 @@ describe("SpeedLayer validate", () => {
     [{ forwarderMemoryMb: 10_241 }, "forwarderMemoryMb is 10241; use 128 to 10240."],
     [{ forwarderMaxRetryAttempts: -1 }, "forwarderMaxRetryAttempts is -1; use 0, 1 or 2."],
     [{ volumeSizeGiB: 9 }, "volumeSizeGiB is 9; gp3 volumes need at least 10."],
+    [
+      { createServiceLinkedRole: true as never },
+      'createServiceLinkedRole is true; use "auto", "always" or "never".',
+    ],
   ];
   for (const [patch, message] of bad) {
     it(`rejects ${JSON.stringify(patch)} with one sentence naming the layer`, () => {

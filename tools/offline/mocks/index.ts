@@ -3,7 +3,7 @@
  * Unknown invokes are errors: a silent echo would hide a missing mock behind unresolved outputs.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { MockContext, callMock, deterministicHex, tokenParts, typeMock } from "./registry";
+import { MockContext, MockIamRole, callMock, deterministicHex, tokenParts, typeMock } from "./registry";
 import "./common";
 import "./network";
 import "./batch";
@@ -11,11 +11,17 @@ import "./etl";
 import "./speed";
 
 export const MOCK_ACCOUNT_ID = "123456789012";
+export type { MockIamRole } from "./registry";
 
 export interface MockOptions {
   readonly region?: string;
   readonly accountId?: string;
   readonly stack?: string;
+  /**
+   * IAM roles the account holds before the program runs (what `aws.iam.getRoles`/`getRole`
+   * answer). @default [] — a fresh account, as the offline plan assumes
+   */
+  readonly iamRoles?: readonly MockIamRole[];
 }
 
 function autoName(
@@ -34,6 +40,7 @@ export function createMocks(options: MockOptions = {}): pulumi.runtime.Mocks {
   const accountId = options.accountId ?? MOCK_ACCOUNT_ID;
   const stack = options.stack ?? "test";
   const partition = "aws";
+  const iamRoles = options.iamRoles ?? [];
   return {
     newResource(args: pulumi.runtime.MockResourceArgs): {
       id: string | undefined;
@@ -83,7 +90,7 @@ export function createMocks(options: MockOptions = {}): pulumi.runtime.Mocks {
           `offline mocks: no mock for invoke ${args.token}; declare it in tools/offline/mocks/ (unknown invokes are errors, not echoes)`,
         );
       }
-      return mock(args.inputs, { region, accountId, partition, stack });
+      return mock(args.inputs, { region, accountId, partition, stack, iamRoles });
     },
   };
 }

@@ -31,10 +31,20 @@ export interface TypeMock {
   readonly outputs?: (ctx: MockContext, state: Record<string, any>) => Record<string, unknown>;
 }
 
-export type CallMock = (
-  inputs: Record<string, any>,
-  ctx: Omit<MockContext, "type" | "name" | "inputs" | "hex">,
-) => Record<string, unknown>;
+/** An IAM role the mocked account already holds before the program runs (see `MockOptions.iamRoles`). */
+export interface MockIamRole {
+  readonly name: string;
+  /** IAM path, `/` or `/aws-service-role/<service>/`. */
+  readonly path: string;
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/** What an invoke mock sees: the account's facts, including what it holds already. */
+export interface CallContext extends Omit<MockContext, "type" | "name" | "inputs" | "hex"> {
+  readonly iamRoles: readonly MockIamRole[];
+}
+
+export type CallMock = (inputs: Record<string, any>, ctx: CallContext) => Record<string, unknown>;
 
 const typeMocks = new Map<string, TypeMock>();
 const callMocks = new Map<string, CallMock>();

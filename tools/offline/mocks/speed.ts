@@ -3,7 +3,14 @@
  * Manager, the random password. KMS keys and log groups are declared in batch.ts, security groups
  * and IAM roles in network.ts (a type is declared once: a second declaration throws at startup).
  */
-import { TypeMock, defineTypeMocks } from "./registry";
+import {
+  CallContext,
+  MockIamRole,
+  TypeMock,
+  defineCallMocks,
+  defineTypeMocks,
+  deterministicHex,
+} from "./registry";
 
 const arn = (partition: string, service: string, region: string, account: string, resource: string) =>
   `arn:${partition}:${service}:${region}:${account}:${resource}`;
@@ -135,3 +142,48 @@ const SPEED_MOCKS: Record<string, TypeMock> = {
 
 // Declare only what no other area declared: a type declared twice is an error in the registry.
 defineTypeMocks(SPEED_MOCKS);
+
+const roleArn = (ctx: CallContext, role: MockIamRole) =>
+  `arn:${ctx.partition}:iam::${ctx.accountId}:role${role.path}${role.name}`;
+
+/**
+ * The account's existing roles (`MockOptions.iamRoles`), as IAM answers ListRoles and GetRole:
+ * getRoles filters by path prefix and name regex; getRole of a missing role fails with IAM's
+ * NoSuchEntity, as the real data source does.
+ */
+defineCallMocks({
+  "aws:iam/getRoles:getRoles": (inputs, ctx) => {
+    const prefix = inputs.pathPrefix === undefined ? "/" : String(inputs.pathPrefix);
+    const regex = inputs.nameRegex === undefined ? undefined : new RegExp(String(inputs.nameRegex));
+    const found = ctx.iamRoles.filter((r) => r.path.startsWith(prefix) && (!regex || regex.test(r.name)));
+    return {
+      arns: found.map((r) => roleArn(ctx, r)),
+      names: found.map((r) => r.name),
+      ...(inputs.pathPrefix !== undefined ? { pathPrefix: inputs.pathPrefix } : {}),
+      ...(inputs.nameRegex !== undefined ? { nameRegex: inputs.nameRegex } : {}),
+      id: ctx.region,
+    };
+  },
+  "aws:iam/getRole:getRole": (inputs, ctx) => {
+    const role = ctx.iamRoles.find((r) => r.name === inputs.name);
+    if (!role) {
+      throw new Error(
+        `reading IAM Role (${inputs.name}): operation error IAM: GetRole, NoSuchEntity: The role with name ${inputs.name} cannot be found.`,
+      );
+    }
+    return {
+      arn: roleArn(ctx, role),
+      assumeRolePolicy: "{}",
+      createDate: "2025-01-01T00:00:00Z",
+      description: "",
+      id: role.name,
+      maxSessionDuration: 3600,
+      name: role.name,
+      path: role.path,
+      permissionsBoundary: "",
+      roleLastUseds: [],
+      tags: { ...(role.tags ?? {}) },
+      uniqueId: `AROA${deterministicHex(role.name, 17).toUpperCase()}`,
+    };
+  },
+});
