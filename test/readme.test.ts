@@ -72,4 +72,28 @@ describe("README", () => {
       assert.ok(fs.existsSync(path.join(ROOT, m[1])), `README links to missing ${m[1]}`);
     }
   });
+  it("names only files that exist in the architecture map, and every component module", () => {
+    const map = readme.slice(readme.indexOf("Which file builds what:"), readme.indexOf("### How the agent"));
+    const named = new Set<string>();
+    for (const row of map.matchAll(/^\| (.+?) \|/gm)) {
+      const cells = [...row[1].matchAll(/`([^`]+)`/g)].map((m) => m[1]);
+      // A row names its first file with the full path and the others relative to the same folder.
+      const dir = cells[0] && cells[0].includes("/") ? path.posix.dirname(cells[0].replace(/\/$/, "")) : "";
+      for (const cell of cells) {
+        const file = /^(components|stacks|tools|policies|test|docs)\//.test(cell)
+          ? cell
+          : path.posix.join(dir, cell);
+        assert.ok(fs.existsSync(path.join(ROOT, file)), `the architecture map names missing ${file}`);
+        named.add(file.replace(/\/$/, ""));
+      }
+    }
+    for (const layer of ["network", "speed", "batch", "etl"]) {
+      for (const f of fs.readdirSync(path.join(ROOT, "components", layer))) {
+        const rel = `components/${layer}/${f}`;
+        const isDir = fs.statSync(path.join(ROOT, rel)).isDirectory();
+        const covered = named.has(rel) || (isDir && [...named].some((n) => n.startsWith(`${rel}/`)));
+        assert.ok(covered || (!isDir && !f.endsWith(".ts")), `the architecture map does not name ${rel}`);
+      }
+    }
+  });
 });

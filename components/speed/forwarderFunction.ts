@@ -1,0 +1,137 @@
+/**
+ * Deploy-time wiring of the forwarder Lambda (the subscription of the app log group → `_bulk` into
+ * `cwl-*`): its log group, role, dead-letter queue, function, invoke permission and subscription
+ * filter. The function's runtime code is in `forwarder/`; this module only deploys it.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { bundleScript } from "../shared/bundle";
+import { assumeRolePolicy, toJson } from "../shared/iam";
+import { FORWARDER_INDEX_PREFIX } from "../shared/names";
+import { LayerContext } from "./context";
+import { FORWARDER_ENV } from "./forwarder/env";
+import { LogGroupFactory } from "./logs";
+import { forwarderPolicy, logGroupSourceArn } from "./policies";
+
+export interface ForwarderInputs extends LayerContext {
+  /** The layer's key: the dead-letter queue is encrypted with it. */
+  readonly key: aws.kms.Key;
+  /** Makes the function's own log group (from {@link logGroups}). */
+  readonly logGroup: LogGroupFactory;
+  /** The log group the subscription reads. */
+  readonly appLogs: aws.cloudwatch.LogGroup;
+  readonly domain: aws.opensearch.Domain;
+  /** Workload subnets (all of them) and the function's security group. */
+  readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  readonly securityGroup: aws.ec2.SecurityGroup;
+  /** The function's egress rules to the domain; the function waits for them. */
+  readonly egress: readonly pulumi.Resource[];
+  readonly memoryMb: number;
+  readonly maxRetryAttempts: number;
+}
+
+export interface Forwarder {
+  /** The function's role, mapped to the OpenSearch writer role by the bootstrap. */
+  readonly role: aws.iam.Role;
+  /** Lambda's on-failure destination (batches that could not be indexed). */
+  readonly deadLetter: aws.sqs.Queue;
+}
+
+/** The forwarder function, its failure path and its subscription to the app log group. */
+export function forwarderFunction(inputs: ForwarderInputs): Forwarder {
+  const { name, parent, prefix, partition, region, accountId, key, appLogs } = inputs;
+
+  // Dead-letter queue of the forwarder: Lambda's on-failure destination (delivered by the Lambda
+  // service, so it works from isolated subnets too).
+  const deadLetter = new aws.sqs.Queue(
+    `${name}-forwarder-dlq`,
+    { kmsMasterKeyId: key.arn, kmsDataKeyReusePeriodSeconds: 300, messageRetentionSeconds: 1_209_600 },
+    { parent },
+  );
+
+  const forwarderName = `${prefix}-forwarder`.slice(0, 64);
+  const forwarderLogs = inputs.logGroup("forwarder-logs", `/aws/lambda/${forwarderName}`);
+  const role = new aws.iam.Role(
+    `${name}-forwarder-role`,
+    {
+      description: "Speed layer forwarder: CloudWatch Logs subscription to OpenSearch",
+      assumeRolePolicy: toJson(assumeRolePolicy("lambda.amazonaws.com")),
+    },
+    { parent },
+  );
+  const rolePolicy = new aws.iam.RolePolicy(
+    `${name}-forwarder-policy`,
+    {
+      role: role.id,
+      policy: toJson(
+        forwarderPolicy({
+          functionLogGroupArn: forwarderLogs.arn,
+          domainArn: inputs.domainArn,
+          queueArn: deadLetter.arn,
+          keyArn: key.arn,
+        }),
+      ),
+    },
+    { parent },
+  );
+  const code = bundleScript("components/speed/forwarder/handler.ts");
+  const forwarder = new aws.lambda.Function(
+    `${name}-forwarder`,
+    {
+      name: forwarderName,
+      description: "Indexes CloudWatch Logs subscription batches into OpenSearch cwl-YYYY.MM.DD",
+      role: role.arn,
+      runtime: aws.lambda.Runtime.NodeJS22dX,
+      architectures: ["arm64"],
+      handler: "index.handler",
+      code: new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(code) }),
+      memorySize: inputs.memoryMb,
+      // Room for the sender's retries (5 attempts of up to 30 s plus backoff).
+      timeout: 300,
+      environment: {
+        variables: {
+          [FORWARDER_ENV.endpoint]: inputs.domain.endpoint,
+          [FORWARDER_ENV.indexPrefix]: FORWARDER_INDEX_PREFIX,
+          [FORWARDER_ENV.requestTimeoutMs]: "30000",
+        },
+      },
+      vpcConfig: { subnetIds: inputs.subnetIds, securityGroupIds: [inputs.securityGroup.id] },
+      loggingConfig: { logFormat: "Text", logGroup: forwarderLogs.name },
+    },
+    { parent, dependsOn: [rolePolicy, ...inputs.egress] },
+  );
+  new aws.lambda.FunctionEventInvokeConfig(
+    `${name}-forwarder-async`,
+    {
+      functionName: forwarder.name,
+      maximumRetryAttempts: inputs.maxRetryAttempts,
+      maximumEventAgeInSeconds: 21_600,
+      destinationConfig: { onFailure: { destination: deadLetter.arn } },
+    },
+    { parent, dependsOn: [rolePolicy] },
+  );
+
+  // Subscription: the invoke permission first (CloudWatch Logs tests it when the filter is created).
+  const permission = new aws.lambda.Permission(
+    `${name}-forwarder-invoke`,
+    {
+      action: "lambda:InvokeFunction",
+      function: forwarder.name,
+      principal: pulumi.interpolate`logs.${region}.amazonaws.com`,
+      sourceArn: logGroupSourceArn(partition, region, accountId, appLogs.name),
+      sourceAccount: accountId,
+    },
+    { parent },
+  );
+  new aws.cloudwatch.LogSubscriptionFilter(
+    `${name}-subscription`,
+    {
+      name: `${prefix}-to-opensearch`,
+      logGroup: appLogs.name,
+      filterPattern: "",
+      destinationArn: forwarder.arn,
+    },
+    { parent, dependsOn: [permission] },
+  );
+  return { role, deadLetter };
+}
