@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { bundleScript } from "../shared/bundle";
 import { APP_LOG_PATH, APP_LOG_TAG } from "../shared/names";
 import { HANDS_ON_PARSER, renderAgentConfig } from "./agent/render";
+import { NODE_BUNDLE_TARGET } from "./agent/versions";
 import { Cadence } from "./generator/lines";
 import { AGENT_STATE_DIR, Architecture, al2023AmiParameter, renderUserData } from "./instance";
 
@@ -78,7 +79,10 @@ export function createGeneratorInstance(inputs: GeneratorInstanceInputs): {
   const { parent, name } = inputs;
   const ami = aws.ssm.getParameterOutput({ name: al2023AmiParameter(inputs.architecture) }, { parent }).value;
   const userData = renderUserData({
-    generatorJs: bundleScript("components/network/generator/main.ts", { minify: true }),
+    generatorJs: bundleScript("components/network/generator/main.ts", {
+      minify: true,
+      target: NODE_BUNDLE_TARGET,
+    }),
     cadence: inputs.cadence,
     initialAgentConfig: renderAgentConfig({
       tag: APP_LOG_TAG,

@@ -6,6 +6,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { APP_LOG_PATH } from "../shared/names";
 import { PolicyDocument, PolicyStatement, policyDocument } from "../shared/iam";
 import { Cadence } from "./generator/lines";
+import {
+  AGENT_GEMS,
+  FLUENT_PACKAGE,
+  GemPin,
+  INSTALLED_GEMS,
+  NODEJS_PACKAGE,
+  NODE_BINARY,
+} from "./agent/versions";
 
 export type Architecture = "arm64" | "x86_64";
 
@@ -71,17 +79,41 @@ export function generatorBasePolicy(agentParameterArn: pulumi.Input<string>): Po
 
 /** Where fluentd keeps its tail position and file buffers (owned by fluent-package's `_fluentd` user). */
 export const AGENT_STATE_DIR = "/var/log/fluent";
-/** fluent-package v5's configuration file. */
+/** fluent-package's configuration file (the same path in v5 and v6). */
 export const AGENT_CONFIG_PATH = "/etc/fluent/fluentd.conf";
-/** The Ruby gems the agent needs beyond fluent-package itself. */
-export const AGENT_PLUGINS = [
-  "fluent-plugin-opensearch",
-  "fluent-plugin-kinesis",
-  "fluent-plugin-cloudwatch-logs",
-];
-/** fluent-package v5 LTS installer for Amazon Linux 2023 (from the Fluentd project). */
-export const FLUENT_PACKAGE_INSTALLER =
-  "https://toolbelt.treasuredata.com/sh/install-amazon2023-fluent-package5-lts.sh";
+/** fluent-package's Ruby tools. */
+const FLUENT_BIN = "/opt/fluent/bin";
+
+const GEM_TOKEN = /^[A-Za-z0-9._-]+$/;
+
+function gemPin(p: GemPin): string {
+  if (!GEM_TOKEN.test(p.name) || !GEM_TOKEN.test(p.version)) {
+    throw new Error(`agent gem pin "${p.name}:${p.version}" may contain only letters, digits and . _ -`);
+  }
+  return `${p.name}:${p.version}`;
+}
+
+/**
+ * The shell lines that install fluent-package and the plugins at exactly the pinned versions and
+ * then prove it. `--minimal-deps` keeps RubyGems from upgrading a dependency that is already
+ * installed and satisfies the requirement (the bundled aws-sdk-core, google-protobuf); the Ruby
+ * check then fails the boot if any gem is missing or present in a second version.
+ */
+export function agentInstallLines(): string[] {
+  // gemPin validates each name and version before it is written into the script.
+  const rubyPins = AGENT_GEMS.map(gemPin)
+    .map((pin) => pin.split(":"))
+    .map(([name, version]) => `"${name}"=>"${version}"`)
+    .join(",");
+  return [
+    `curl -fsSL ${FLUENT_PACKAGE.installer} | sh`,
+    // The installer installs the newest 6.x; `install` of an exact older NEVRA downgrades to it.
+    `dnf install -y ${FLUENT_PACKAGE.name}-${FLUENT_PACKAGE.version}`,
+    `test "$(rpm -q --qf '%{VERSION}' ${FLUENT_PACKAGE.name})" = ${FLUENT_PACKAGE.version}`,
+    `${FLUENT_BIN}/fluent-gem install --no-document --minimal-deps ${INSTALLED_GEMS.map(gemPin).join(" ")}`,
+    `${FLUENT_BIN}/ruby -e 'bad = {${rubyPins}}.reject { |n, v| Gem::Specification.find_all_by_name(n).map { |s| s.version.to_s }.uniq == [v] }; abort("agent gems differ from components/network/agent/versions.ts: #{bad.keys.join(", ")}") unless bad.empty?'`,
+  ];
+}
 
 export interface UserDataInput {
   /** The bundled generator (one CommonJS file). */
@@ -102,7 +134,7 @@ function heredoc(delimiter: string, body: string): string {
 }
 
 /**
- * First-boot script: installs Node.js and fluent-package v5 with the three output plugins,
+ * First-boot script: installs the pinned Node.js, fluent-package and output plugins (versions.ts),
  * installs the generator as a hardened systemd service writing APP_LOG_PATH, and starts fluentd
  * with the idle configuration. The real configuration arrives through the SSM association.
  */
@@ -121,13 +153,13 @@ export function renderUserData(input: UserDataInput): string {
     "# Rendered by components/network/instance.ts (renderUserData).",
     "set -euxo pipefail",
     "",
-    "# Node.js for the generator; AL2023 ships versioned packages (node-20) and a default one.",
-    "dnf install -y nodejs20 || dnf install -y nodejs",
-    "NODE_BIN=$(command -v node-20 || command -v node)",
+    "# Node.js for the generator: the namespaced AL2023 package of the pinned LTS major.",
+    `dnf install -y ${NODEJS_PACKAGE}`,
+    `test -x ${NODE_BINARY}`,
     "",
-    "# fluent-package v5 LTS and the output plugins (OpenSearch with SigV4, Firehose, CloudWatch Logs).",
-    `curl -fsSL ${FLUENT_PACKAGE_INSTALLER} | sh`,
-    `/opt/fluent/bin/fluent-gem install --no-document ${AGENT_PLUGINS.join(" ")}`,
+    "# fluent-package and the output plugins (OpenSearch with SigV4, Firehose, CloudWatch Logs),",
+    "# each at the version pinned in components/network/agent/versions.ts.",
+    ...agentInstallLines(),
     "",
     "# The generator runs as its own unprivileged user and writes only its log directory.",
     "id testapp >/dev/null 2>&1 || useradd --system --no-create-home --shell /sbin/nologin testapp",
@@ -141,7 +173,7 @@ export function renderUserData(input: UserDataInput): string {
     "",
     "[Service]",
     "User=testapp",
-    `ExecStart=\${NODE_BIN} /opt/testapp/generator.js ${flags}`,
+    `ExecStart=${NODE_BINARY} /opt/testapp/generator.js ${flags}`,
     "Restart=always",
     "RestartSec=5",
     "NoNewPrivileges=true",

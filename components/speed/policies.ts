@@ -62,9 +62,10 @@ export function domainAccessPolicy(arn: S): PolicyDocument {
 /**
  * Generator role: find the app log group, write its log stream(s) into it, and `_bulk` to the domain.
  * fluent-plugin-cloudwatch-logs calls DescribeLogGroups (with the group name as prefix) before its
- * first write to a group and retries the chunk forever when that is denied; IAM authorizes that
- * call on the region's log groups as a whole (`log-group:*`), never on one group, and it returns
- * metadata only.
+ * first write to a group and retries the chunk forever when that is denied. The Service
+ * Authorization Reference lists no resource type for DescribeLogGroups, so only `Resource: "*"`
+ * matches it (a `log-group:*` ARN never does); it returns metadata only.
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatchlogs.html
  */
 export function generatorGrants(logGroupArn: S, arn: S): PolicyDocument {
   return policyDocument(
@@ -72,7 +73,7 @@ export function generatorGrants(logGroupArn: S, arn: S): PolicyDocument {
       Sid: "FindAppLogGroup",
       Effect: "Allow",
       Action: "logs:DescribeLogGroups",
-      Resource: pulumi.output(logGroupArn).apply((a) => a.replace(/:log-group:.*$/, ":log-group:*")),
+      Resource: "*",
     },
     {
       Sid: "WriteAppLogGroup",

@@ -7,9 +7,6 @@
  * and then broken; as the layers land, the same mutation switches to the real resource.
  */
 import * as assert from "assert";
-import { execFile } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { allPolicies } from "../../policies/rules";
 import {
@@ -17,54 +14,14 @@ import {
   ExportedState,
   PackSession,
   readPolicyConfig,
-  toJson,
 } from "../../tools/offline/policyGate";
 import { asyncFunction, patch, seeds, T } from "./fixtures";
+import { RenderedStack, renderedStack } from "../iam/helpers/renderedStacks";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
-interface Rendered {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly state: ExportedState;
-  readonly gate: ReturnType<typeof toJson>;
-}
-
-function plan(stack: string, dir: string): Promise<Rendered> {
-  const out = path.join(dir, `${stack}.json`);
-  const gateFile = path.join(dir, `${stack}-gate.json`);
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      [
-        require.resolve("ts-node/dist/bin.js"),
-        "--transpile-only",
-        "tools/plan.ts",
-        stack,
-        "--out",
-        out,
-        "--policy-json",
-        gateFile,
-      ],
-      { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 },
-      (err, stdout, stderr) => {
-        const code = err ? ((err as { code?: number }).code ?? 1) : 0;
-        try {
-          resolve({
-            code,
-            stdout,
-            stderr,
-            state: JSON.parse(fs.readFileSync(out, "utf8")),
-            gate: JSON.parse(fs.readFileSync(gateFile, "utf8")),
-          });
-        } catch (e) {
-          reject(new Error(`plan ${stack} failed (exit ${code}): ${stderr}\n${(e as Error).message}`));
-        }
-      },
-    );
-  });
-}
+// Both stacks are rendered once per test run and shared with test/iam (renderedStacks.ts).
+type Rendered = RenderedStack;
 
 // ---- Mutation helpers: each returns a new state -----------------------------------------------
 
@@ -333,19 +290,16 @@ const MUTATIONS: Record<
 
 describe("the dev and prod stacks against the policy pack", function () {
   const rendered: Record<string, Rendered> = {};
-  let dir: string;
   let pack: PackSession;
 
   before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "datalake-policy-"));
-    const [dev, prod] = await Promise.all([plan("dev", dir), plan("prod", dir)]);
+    const [dev, prod] = await Promise.all([renderedStack("dev"), renderedStack("prod")]);
     rendered.dev = dev;
     rendered.prod = prod;
     pack = await PackSession.start();
   });
   after(() => {
     pack?.close();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   for (const stack of ["dev", "prod"]) {

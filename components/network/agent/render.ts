@@ -1,5 +1,5 @@
 /**
- * Renders the fluentd (fluent-package v5) configuration of the generator instance from typed
+ * Renders the fluentd (fluent-package v6, see versions.ts) configuration of the generator instance from typed
  * inputs. Pure: the same inputs always give the same text, so a change of destination changes
  * the text (and its hash) and nothing else.
  */
@@ -62,6 +62,9 @@ export const HANDS_ON_PARSER: AgentParser = {
   types: { number: "integer" },
 };
 
+/** out_opensearch `<endpoint>` credential refresh: below EC2's five-minute rotation margin. */
+export const OPENSEARCH_CREDENTIALS_REFRESH = "4m";
+
 const SAFE_VALUE = /^[A-Za-z0-9._:\/@+=,-]+$/;
 
 /** Rejects values that could break out of a fluentd directive line. */
@@ -114,6 +117,14 @@ function opensearchStore(d: OpenSearchDestination, stateDir: string): string[] {
     "<endpoint>",
     `  url https://${d.endpoint}`,
     `  region ${safe("opensearch.region", d.region)}`,
+    // The plugin signs with a snapshot of the instance-profile credentials
+    // (`Aws::InstanceProfileCredentials.new.credentials` in out_opensearch.rb, 1.1.6) and takes a
+    // new one every refresh_credentials_interval (default 5 hours). EC2 serves new role
+    // credentials at least five minutes before the old ones expire
+    // (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-metadata-security-credentials.html),
+    // so a snapshot is good for at least that long: refreshing more often never signs with
+    // expired credentials (a 403 that would hold the buffer until the next refresh).
+    `  refresh_credentials_interval ${OPENSEARCH_CREDENTIALS_REFRESH}`,
     "</endpoint>",
     ...fileBuffer(stateDir, "opensearch", "5s", "8m"),
   ];
@@ -140,6 +151,11 @@ function firehoseStore(d: FirehoseDestination, stateDir: string): string[] {
     `delivery_stream_name ${safe("firehose.deliveryStreamName", d.deliveryStreamName)}`,
     // Each record is one JSON object followed by "\n", so the lake's JSON SerDe reads one row per line.
     "append_new_line true",
+    // The default (true) drops the records Firehose still rejects after retries_on_batch_request;
+    // false raises instead, so the chunk goes back to the file buffer and retry_forever keeps it
+    // (README "drop_failed_records_after_batch_request_retries", kinesis_helper/api.rb). The cost
+    // is possible duplicates of the records of a partially failed batch, never a loss.
+    "drop_failed_records_after_batch_request_retries false",
     "<format>",
     "  @type json",
     "</format>",

@@ -67,7 +67,7 @@ describe("agent configuration renderer", () => {
 
   it("ships to OpenSearch with SigV4 (endpoint section), daily UTC indices and a durable buffer", () => {
     const store = block(renderAgentConfig(all), "@type opensearch", "</store>");
-    assert.deepStrictEqual(store.slice(0, 15), [
+    assert.deepStrictEqual(store.slice(0, 16), [
       "@id out_opensearch",
       "host vpc-speed-abc.ap-northeast-1.es.amazonaws.com",
       "port 443",
@@ -82,9 +82,10 @@ describe("agent configuration renderer", () => {
       "<endpoint>",
       "url https://vpc-speed-abc.ap-northeast-1.es.amazonaws.com",
       "region ap-northeast-1",
+      "refresh_credentials_interval 4m",
       "</endpoint>",
     ]);
-    assert.deepStrictEqual(store.slice(15), [
+    assert.deepStrictEqual(store.slice(16), [
       "<buffer>",
       "@type file",
       "path /var/log/fluent/buffer/opensearch",
@@ -113,16 +114,40 @@ describe("agent configuration renderer", () => {
       "the log group belongs to the stack, with its KMS key and retention",
     );
     const firehose = block(text, "@type kinesis_firehose", "</store>");
-    assert.deepStrictEqual(firehose.slice(0, 7), [
+    assert.deepStrictEqual(firehose.slice(0, 8), [
       "@id out_kinesis_firehose",
       "region ap-northeast-1",
       "delivery_stream_name batch-stream-1234567",
       "append_new_line true",
+      "drop_failed_records_after_batch_request_retries false",
       "<format>",
       "@type json",
       "</format>",
     ]);
     assert.ok(firehose.includes("path /var/log/fluent/buffer/kinesis_firehose"));
+  });
+
+  it("keeps the records Firehose keeps rejecting in the retry-forever buffer instead of dropping them", () => {
+    // fluent-plugin-kinesis defaults drop_failed_records_after_batch_request_retries to true
+    // (kinesis_helper/api.rb), which drops records after retries_on_batch_request attempts.
+    const firehose = block(renderAgentConfig(all), "@type kinesis_firehose", "</store>");
+    assert.ok(firehose.includes("drop_failed_records_after_batch_request_retries false"));
+    assert.ok(firehose.includes("retry_forever true"));
+    assert.ok(
+      !firehose.some((l) => /^retries_on_batch_request /.test(l)),
+      "plugin retry count left at its default",
+    );
+  });
+
+  it("refreshes the OpenSearch SigV4 credentials snapshot more often than EC2 rotates them", () => {
+    const endpoint = block(renderAgentConfig(all), "<endpoint>", "</endpoint>");
+    const line = endpoint.find((l) => l.startsWith("refresh_credentials_interval "));
+    assert.ok(line, "the plugin default is 5 hours");
+    const m = /^refresh_credentials_interval (\d+)([smh])$/.exec(line);
+    assert.ok(m, line);
+    const seconds = Number(m[1]) * { s: 1, m: 60, h: 3600 }[m[2] as "s" | "m" | "h"];
+    // EC2 serves new role credentials at least five minutes before the old ones expire.
+    assert.ok(seconds > 0 && seconds < 300, `${seconds}s`);
   });
 
   it("copies each record to every destination, in a fixed order", () => {

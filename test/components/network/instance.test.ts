@@ -2,6 +2,7 @@ import * as assert from "assert";
 import {
   SSM_AGENT_ACTIONS,
   USER_DATA_LIMIT,
+  agentInstallLines,
   al2023AmiParameter,
   applyAgentConfigDocument,
   architectureOf,
@@ -10,6 +11,15 @@ import {
 } from "../../../components/network/instance";
 import { HANDS_ON_CADENCE } from "../../../components/network/generator/lines";
 import { bundleScript } from "../../../components/shared/bundle";
+import {
+  AGENT_GEMS,
+  FLUENT_PACKAGE,
+  INSTALLED_GEMS,
+  NODEJS_MAJOR,
+  NODEJS_PACKAGE,
+  NODE_BINARY,
+  NODE_BUNDLE_TARGET,
+} from "../../../components/network/agent/versions";
 
 describe("generator instance helpers", () => {
   const arches: [string, string][] = [
@@ -67,31 +77,75 @@ describe("generator instance helpers", () => {
   });
 
   describe("user data", () => {
-    const generatorJs = bundleScript("components/network/generator/main.ts", { minify: true });
+    const generatorJs = bundleScript("components/network/generator/main.ts", {
+      minify: true,
+      target: NODE_BUNDLE_TARGET,
+    });
     const script = renderUserData({
       generatorJs,
       cadence: HANDS_ON_CADENCE,
       initialAgentConfig: "<system>\n</system>\n",
     });
 
-    it("installs fluent-package v5 LTS and the three output plugins", () => {
+    const lines = script.split("\n");
+
+    it("installs the pinned Node.js LTS package and runs the generator with its namespaced binary", () => {
+      assert.ok(lines.includes("dnf install -y nodejs24"));
+      assert.ok(lines.includes("test -x /usr/bin/node-24"));
       assert.ok(
-        script.includes(
-          "curl -fsSL https://toolbelt.treasuredata.com/sh/install-amazon2023-fluent-package5-lts.sh | sh",
-        ),
+        !/nodejs20|node-20|\|\| dnf install -y nodejs\b/.test(script),
+        "no EOL Node.js 20, no unpinned fallback",
       );
-      assert.ok(
-        script.includes(
-          "/opt/fluent/bin/fluent-gem install --no-document fluent-plugin-opensearch fluent-plugin-kinesis fluent-plugin-cloudwatch-logs",
-        ),
+      assert.strictEqual(NODE_BINARY, `/usr/bin/node-${NODEJS_MAJOR}`);
+      assert.strictEqual(NODEJS_PACKAGE, `nodejs${NODEJS_MAJOR}`);
+    });
+
+    it("installs exactly the pinned fluent-package (v6 LTS) and every gem at its pinned version", () => {
+      assert.deepStrictEqual(agentInstallLines(), [
+        "curl -fsSL https://fluentd.cdn.cncf.io/sh/install-amazon2023-fluent-package6-lts.sh | sh",
+        "dnf install -y fluent-package-6.0.4",
+        "test \"$(rpm -q --qf '%{VERSION}' fluent-package)\" = 6.0.4",
+        "/opt/fluent/bin/fluent-gem install --no-document --minimal-deps aws-sdk-kinesis:1.92.0 aws-sdk-firehose:1.101.0 aws-sdk-cloudwatchlogs:1.131.0 fluent-plugin-kinesis:3.6.1 fluent-plugin-cloudwatch-logs:0.15.0",
+        agentInstallLines()[4],
+      ]);
+      for (const l of agentInstallLines()) assert.ok(lines.includes(l), l);
+      // The verification names every pin, bundled or installed, with its exact version.
+      const check = agentInstallLines()[4];
+      assert.ok(check.startsWith("/opt/fluent/bin/ruby -e '"));
+      for (const g of AGENT_GEMS) assert.ok(check.includes(`"${g.name}"=>"${g.version}"`), g.name);
+      // No gem is installed without a version: every install argument is name:version of a pin.
+      const installArgs = lines
+        .filter((l) => l.includes("fluent-gem install"))
+        .flatMap((l) => l.split(" ").slice(4));
+      assert.deepStrictEqual(
+        installArgs,
+        INSTALLED_GEMS.map((g) => `${g.name}:${g.version}`),
       );
+      for (const g of AGENT_GEMS) assert.match(g.version, /^\d+\.\d+\.\d+$/, g.name);
+      assert.strictEqual(new Set(AGENT_GEMS.map((g) => g.name)).size, AGENT_GEMS.length, "one pin per gem");
+    });
+
+    it("pins the plugins' native and SDK dependencies, not only the plugins", () => {
+      const names = AGENT_GEMS.map((g) => g.name);
+      for (const n of [
+        "fluent-plugin-opensearch",
+        "opensearch-ruby",
+        "faraday",
+        "aws-sdk-core",
+        "google-protobuf",
+        "aws-sdk-firehose",
+        "aws-sdk-cloudwatchlogs",
+      ]) {
+        assert.ok(names.includes(n), n);
+      }
+      assert.match(FLUENT_PACKAGE.installer, /fluent-package6-lts\.sh$/);
     });
 
     it("runs the bundled generator as a hardened systemd service with the cadence", () => {
       assert.ok(script.includes(`cat > /opt/testapp/generator.js <<'__GENERATOR_JS__'\n${generatorJs}`));
       assert.ok(
         script.includes(
-          "ExecStart=${NODE_BIN} /opt/testapp/generator.js --file /var/log/testapp/app.log --lines-per-interval 10 --interval-seconds 120 --burst-lines 300 --burst-interval-seconds 600",
+          "ExecStart=/usr/bin/node-24 /opt/testapp/generator.js --file /var/log/testapp/app.log --lines-per-interval 10 --interval-seconds 120 --burst-lines 300 --burst-interval-seconds 600",
         ),
       );
       for (const line of [
