@@ -113,6 +113,23 @@ export function readerRole(s: BootstrapSettings) {
 /** Keyword fields of both index families (filters, aggregations, the alarm level in Dashboards). */
 const KEYWORD_FIELDS = ["alarmlevel", "host", "user", "timestamp"];
 
+/**
+ * Slow-log thresholds of every index of both families. The domain publishes INDEX_SLOW_LOGS and
+ * SEARCH_SLOW_LOGS to CloudWatch Logs, but OpenSearch logs nothing until an index sets thresholds
+ * (all default to -1, off: "Monitoring OpenSearch logs with Amazon CloudWatch Logs" in the Amazon
+ * OpenSearch Service developer guide, and OpenSearch's "Slow logs" page). WARN marks what needs
+ * attention, INFO what is unusually slow for a log index of this size; DEBUG/TRACE stay off so the
+ * groups only grow when something is slow. New daily indices pick them up from the template.
+ */
+export const SLOW_LOG_THRESHOLDS = {
+  "index.search.slowlog.threshold.query.warn": "5s",
+  "index.search.slowlog.threshold.query.info": "2s",
+  "index.search.slowlog.threshold.fetch.warn": "1s",
+  "index.search.slowlog.threshold.fetch.info": "500ms",
+  "index.indexing.slowlog.threshold.index.warn": "5s",
+  "index.indexing.slowlog.threshold.index.info": "2s",
+} as const;
+
 /** Index template of one family: `@timestamp` a date, level/host/user keywords, `number` a long. */
 export function indexTemplate(prefix: string, s: BootstrapSettings) {
   const properties: Record<string, unknown> = {
@@ -131,7 +148,7 @@ export function indexTemplate(prefix: string, s: BootstrapSettings) {
     index_patterns: [`${prefix}-*`],
     priority: 100,
     template: {
-      settings: { number_of_shards: 1, number_of_replicas: s.replicas },
+      settings: { number_of_shards: 1, number_of_replicas: s.replicas, ...SLOW_LOG_THRESHOLDS },
       mappings: { properties },
     },
   };
