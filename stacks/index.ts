@@ -56,3 +56,7 @@ export const opensearchEndpoint = platform.speed.domainEndpoint;
 export const appLogGroupName = platform.speed.appLogGroupName;
 export const alarmTopicArn = platform.speed.alarmTopicArn;
 export const forwarderDeadLetterQueueUrl = platform.speed.deadLetterQueueUrl;
+
+// Operations: the topic every health alarm notifies, and the pipeline dashboard (docs/operations.md).
+export const operationsTopicArn = platform.ops.topicArn;
+export const pipelineDashboardUrl = platform.dashboard.dashboardUrl;

@@ -1,18 +1,21 @@
 import * as pulumi from "@pulumi/pulumi";
+import { OPS_DEFAULTS } from "../shared/alarms";
 import { alarm } from "./alarm";
-import { bootstrapFunction } from "./bootstrapFunction";
+import { bootstrapFunction, indexReplicas } from "./bootstrapFunction";
 import { layerContext } from "./context";
 import { openSearchDomain } from "./domain";
 import { forwarderFunction } from "./forwarderFunction";
 import { generatorAccess } from "./generatorAccess";
+import { healthAlarms } from "./healthAlarms";
 import { layerKey } from "./key";
 import { logGroups } from "./logs";
 import { network } from "./network";
 import { dashboardsLocalUrl, portForwardCommand } from "./policies";
 import { validate } from "./validate";
 
-export { ERROR_METRIC_NAME } from "./alarm";
-export { ISM_POLICY_ID, WRITER_ROLE } from "./bootstrapFunction";
+export { ERROR_METRIC_NAME, errorMetricNamespace } from "./alarm";
+export { ISM_POLICY_ID, WRITER_ROLE, indexReplicas } from "./bootstrapFunction";
+export { freeStorageThresholdMiB } from "./healthAlarms";
 export { MASTER_USER_NAME, TLS_SECURITY_POLICY } from "./domain";
 
 /** Arguments of {@link SpeedLayer}. */
@@ -64,6 +67,19 @@ export interface SpeedLayerArgs {
   readonly createServiceLinkedRole?: boolean;
   /** protect + retainOnDelete on the domain, the key and the secret. @default false */
   readonly protectStatefulResources?: boolean;
+  /**
+   * The operations topic (from `Operations`) the health alarms notify: dead-letter queue, forwarder
+   * errors and throttles, OpenSearch health, application-log heartbeat. @default undefined — no health alarms
+   */
+  readonly operationsTopicArn?: pulumi.Input<string>;
+  /** Visible messages in the forwarder's dead-letter queue that raise its alarm. @default 1 */
+  readonly dlqDepthThreshold?: number;
+  /** Free storage per data node, as a percentage of its volume, below which the alarm fires. @default 25 */
+  readonly freeStorageSharePercent?: number;
+  /** JVM memory pressure (percent, 3 minutes) that raises the alarm. @default 95 */
+  readonly jvmMemoryPressurePercent?: number;
+  /** Minutes without events in the application log group before the heartbeat alarm. @default 10 */
+  readonly heartbeatMinutes?: number;
 }
 
 /**
@@ -89,6 +105,12 @@ export class SpeedLayer extends pulumi.ComponentResource {
   public readonly adminSecretArn: pulumi.Output<string>;
   /** Dead-letter queue of the forwarder (batches that could not be indexed). */
   public readonly deadLetterQueueUrl: pulumi.Output<string>;
+  /** Name of the forwarder's dead-letter queue (its CloudWatch metrics are keyed by it). */
+  public readonly deadLetterQueueName: pulumi.Output<string>;
+  /** Name of the subscription forwarder function. */
+  public readonly forwarderFunctionName: pulumi.Output<string>;
+  /** Name of the OpenSearch domain (its CloudWatch metrics are keyed by it). */
+  public readonly domainName: pulumi.Output<string>;
   /** SSM command that forwards localhost:8443 to the domain through the generator. */
   public readonly dashboardsPortForwardCommand: pulumi.Output<string>;
   /** URL to open while the port forwarding runs. */
@@ -112,6 +134,10 @@ export class SpeedLayer extends pulumi.ComponentResource {
     const forwarderMaxRetryAttempts = args.forwarderMaxRetryAttempts ?? 2;
     const createServiceLinkedRole = args.createServiceLinkedRole ?? true;
     const protect = args.protectStatefulResources ?? false;
+    const dlqDepthThreshold = args.dlqDepthThreshold ?? OPS_DEFAULTS.dlqDepthThreshold;
+    const freeStorageSharePercent = args.freeStorageSharePercent ?? OPS_DEFAULTS.freeStorageSharePercent;
+    const jvmMemoryPressurePercent = args.jvmMemoryPressurePercent ?? OPS_DEFAULTS.jvmMemoryPressurePercent;
+    const heartbeatMinutes = args.heartbeatMinutes ?? OPS_DEFAULTS.heartbeatMinutes;
     validate(name, {
       availabilityZoneCount,
       instanceCount,
@@ -123,6 +149,10 @@ export class SpeedLayer extends pulumi.ComponentResource {
       forwarderMemoryMb,
       forwarderMaxRetryAttempts,
       volumeSizeGiB,
+      dlqDepthThreshold,
+      freeStorageSharePercent,
+      jvmMemoryPressurePercent,
+      heartbeatMinutes,
     });
 
     // The units, in dependency order. Each registers its children with `parent: this` and
@@ -186,6 +216,22 @@ export class SpeedLayer extends pulumi.ComponentResource {
       email: args.alarmEmail,
     });
     generatorAccess({ ...ctx, generatorRoleName: args.generatorRoleName, appLogs: logs.appLogs });
+    if (args.operationsTopicArn !== undefined) {
+      healthAlarms({
+        ...ctx,
+        topicArn: args.operationsTopicArn,
+        appLogs: logs.appLogs,
+        forwarder: forwarder.forwarder,
+        deadLetter: forwarder.deadLetter,
+        domain,
+        volumeSizeGiB,
+        replicas: indexReplicas(availabilityZoneCount, instanceCount),
+        dlqDepthThreshold,
+        freeStorageSharePercent,
+        jvmMemoryPressurePercent,
+        heartbeatMinutes,
+      });
+    }
 
     this.domainArn = domain.arn;
     this.domainEndpoint = pulumi.all([domain.endpoint, bootstrapRun.result]).apply(([endpoint]) => endpoint);
@@ -193,6 +239,9 @@ export class SpeedLayer extends pulumi.ComponentResource {
     this.alarmTopicArn = topic.arn;
     this.adminSecretArn = secret.arn;
     this.deadLetterQueueUrl = forwarder.deadLetter.url;
+    this.deadLetterQueueName = forwarder.deadLetter.name;
+    this.forwarderFunctionName = forwarder.forwarder.name;
+    this.domainName = domain.domainName;
     this.dashboardsPortForwardCommand = pulumi
       .all([args.generatorInstanceId, domain.endpoint, ctx.region])
       .apply(([instanceId, host, r]) => portForwardCommand(instanceId, host, r));
@@ -204,6 +253,9 @@ export class SpeedLayer extends pulumi.ComponentResource {
       alarmTopicArn: this.alarmTopicArn,
       adminSecretArn: this.adminSecretArn,
       deadLetterQueueUrl: this.deadLetterQueueUrl,
+      deadLetterQueueName: this.deadLetterQueueName,
+      forwarderFunctionName: this.forwarderFunctionName,
+      domainName: this.domainName,
       dashboardsPortForwardCommand: this.dashboardsPortForwardCommand,
       dashboardsUrl: this.dashboardsUrl,
     });

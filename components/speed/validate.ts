@@ -13,6 +13,10 @@ export interface ValidatedArgs {
   readonly forwarderMemoryMb: number;
   readonly forwarderMaxRetryAttempts: number;
   readonly volumeSizeGiB: number;
+  readonly dlqDepthThreshold: number;
+  readonly freeStorageSharePercent: number;
+  readonly jvmMemoryPressurePercent: number;
+  readonly heartbeatMinutes: number;
 }
 
 /** Throws for args the services would reject, naming the arg, its value and the fix. */
@@ -54,4 +58,17 @@ export function validate(name: string, a: ValidatedArgs): void {
     fail(`forwarderMaxRetryAttempts is ${a.forwarderMaxRetryAttempts}; use 0, 1 or 2.`);
   if (!Number.isInteger(a.volumeSizeGiB) || a.volumeSizeGiB < 10)
     fail(`volumeSizeGiB is ${a.volumeSizeGiB}; gp3 volumes need at least 10.`);
+  if (!Number.isInteger(a.dlqDepthThreshold) || a.dlqDepthThreshold < 1)
+    fail(`dlqDepthThreshold is ${a.dlqDepthThreshold}; use a whole number of messages, at least 1.`);
+  if (!(a.freeStorageSharePercent > 0 && a.freeStorageSharePercent < 100))
+    fail(
+      `freeStorageSharePercent is ${a.freeStorageSharePercent}; use a percentage between 0 and 100 (AWS recommends 25).`,
+    );
+  if (!(a.jvmMemoryPressurePercent > 0 && a.jvmMemoryPressurePercent <= 100))
+    fail(
+      `jvmMemoryPressurePercent is ${a.jvmMemoryPressurePercent}; use a percentage from 1 to 100 (AWS recommends 95).`,
+    );
+  // CloudWatch evaluates at most one day of 1-minute periods; a heartbeat of 1 minute would flap.
+  if (!Number.isInteger(a.heartbeatMinutes) || a.heartbeatMinutes < 2 || a.heartbeatMinutes > 1440)
+    fail(`heartbeatMinutes is ${a.heartbeatMinutes}; use a whole number of minutes from 2 to 1440.`);
 }

@@ -13,6 +13,10 @@ const DEFAULTS: ValidatedArgs = {
   forwarderMemoryMb: 256,
   forwarderMaxRetryAttempts: 2,
   volumeSizeGiB: 10,
+  dlqDepthThreshold: 1,
+  freeStorageSharePercent: 25,
+  jvmMemoryPressurePercent: 95,
+  heartbeatMinutes: 10,
 };
 
 describe("SpeedLayer validate", () => {
@@ -25,6 +29,13 @@ describe("SpeedLayer validate", () => {
     { forwarderMemoryMb: 128, forwarderMaxRetryAttempts: 0 },
     { forwarderMemoryMb: 10_240 },
     { logRetentionDays: 3653, indexRetentionDays: 1, alarmThreshold: 1 },
+    {
+      dlqDepthThreshold: 10,
+      freeStorageSharePercent: 10,
+      jvmMemoryPressurePercent: 100,
+      heartbeatMinutes: 1440,
+    },
+    { heartbeatMinutes: 2 },
   ];
   for (const patch of good) {
     it(`accepts ${JSON.stringify(patch)}`, () => {
@@ -50,6 +61,16 @@ describe("SpeedLayer validate", () => {
     [{ forwarderMemoryMb: 10_241 }, "forwarderMemoryMb is 10241; use 128 to 10240."],
     [{ forwarderMaxRetryAttempts: -1 }, "forwarderMaxRetryAttempts is -1; use 0, 1 or 2."],
     [{ volumeSizeGiB: 9 }, "volumeSizeGiB is 9; gp3 volumes need at least 10."],
+    [{ dlqDepthThreshold: 0 }, "dlqDepthThreshold is 0; use a whole number of messages, at least 1."],
+    [
+      { freeStorageSharePercent: 100 },
+      "freeStorageSharePercent is 100; use a percentage between 0 and 100 (AWS recommends 25).",
+    ],
+    [
+      { jvmMemoryPressurePercent: 0 },
+      "jvmMemoryPressurePercent is 0; use a percentage from 1 to 100 (AWS recommends 95).",
+    ],
+    [{ heartbeatMinutes: 1 }, "heartbeatMinutes is 1; use a whole number of minutes from 2 to 1440."],
   ];
   for (const [patch, message] of bad) {
     it(`rejects ${JSON.stringify(patch)} with one sentence naming the layer`, () => {
