@@ -12,6 +12,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { allPolicies } from "../../policies/rules";
+import { monitoringPolicies } from "../../policies/rules/monitoring";
 import {
   ExportedResource,
   ExportedState,
@@ -369,7 +370,9 @@ describe("the dev and prod stacks against the policy pack", function () {
   }
 
   it("declares a mutation for every rule of the pack", () => {
-    assert.deepStrictEqual(Object.keys(MUTATIONS).sort(), allPolicies.map((p) => p.name).sort());
+    // The monitoring rules have their cases and mutations in monitoring.test.ts.
+    const others = allPolicies.filter((p) => !monitoringPolicies.includes(p));
+    assert.deepStrictEqual(Object.keys(MUTATIONS).sort(), others.map((p) => p.name).sort());
   });
 
   const prodConfig = readPolicyConfig(path.join(ROOT, "policies", "config", "prod.json"));
