@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { OPS_DEFAULTS } from "../components/shared/alarms";
 import { PROJECT } from "../components/shared/names";
 import { LOG_RETENTION_DAYS, isLogRetention } from "../components/shared/retention";
 import { SERVICE_LINKED_ROLE_MODES } from "../components/speed";
@@ -210,6 +211,23 @@ const protectionSchema = z
   })
   .strict();
 
+const opsSchema = z
+  .object({
+    /** E-mail address subscribed to the operations topic (health alarms; confirmation mail is sent by SNS). */
+    alarmEmail: z.string().email("must be an e-mail address").optional(),
+    /** Visible messages in the forwarder's dead-letter queue that raise its alarm. */
+    dlqDepthThreshold: int(1, 100_000).default(OPS_DEFAULTS.dlqDepthThreshold),
+    /** The Firehose freshness alarm fires at this many buffering intervals (never below 60 s). */
+    firehoseFreshnessFactor: z.number().min(1).max(100).default(OPS_DEFAULTS.firehoseFreshnessFactor),
+    /** Free storage per OpenSearch data node below this percentage of its volume raises the alarm. */
+    freeStorageSharePercent: int(1, 99).default(OPS_DEFAULTS.freeStorageSharePercent),
+    /** OpenSearch JVM memory pressure (percent, 3 minutes) that raises the alarm. */
+    jvmMemoryPressurePercent: int(1, 100).default(OPS_DEFAULTS.jvmMemoryPressurePercent),
+    /** Minutes without events in the application log group before the heartbeat alarm (longer than generator.intervalSeconds). */
+    heartbeatMinutes: int(2, 1440).default(OPS_DEFAULTS.heartbeatMinutes),
+  })
+  .strict();
+
 /** The config keys of the project, each a structured object in `Pulumi.<stack>.yaml`. */
 export const CONFIG_SECTIONS = {
   network: networkSchema,
@@ -220,6 +238,7 @@ export const CONFIG_SECTIONS = {
   bi: biSchema,
   etl: etlSchema,
   protection: protectionSchema,
+  ops: opsSchema,
 } as const;
 
 const platformSchema = z
@@ -232,6 +251,7 @@ const platformSchema = z
     bi: biSchema.default({}),
     etl: etlSchema.default({}),
     protection: protectionSchema.default({}),
+    ops: opsSchema.default({}),
   })
   .superRefine((c, ctx) => {
     const issue = (path: (string | number)[], message: string) =>
@@ -284,6 +304,7 @@ export type DwhConfig = PlatformConfig["dwh"];
 export type BiConfig = PlatformConfig["bi"];
 export type EtlConfig = PlatformConfig["etl"];
 export type ProtectionConfig = PlatformConfig["protection"];
+export type OpsConfig = PlatformConfig["ops"];
 
 /** Bad stack configuration: the message names every bad key, its value and what is allowed. */
 export class ConfigError extends Error {

@@ -58,3 +58,7 @@ export const alarmTopicArn = platform.speed.alarmTopicArn;
 export const forwarderDeadLetterQueueUrl = platform.speed.deadLetterQueueUrl;
 /** The in-VPC probe `npm run verify` invokes to search the log indices (read-only). */
 export const opensearchProbeFunctionName = platform.speed.probeFunctionName;
+
+// Operations: the topic every health alarm notifies, and the pipeline dashboard (docs/operations.md).
+export const operationsTopicArn = platform.ops.topicArn;
+export const pipelineDashboardUrl = platform.dashboard.dashboardUrl;

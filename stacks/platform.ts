@@ -7,21 +7,38 @@ import * as pulumi from "@pulumi/pulumi";
 import { BatchLayer } from "../components/batch";
 import { EtlLayer } from "../components/etl";
 import { GeneratorAgent, NetworkWithGenerator } from "../components/network";
-import { SpeedLayer } from "../components/speed";
+import { Operations, PipelineDashboard } from "../components/ops";
+import { ERROR_METRIC_NAME, SpeedLayer, errorMetricNamespace } from "../components/speed";
 import { AGENT_INDEX_PREFIX } from "../components/shared/names";
 import { AgentDestinations } from "../components/network/agent/render";
-import { PlatformConfig } from "./config";
+import { ConfigError, PlatformConfig } from "./config";
 
 export interface Platform {
+  readonly ops: Operations;
   readonly network: NetworkWithGenerator;
   readonly batch: BatchLayer;
   readonly etl: EtlLayer;
   readonly speed: SpeedLayer;
   readonly agent: GeneratorAgent;
+  readonly dashboard: PipelineDashboard;
 }
 
 export function createPlatform(config: PlatformConfig): Platform {
   const g = config.generator;
+  const o = config.ops;
+  // The heartbeat must span more than one tick of the generator, or it fires between ticks.
+  if (o.heartbeatMinutes * 60 <= g.intervalSeconds) {
+    throw new ConfigError([
+      `datalake:ops.heartbeatMinutes is ${o.heartbeatMinutes}: it must be longer than generator.intervalSeconds (${g.intervalSeconds} s), or the heartbeat alarm fires between two ticks of the generator`,
+    ]);
+  }
+  // First: every layer's health alarms and rules notify its topic.
+  const ops = new Operations("ops", {
+    alarmEmail: o.alarmEmail,
+    protectStatefulResources: config.protection.protectStatefulResources,
+  });
+  const operationsTopicArn = ops.topicArn;
+
   const network = new NetworkWithGenerator("network", {
     cidrBlock: config.network.cidrBlock,
     availabilityZones: config.network.availabilityZones,
@@ -61,6 +78,8 @@ export function createPlatform(config: PlatformConfig): Platform {
     warehouseDatabaseName: config.dwh.databaseName,
     quicksightPrincipalArn: config.bi.quicksightPrincipalArn,
     protectStatefulResources: config.protection.protectStatefulResources,
+    operationsTopicArn,
+    firehoseFreshnessFactor: o.firehoseFreshnessFactor,
   });
 
   const e = config.etl;
@@ -83,6 +102,7 @@ export function createPlatform(config: PlatformConfig): Platform {
     // The curated table projects as many days as curated objects live.
     projectionRangeDays: lake.curatedExpirationDays,
     protectStatefulResources: config.protection.protectStatefulResources,
+    operationsTopicArn,
   });
 
   const sp = config.speed;
@@ -108,6 +128,11 @@ export function createPlatform(config: PlatformConfig): Platform {
     forwarderMemoryMb: sp.forwarderMemoryMb,
     createServiceLinkedRole: sp.createServiceLinkedRole,
     protectStatefulResources: config.protection.protectStatefulResources,
+    operationsTopicArn,
+    dlqDepthThreshold: o.dlqDepthThreshold,
+    freeStorageSharePercent: o.freeStorageSharePercent,
+    jvmMemoryPressurePercent: o.jvmMemoryPressurePercent,
+    heartbeatMinutes: o.heartbeatMinutes,
   });
 
   // Each layer contributes its destination; the agent is built last so nothing depends on a later layer.
@@ -125,7 +150,23 @@ export function createPlatform(config: PlatformConfig): Platform {
     documentName: network.agentDocumentName,
     parameterName: network.agentParameterName,
     destinations,
+    operationsTopicArn,
   });
 
-  return { network, batch, etl, speed, agent };
+  // Last: the dashboard reads the names every layer returned.
+  const dashboard = new PipelineDashboard("pipeline", {
+    appLogGroupName: speed.appLogGroupName,
+    errorMetricNamespace: errorMetricNamespace(pulumi.getStack()),
+    errorMetricName: ERROR_METRIC_NAME,
+    forwarderFunctionName: speed.forwarderFunctionName,
+    deadLetterQueueName: speed.deadLetterQueueName,
+    domainName: speed.domainName,
+    firehoseStreamName: batch.firehoseStreamName,
+    glueJobName: etl.jobName,
+    glueFailureRuleName: etl.failureRuleName.apply((n) => n ?? ""),
+    dlqDepthThreshold: o.dlqDepthThreshold,
+    firehoseFreshnessThresholdSeconds: batch.firehoseFreshnessThresholdSeconds,
+  });
+
+  return { ops, network, batch, etl, speed, agent, dashboard };
 }

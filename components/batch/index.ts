@@ -1,5 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { OPS_DEFAULTS } from "../shared/alarms";
+import { createBatchAlarms, freshnessThresholdSeconds } from "./alarms";
 import { createAthena } from "./athena";
 import { createLakeBuckets } from "./buckets";
 import { createFirehose } from "./firehose";
@@ -9,6 +11,7 @@ import { resolveBatchSettings } from "./settings";
 import { createLakeCatalog } from "./tables";
 import { createWarehouse } from "./warehouse";
 
+export { freshnessThresholdSeconds } from "./alarms";
 export { ATHENA_RESULTS_PREFIX } from "./athena";
 export { ABORT_MULTIPART_DAYS } from "./buckets";
 export { QUICKSIGHT_DATA_SET_ACTIONS, QUICKSIGHT_DATA_SOURCE_ACTIONS } from "./quicksight";
@@ -62,6 +65,13 @@ export interface BatchLayerArgs {
   readonly quicksightPrincipalArn?: string;
   /** protect + retainOnDelete on the key, buckets, Glue database and Redshift namespace. @default false */
   readonly protectStatefulResources?: boolean;
+  /**
+   * The operations topic (from `Operations`) the Firehose freshness and throttling alarms notify.
+   * @default undefined — no health alarms
+   */
+  readonly operationsTopicArn?: pulumi.Input<string>;
+  /** The freshness alarm fires at this many buffering intervals (at least 1; never below 60 s). @default 2 */
+  readonly firehoseFreshnessFactor?: number;
 }
 
 /**
@@ -88,6 +98,8 @@ export class BatchLayer extends pulumi.ComponentResource {
   public readonly workgroupName: pulumi.Output<string>;
   public readonly firehoseStreamName: pulumi.Output<string>;
   public readonly firehoseStreamArn: pulumi.Output<string>;
+  /** Seconds of Firehose DataFreshness that raise the freshness alarm (the dashboard draws it). */
+  public readonly firehoseFreshnessThresholdSeconds: number;
   /** Redshift Serverless workgroup, when the warehouse is enabled. */
   public readonly redshiftWorkgroupName?: pulumi.Output<string>;
   /** `host:port` of the Redshift workgroup (VPC-only), when the warehouse is enabled. */
@@ -106,6 +118,11 @@ export class BatchLayer extends pulumi.ComponentResource {
     const stack = pulumi.getStack();
     const s = resolveBatchSettings(name, stack, args);
     const { forceDestroy, protect } = s;
+    const freshnessFactor = args.firehoseFreshnessFactor ?? OPS_DEFAULTS.firehoseFreshnessFactor;
+    this.firehoseFreshnessThresholdSeconds = freshnessThresholdSeconds(
+      s.firehoseBufferSeconds,
+      freshnessFactor,
+    );
 
     const region = aws.getRegionOutput({}, { parent: this }).region;
     const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
@@ -141,6 +158,15 @@ export class BatchLayer extends pulumi.ComponentResource {
       bufferMiB: s.firehoseBufferMiB,
       logRetentionDays: s.logRetentionDays,
     });
+    if (args.operationsTopicArn !== undefined) {
+      createBatchAlarms({
+        ...scope,
+        topicArn: args.operationsTopicArn,
+        streamName: firehose.streamName,
+        bufferSeconds: s.firehoseBufferSeconds,
+        freshnessFactor,
+      });
+    }
     const catalog = createLakeCatalog({
       ...scope,
       databaseName: s.databaseName,

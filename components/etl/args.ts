@@ -44,6 +44,11 @@ export interface EtlLayerArgs {
   readonly projectionRangeDays?: number;
   /** protect + retainOnDelete on the curated table, which other consumers (Spectrum, QuickSight) read. @default false */
   readonly protectStatefulResources?: boolean;
+  /**
+   * The operations topic (from `Operations`) that an EventBridge rule notifies when a job run ends
+   * FAILED, TIMEOUT or ERROR. @default undefined — no failure rule
+   */
+  readonly operationsTopicArn?: pulumi.Input<string>;
 }
 
 /** The optional arguments with their defaults applied, checked. */

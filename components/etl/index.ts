@@ -7,6 +7,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { jobFailureRule } from "./alarms";
 import { EtlLayerArgs, etlSettings } from "./args";
 import { comparisonQueries, curatedTable } from "./catalog";
 import { curatedCrawler } from "./crawler";
@@ -18,6 +19,7 @@ import { AccountScope } from "./unit";
 
 export type { EtlLayerArgs } from "./args";
 export { GLUE_VERSIONS, WORKER_TYPES } from "./args";
+export { GLUE_FAILURE_STATES, glueJobFailurePattern } from "./alarms";
 export { CRAWLER_EXCLUSIONS, CRAWLER_TABLE_PREFIX } from "./crawler";
 
 export class EtlLayer extends pulumi.ComponentResource {
@@ -37,6 +39,8 @@ export class EtlLayer extends pulumi.ComponentResource {
   public readonly triggerName: pulumi.Output<string | undefined>;
   /** Name of the crawler, or undefined when it is off. */
   public readonly crawlerName: pulumi.Output<string | undefined>;
+  /** Name of the EventBridge rule that reports failed runs, or undefined without an operations topic. */
+  public readonly failureRuleName: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: EtlLayerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("datalake:etl:EtlLayer", name, {}, opts);
@@ -87,6 +91,16 @@ export class EtlLayer extends pulumi.ComponentResource {
         ? undefined
         : scheduleTrigger({ ...unit, schedule: settings.schedule, jobName: job.name });
 
+    const failureRule =
+      args.operationsTopicArn === undefined
+        ? undefined
+        : jobFailureRule({
+            ...unit,
+            stack: pulumi.getStack(),
+            topicArn: args.operationsTopicArn,
+            jobName: job.name,
+          });
+
     // The catalog side: the curated table, the optional crawler over it, the comparison queries.
     const table = curatedTable({
       ...unit,
@@ -127,6 +141,7 @@ export class EtlLayer extends pulumi.ComponentResource {
       .apply(([j, r]) => startJobRunCommand(j, r));
     this.triggerName = trigger ? trigger.name : pulumi.output(undefined);
     this.crawlerName = crawler ? crawler.name : pulumi.output(undefined);
+    this.failureRuleName = failureRule ? failureRule.name : pulumi.output(undefined);
     this.registerOutputs({
       jobName: this.jobName,
       jobRoleArn: this.jobRoleArn,
@@ -136,6 +151,7 @@ export class EtlLayer extends pulumi.ComponentResource {
       startJobRunCommand: this.startJobRunCommand,
       triggerName: this.triggerName,
       crawlerName: this.crawlerName,
+      failureRuleName: this.failureRuleName,
     });
   }
 }

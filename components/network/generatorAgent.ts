@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import { APP_LOG_PATH, APP_LOG_TAG } from "../shared/names";
 import { AgentDestinations, HANDS_ON_PARSER, renderAgentConfig } from "./agent/render";
+import { associationFailureRule } from "./alarms";
 import { AGENT_STATE_DIR } from "./instance";
 
 /** Arguments of {@link GeneratorAgent}. */
@@ -17,6 +18,11 @@ export interface GeneratorAgentArgs {
   readonly destinations: pulumi.Input<AgentDestinations>;
   /** How often the association re-applies the configuration (drift repair). @default "rate(30 minutes)" */
   readonly reapplySchedule?: string;
+  /**
+   * The operations topic (from `Operations`) that an EventBridge rule notifies when applying the
+   * configuration on the instance fails. @default undefined — no failure rule
+   */
+  readonly operationsTopicArn?: pulumi.Input<string>;
 }
 
 /**
@@ -71,6 +77,15 @@ export class GeneratorAgent extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [parameter] },
     );
+    if (args.operationsTopicArn !== undefined) {
+      associationFailureRule({
+        parent: this,
+        name,
+        stack: pulumi.getStack(),
+        topicArn: args.operationsTopicArn,
+        associationId: association.associationId,
+      });
+    }
     this.associationId = association.associationId;
     this.registerOutputs({ configText: this.configText, associationId: this.associationId });
   }

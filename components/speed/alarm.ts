@@ -6,6 +6,11 @@ import { LayerContext } from "./context";
 /** CloudWatch metric the error filter emits. */
 export const ERROR_METRIC_NAME = "ErrorLogEvents";
 
+/** CloudWatch namespace of the stack's own metrics (the ERROR-line filter's). */
+export function errorMetricNamespace(stack: string): string {
+  return `DataLake/${stack}`;
+}
+
 export interface AlarmInputs extends LayerContext {
   /** The layer's key: the topic is encrypted with it. */
   readonly key: aws.kms.Key;
@@ -22,7 +27,7 @@ export interface AlarmInputs extends LayerContext {
 /** The alarm path on the app log group; returns the topic the alarm notifies. */
 export function alarm(inputs: AlarmInputs): aws.sns.Topic {
   const { name, parent, prefix, stack, logPath, key, appLogs, threshold, periodSeconds } = inputs;
-  const metricNamespace = `DataLake/${stack}`;
+  const metricNamespace = errorMetricNamespace(stack);
   new aws.cloudwatch.LogMetricFilter(
     `${name}-error-filter`,
     {

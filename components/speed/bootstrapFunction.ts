@@ -22,6 +22,14 @@ export const WRITER_ROLE = "datalake_log_writer";
 /** Id of the ISM policy that deletes old log indices. */
 export const ISM_POLICY_ID = "datalake-log-retention";
 
+/**
+ * Replicas per shard the index templates ask for: one fewer than the zones (or nodes) that can
+ * hold a copy, so every replica can be allocated. The yellow-status alarm exists only when > 0.
+ */
+export function indexReplicas(availabilityZoneCount: number, instanceCount: number): number {
+  return Math.min(availabilityZoneCount, instanceCount) - 1;
+}
+
 export interface BootstrapInputs extends LayerContext {
   /** Makes the function's own log group (from {@link logGroups}). */
   readonly logGroup: LogGroupFactory;
@@ -92,7 +100,7 @@ export function bootstrapFunction(inputs: BootstrapInputs): aws.lambda.Invocatio
       readerBackendRoles: [probeArn],
       indexPrefixes: [AGENT_INDEX_PREFIX, FORWARDER_INDEX_PREFIX],
       retentionDays: inputs.indexRetentionDays,
-      replicas: Math.min(inputs.availabilityZoneCount, inputs.instanceCount) - 1,
+      replicas: indexReplicas(inputs.availabilityZoneCount, inputs.instanceCount),
       ismPolicyId: ISM_POLICY_ID,
     }));
   return new aws.lambda.Invocation(

@@ -35,6 +35,8 @@ export interface Forwarder {
   readonly role: aws.iam.Role;
   /** Lambda's on-failure destination (batches that could not be indexed). */
   readonly deadLetter: aws.sqs.Queue;
+  /** The function itself (its health alarms and the dashboard read its metrics). */
+  readonly forwarder: aws.lambda.Function;
 }
 
 /** The forwarder function, its failure path and its subscription to the app log group. */
@@ -133,5 +135,5 @@ export function forwarderFunction(inputs: ForwarderInputs): Forwarder {
     },
     { parent, dependsOn: [permission] },
   );
-  return { role, deadLetter };
+  return { role, deadLetter, forwarder };
 }

@@ -1,10 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
+import { OPS_DEFAULTS } from "../shared/alarms";
 import { alarm } from "./alarm";
-import { bootstrapFunction } from "./bootstrapFunction";
+import { bootstrapFunction, indexReplicas } from "./bootstrapFunction";
 import { layerContext } from "./context";
 import { ServiceLinkedRoleMode, openSearchDomain } from "./domain";
 import { forwarderFunction } from "./forwarderFunction";
 import { generatorAccess } from "./generatorAccess";
+import { healthAlarms } from "./healthAlarms";
 import { layerKey } from "./key";
 import { logGroups } from "./logs";
 import { network } from "./network";
@@ -12,8 +14,9 @@ import { probeFunction } from "./probeFunction";
 import { dashboardsLocalUrl, portForwardCommand } from "./policies";
 import { validate } from "./validate";
 
-export { ERROR_METRIC_NAME } from "./alarm";
-export { ISM_POLICY_ID, WRITER_ROLE } from "./bootstrapFunction";
+export { ERROR_METRIC_NAME, errorMetricNamespace } from "./alarm";
+export { ISM_POLICY_ID, WRITER_ROLE, indexReplicas } from "./bootstrapFunction";
+export { freeStorageThresholdMiB } from "./healthAlarms";
 export {
   MASTER_USER_NAME,
   SERVICE_LINKED_ROLE_MODES,
@@ -77,6 +80,19 @@ export interface SpeedLayerArgs {
    * on the secret (0 without protection, so a re-created stack can reuse its name). @default false
    */
   readonly protectStatefulResources?: boolean;
+  /**
+   * The operations topic (from `Operations`) the health alarms notify: dead-letter queue, forwarder
+   * errors and throttles, OpenSearch health, application-log heartbeat. @default undefined — no health alarms
+   */
+  readonly operationsTopicArn?: pulumi.Input<string>;
+  /** Visible messages in the forwarder's dead-letter queue that raise its alarm. @default 1 */
+  readonly dlqDepthThreshold?: number;
+  /** Free storage per data node, as a percentage of its volume, below which the alarm fires. @default 25 */
+  readonly freeStorageSharePercent?: number;
+  /** JVM memory pressure (percent, 3 minutes) that raises the alarm. @default 95 */
+  readonly jvmMemoryPressurePercent?: number;
+  /** Minutes without events in the application log group before the heartbeat alarm. @default 10 */
+  readonly heartbeatMinutes?: number;
 }
 
 /**
@@ -102,6 +118,12 @@ export class SpeedLayer extends pulumi.ComponentResource {
   public readonly adminSecretArn: pulumi.Output<string>;
   /** Dead-letter queue of the forwarder (batches that could not be indexed). */
   public readonly deadLetterQueueUrl: pulumi.Output<string>;
+  /** Name of the forwarder's dead-letter queue (its CloudWatch metrics are keyed by it). */
+  public readonly deadLetterQueueName: pulumi.Output<string>;
+  /** Name of the subscription forwarder function. */
+  public readonly forwarderFunctionName: pulumi.Output<string>;
+  /** Name of the OpenSearch domain (its CloudWatch metrics are keyed by it). */
+  public readonly domainName: pulumi.Output<string>;
   /** SSM command that forwards localhost:8443 to the domain through the generator. */
   public readonly dashboardsPortForwardCommand: pulumi.Output<string>;
   /** URL to open while the port forwarding runs. */
@@ -127,6 +149,10 @@ export class SpeedLayer extends pulumi.ComponentResource {
     const forwarderMaxRetryAttempts = args.forwarderMaxRetryAttempts ?? 2;
     const createServiceLinkedRole = args.createServiceLinkedRole ?? "auto";
     const protect = args.protectStatefulResources ?? false;
+    const dlqDepthThreshold = args.dlqDepthThreshold ?? OPS_DEFAULTS.dlqDepthThreshold;
+    const freeStorageSharePercent = args.freeStorageSharePercent ?? OPS_DEFAULTS.freeStorageSharePercent;
+    const jvmMemoryPressurePercent = args.jvmMemoryPressurePercent ?? OPS_DEFAULTS.jvmMemoryPressurePercent;
+    const heartbeatMinutes = args.heartbeatMinutes ?? OPS_DEFAULTS.heartbeatMinutes;
     validate(name, {
       availabilityZoneCount,
       instanceCount,
@@ -139,6 +165,10 @@ export class SpeedLayer extends pulumi.ComponentResource {
       forwarderMaxRetryAttempts,
       volumeSizeGiB,
       createServiceLinkedRole,
+      dlqDepthThreshold,
+      freeStorageSharePercent,
+      jvmMemoryPressurePercent,
+      heartbeatMinutes,
     });
 
     // The units, in dependency order. Each registers its children with `parent: this` and
@@ -212,6 +242,22 @@ export class SpeedLayer extends pulumi.ComponentResource {
       email: args.alarmEmail,
     });
     generatorAccess({ ...ctx, generatorRoleName: args.generatorRoleName, appLogs: logs.appLogs });
+    if (args.operationsTopicArn !== undefined) {
+      healthAlarms({
+        ...ctx,
+        topicArn: args.operationsTopicArn,
+        appLogs: logs.appLogs,
+        forwarder: forwarder.forwarder,
+        deadLetter: forwarder.deadLetter,
+        domain,
+        volumeSizeGiB,
+        replicas: indexReplicas(availabilityZoneCount, instanceCount),
+        dlqDepthThreshold,
+        freeStorageSharePercent,
+        jvmMemoryPressurePercent,
+        heartbeatMinutes,
+      });
+    }
 
     this.domainArn = domain.arn;
     this.domainEndpoint = pulumi.all([domain.endpoint, bootstrapRun.result]).apply(([endpoint]) => endpoint);
@@ -219,6 +265,9 @@ export class SpeedLayer extends pulumi.ComponentResource {
     this.alarmTopicArn = topic.arn;
     this.adminSecretArn = secret.arn;
     this.deadLetterQueueUrl = forwarder.deadLetter.url;
+    this.deadLetterQueueName = forwarder.deadLetter.name;
+    this.forwarderFunctionName = forwarder.forwarder.name;
+    this.domainName = domain.domainName;
     this.dashboardsPortForwardCommand = pulumi
       .all([args.generatorInstanceId, domain.endpoint, ctx.region])
       .apply(([instanceId, host, r]) => portForwardCommand(instanceId, host, r));
@@ -231,6 +280,9 @@ export class SpeedLayer extends pulumi.ComponentResource {
       alarmTopicArn: this.alarmTopicArn,
       adminSecretArn: this.adminSecretArn,
       deadLetterQueueUrl: this.deadLetterQueueUrl,
+      deadLetterQueueName: this.deadLetterQueueName,
+      forwarderFunctionName: this.forwarderFunctionName,
+      domainName: this.domainName,
       dashboardsPortForwardCommand: this.dashboardsPortForwardCommand,
       dashboardsUrl: this.dashboardsUrl,
       probeFunctionName: this.probeFunctionName,

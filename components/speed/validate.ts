@@ -16,6 +16,10 @@ export interface ValidatedArgs {
   readonly volumeSizeGiB: number;
   /** Checked here too: a JavaScript caller (or a boolean left from the old arg) gets one clear sentence. */
   readonly createServiceLinkedRole: string;
+  readonly dlqDepthThreshold: number;
+  readonly freeStorageSharePercent: number;
+  readonly jvmMemoryPressurePercent: number;
+  readonly heartbeatMinutes: number;
 }
 
 /** Throws for args the services would reject, naming the arg, its value and the fix. */
@@ -62,4 +66,17 @@ export function validate(name: string, a: ValidatedArgs): void {
       `createServiceLinkedRole is ${JSON.stringify(a.createServiceLinkedRole)}; use "auto", "always" or "never".`,
     );
   }
+  if (!Number.isInteger(a.dlqDepthThreshold) || a.dlqDepthThreshold < 1)
+    fail(`dlqDepthThreshold is ${a.dlqDepthThreshold}; use a whole number of messages, at least 1.`);
+  if (!(a.freeStorageSharePercent > 0 && a.freeStorageSharePercent < 100))
+    fail(
+      `freeStorageSharePercent is ${a.freeStorageSharePercent}; use a percentage between 0 and 100 (AWS recommends 25).`,
+    );
+  if (!(a.jvmMemoryPressurePercent > 0 && a.jvmMemoryPressurePercent <= 100))
+    fail(
+      `jvmMemoryPressurePercent is ${a.jvmMemoryPressurePercent}; use a percentage from 1 to 100 (AWS recommends 95).`,
+    );
+  // CloudWatch evaluates at most one day of 1-minute periods; a heartbeat of 1 minute would flap.
+  if (!Number.isInteger(a.heartbeatMinutes) || a.heartbeatMinutes < 2 || a.heartbeatMinutes > 1440)
+    fail(`heartbeatMinutes is ${a.heartbeatMinutes}; use a whole number of minutes from 2 to 1440.`);
 }

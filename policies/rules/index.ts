@@ -9,6 +9,7 @@ import { iamPolicies } from "./iam";
 import { kmsPolicies } from "./kms";
 import { lambdaPolicies } from "./lambda";
 import { messagingPolicies } from "./messaging";
+import { monitoringPolicies } from "./monitoring";
 import { opensearchPolicies } from "./opensearch";
 import { protectionPolicies } from "./protection";
 import { redshiftPolicies } from "./redshift";
@@ -28,4 +29,5 @@ export const allPolicies: Policies = [
   ...iamPolicies,
   ...lambdaPolicies,
   ...protectionPolicies,
+  ...monitoringPolicies,
 ];

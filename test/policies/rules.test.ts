@@ -6,6 +6,7 @@
  */
 import * as assert from "assert";
 import { allPolicies } from "../../policies/rules";
+import { monitoringPolicies } from "../../policies/rules/monitoring";
 import { ExportedResource, GateResult, PackSession, PolicyConfigMap } from "../../tools/offline/policyGate";
 import { asyncFunction, lakeBucket, patch, res, seeds, state, T, UNKNOWN_STRING } from "./fixtures";
 
@@ -456,7 +457,10 @@ describe("policy rules (through the gate's gRPC path)", function () {
   };
 
   it("has a case for every rule of the pack", () => {
-    assert.deepStrictEqual(Object.keys(CASES).sort(), allPolicies.map((p) => p.name).sort());
+    // The monitoring rules have their cases and mutations in monitoring.test.ts.
+    const monitoring = new Set(monitoringPolicies.map((p) => p.name));
+    const others = allPolicies.filter((p) => !monitoring.has(p.name));
+    assert.deepStrictEqual(Object.keys(CASES).sort(), others.map((p) => p.name).sort());
   });
 
   for (const [policy, c] of Object.entries(CASES)) {

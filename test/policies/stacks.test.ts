@@ -9,6 +9,7 @@
 import * as assert from "assert";
 import * as path from "path";
 import { allPolicies } from "../../policies/rules";
+import { monitoringPolicies } from "../../policies/rules/monitoring";
 import {
   ExportedResource,
   ExportedState,
@@ -323,7 +324,10 @@ describe("the dev and prod stacks against the policy pack", function () {
   }
 
   it("declares a mutation for every rule of the pack", () => {
-    assert.deepStrictEqual(Object.keys(MUTATIONS).sort(), allPolicies.map((p) => p.name).sort());
+    // The monitoring rules have their cases and mutations in monitoring.test.ts.
+    const monitoring = new Set(monitoringPolicies.map((p) => p.name));
+    const others = allPolicies.filter((p) => !monitoring.has(p.name));
+    assert.deepStrictEqual(Object.keys(MUTATIONS).sort(), others.map((p) => p.name).sort());
   });
 
   const prodConfig = readPolicyConfig(path.join(ROOT, "policies", "config", "prod.json"));

@@ -14,6 +14,10 @@ const DEFAULTS: ValidatedArgs = {
   forwarderMaxRetryAttempts: 2,
   volumeSizeGiB: 10,
   createServiceLinkedRole: "auto",
+  dlqDepthThreshold: 1,
+  freeStorageSharePercent: 25,
+  jvmMemoryPressurePercent: 95,
+  heartbeatMinutes: 10,
 };
 
 describe("SpeedLayer validate", () => {
@@ -28,6 +32,13 @@ describe("SpeedLayer validate", () => {
     { logRetentionDays: 3653, indexRetentionDays: 1, alarmThreshold: 1 },
     { createServiceLinkedRole: "always" },
     { createServiceLinkedRole: "never" },
+    {
+      dlqDepthThreshold: 10,
+      freeStorageSharePercent: 10,
+      jvmMemoryPressurePercent: 100,
+      heartbeatMinutes: 1440,
+    },
+    { heartbeatMinutes: 2 },
   ];
   for (const patch of good) {
     it(`accepts ${JSON.stringify(patch)}`, () => {
@@ -57,6 +68,16 @@ describe("SpeedLayer validate", () => {
       { createServiceLinkedRole: true as never },
       'createServiceLinkedRole is true; use "auto", "always" or "never".',
     ],
+    [{ dlqDepthThreshold: 0 }, "dlqDepthThreshold is 0; use a whole number of messages, at least 1."],
+    [
+      { freeStorageSharePercent: 100 },
+      "freeStorageSharePercent is 100; use a percentage between 0 and 100 (AWS recommends 25).",
+    ],
+    [
+      { jvmMemoryPressurePercent: 0 },
+      "jvmMemoryPressurePercent is 0; use a percentage from 1 to 100 (AWS recommends 95).",
+    ],
+    [{ heartbeatMinutes: 1 }, "heartbeatMinutes is 1; use a whole number of minutes from 2 to 1440."],
   ];
   for (const [patch, message] of bad) {
     it(`rejects ${JSON.stringify(patch)} with one sentence naming the layer`, () => {

@@ -9,6 +9,7 @@ import "./network";
 import "./batch";
 import "./etl";
 import "./speed";
+import "./ops";
 
 export const MOCK_ACCOUNT_ID = "123456789012";
 export type { MockIamRole } from "./registry";
