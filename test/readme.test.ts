@@ -87,7 +87,7 @@ describe("README", () => {
         named.add(file.replace(/\/$/, ""));
       }
     }
-    for (const layer of ["network", "speed", "batch", "etl"]) {
+    for (const layer of ["network", "speed", "batch", "etl", "ops"]) {
       for (const f of fs.readdirSync(path.join(ROOT, "components", layer))) {
         const rel = `components/${layer}/${f}`;
         const isDir = fs.statSync(path.join(ROOT, rel)).isDirectory();
