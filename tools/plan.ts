@@ -111,8 +111,18 @@ async function main(): Promise<number> {
     }
     throw err;
   }
-  // The stack's policy config is read before anything is rendered or written, so a stack without
-  // one gets a sentence and no export.
+  let result;
+  try {
+    result = await renderStack(project, args.stack, stackConfig);
+  } catch (err) {
+    if ((err as Error).name === "ConfigError") {
+      process.stderr.write(`Pulumi.${args.stack}.yaml: ${(err as Error).message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  // The stack's policy config is read before the export is written (and after the stack config
+  // is checked, whose errors come first), so a stack without one gets a sentence and no export.
   const policyConfigFile = path.join(PROJECT_ROOT, "policies", "config", `${args.stack}.json`);
   let policyConfig;
   try {
@@ -120,16 +130,6 @@ async function main(): Promise<number> {
   } catch (err) {
     if (err instanceof GateInputError) {
       process.stderr.write(`${err.message}\n`);
-      return 2;
-    }
-    throw err;
-  }
-  let result;
-  try {
-    result = await renderStack(project, args.stack, stackConfig);
-  } catch (err) {
-    if ((err as Error).name === "ConfigError") {
-      process.stderr.write(`Pulumi.${args.stack}.yaml: ${(err as Error).message}\n`);
       return 2;
     }
     throw err;

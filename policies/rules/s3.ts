@@ -51,16 +51,28 @@ export function linkedToBuckets(
   types: readonly string[],
   via = "bucket",
 ): Map<string, PolicyResource[]> {
+  // Rules ask for the same links once per bucket; computing them once per stack keeps a stack
+  // of N resources and B buckets at O(N) instead of O(N * B).
+  const key = `${types.join(",")}|${via}`;
+  const cached = LINKS.get(resources)?.get(key);
+  if (cached) return cached;
   const byBucket = new Map<string, PolicyResource[]>();
   for (const r of resources) {
     if (!types.includes(r.type)) continue;
     for (const b of r.propertyDependencies[via] ?? []) {
       if (!isBucket(b)) continue;
-      byBucket.set(b.urn, [...(byBucket.get(b.urn) ?? []), r]);
+      const list = byBucket.get(b.urn);
+      if (list) list.push(r);
+      else byBucket.set(b.urn, [r]);
     }
   }
+  if (!LINKS.has(resources)) LINKS.set(resources, new Map());
+  LINKS.get(resources)!.set(key, byBucket);
   return byBucket;
 }
+
+/** Links computed per stack resources array (the SDK passes one array per AnalyzeStack call). */
+const LINKS = new WeakMap<PolicyResource[], Map<string, Map<string, PolicyResource[]>>>();
 
 /**
  * A stack policy over every bucket and the configuration resources of `types` linked to it. Each

@@ -481,7 +481,7 @@ export function toWire(value: unknown, where = "the state"): unknown {
  * request, response and protobuf copy alive together: 50,000 resources took about 110 s and
  * 3.9 GiB. A few concurrent calls keep the pack busy; more only queue in memory.
  */
-export const ANALYZE_CONCURRENCY = 8;
+export const ANALYZE_CONCURRENCY = 16;
 
 /** Maps `items` through `fn` with at most `limit` calls pending, keeping the order of results. */
 export async function mapLimit<T, R>(
@@ -643,8 +643,16 @@ export class PackSession {
 
   /** Configures the pack (merged config) and analyzes the state as `pulumi policy analyze` does. */
   async analyze(state: ExportedState, config: PolicyConfigMap = {}): Promise<GateResult> {
+    return this.analyzeConfigured(state, reconcileConfig(this.info, config));
+  }
+
+  /**
+   * Analyzes the state with a config that is already merged, sent to the pack as is (what the
+   * CLI's engine sends, which does not reject unknown properties: tests use this to check that
+   * the rules themselves report them).
+   */
+  async analyzeConfigured(state: ExportedState, merged: PolicyConfigMap): Promise<GateResult> {
     checkState(state);
-    const merged = reconcileConfig(this.info, config);
 
     const req = new analyzerpb.ConfigureAnalyzerRequest();
     const map = req.getPolicyconfigMap();
