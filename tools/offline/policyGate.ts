@@ -487,14 +487,14 @@ export const ANALYZE_CONCURRENCY = 16;
 export async function mapLimit<T, R>(
   items: readonly T[],
   limit: number,
-  fn: (item: T) => Promise<R>,
+  fn: (item: T, index: number) => Promise<R>,
 ): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
       const i = next++;
-      results[i] = await fn(items[i]);
+      results[i] = await fn(items[i], i);
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
@@ -668,32 +668,43 @@ export class PackSession {
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
     const violations: Violation[] = [];
     const applied = new Set<string>();
-    const reasons = new Map<string, string>();
+    // The reason of the last response in state order wins, whatever order responses arrive in.
+    const reasons = new Map<string, { at: number; reason: string }>();
     const levelOf = (d: any): "mandatory" | "advisory" => {
       const l = LEVEL_OF[d.getEnforcementlevel()];
       return l === "mandatory" || l === "remediate" ? "mandatory" : "advisory";
     };
     const enabled = this.info.policies.filter((p) => merged[p.name]?.enforcementLevel !== "disabled");
-    const record = (resp: any, urn: string | undefined, kind: "resource" | "stack") => {
-      for (const d of resp.getDiagnosticsList()) {
-        violations.push({
-          policy: d.getPolicyname(),
-          level: levelOf(d),
-          urn: urn ?? d.getUrn(),
-          message: d.getMessage(),
-        });
-      }
+    /**
+     * Takes what the gate needs from one response (its violations, which policies applied) as it
+     * arrives, so responses are not kept: for a large state their not-applicable lists (one entry
+     * per policy and resource) were most of the gate's memory.
+     */
+    const record = (
+      resp: any,
+      at: number,
+      urn: string | undefined,
+      kind: "resource" | "stack",
+    ): Violation[] => {
+      const found: Violation[] = resp.getDiagnosticsList().map((d: any) => ({
+        policy: d.getPolicyname(),
+        level: levelOf(d),
+        urn: urn ?? d.getUrn(),
+        message: d.getMessage(),
+      }));
       const na = new Set<string>();
       for (const n of resp.getNotApplicableList()) {
-        na.add(n.getPolicyName());
-        reasons.set(n.getPolicyName(), n.getReason());
+        const name: string = n.getPolicyName();
+        na.add(name);
+        if ((reasons.get(name)?.at ?? -1) <= at) reasons.set(name, { at, reason: n.getReason() });
       }
       for (const p of enabled) if (p.type === kind && !na.has(p.name)) applied.add(p.name);
+      return found;
     };
 
     // Per-resource analysis with inputs, in state order (as the engine walks the snapshot), with a
     // bounded number of calls in flight; each request is built just before it is sent.
-    const responses = await mapLimit(resources, ANALYZE_CONCURRENCY, (r) => {
+    const perResource = await mapLimit(resources, ANALYZE_CONCURRENCY, async (r, i) => {
       const ar = new analyzerpb.AnalyzeRequest();
       ar.setUrn(r.urn);
       ar.setType(r.type);
@@ -702,9 +713,9 @@ export class PackSession {
       ar.setOptions(options(r));
       const provider = providerOf(r, byUrn);
       if (provider) ar.setProvider(provider);
-      return call<any>(this.client, "analyze", ar);
+      return record(await call<any>(this.client, "analyze", ar), i, r.urn, "resource");
     });
-    responses.forEach((resp, i) => record(resp, resources[i].urn, "resource"));
+    for (const found of perResource) violations.push(...found);
 
     // Stack analysis with outputs and the resource graph.
     const sr = new analyzerpb.AnalyzeStackRequest();
@@ -730,11 +741,13 @@ export class PackSession {
         return a;
       }),
     );
-    record(await call<any>(this.client, "analyzeStack", sr), undefined, "stack");
+    violations.push(
+      ...record(await call<any>(this.client, "analyzeStack", sr), resources.length, undefined, "stack"),
+    );
 
     const notApplicable = enabled
       .filter((p) => !applied.has(p.name))
-      .map((p) => ({ policy: p.name, reason: reasons.get(p.name) ?? "" }));
+      .map((p) => ({ policy: p.name, reason: reasons.get(p.name)?.reason ?? "" }));
     const mandatory = violations.filter((v) => v.level === "mandatory").length;
     return {
       violations,
