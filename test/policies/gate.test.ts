@@ -338,6 +338,43 @@ describe("policy gate", function () {
       assert.match(invalid.stderr, /datalake-cloudwatch-loggroup-sets-retention: minDays should be integer/);
     });
 
+    it("npm run plan: a stack without a policy config gets one sentence, exit 2 and no export", async () => {
+      const stack = `zz-nopolicy-${process.pid}`;
+      const stackFile = path.join(ROOT, `Pulumi.${stack}.yaml`);
+      fs.copyFileSync(path.join(ROOT, "Pulumi.dev.yaml"), stackFile);
+      const out = path.join(dir, `${stack}.json`);
+      try {
+        const r = await new Promise<{ code: number; stderr: string }>((resolve) =>
+          execFile(
+            process.execPath,
+            [
+              require.resolve("ts-node/dist/bin.js"),
+              "--transpile-only",
+              "tools/plan.ts",
+              stack,
+              "--out",
+              out,
+            ],
+            { cwd: ROOT },
+            (err, _stdout, stderr) =>
+              resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stderr }),
+          ),
+        );
+        assert.strictEqual(r.code, 2, r.stderr);
+        assert.strictEqual(
+          r.stderr,
+          `There is no policy config ${path.join(ROOT, "policies", "config", `${stack}.json`)}; every stack needs one (copy policies/config/dev.json for a new stack and set its levels and thresholds).\n`,
+        );
+        assert.ok(!fs.existsSync(out), "no export is written");
+        assert.deepStrictEqual(
+          fs.readdirSync(dir).filter((f) => f.includes(stack)),
+          [],
+        );
+      } finally {
+        fs.rmSync(stackFile, { force: true });
+      }
+    });
+
     it("exits 2 with one sentence, no stack trace, on a secret that is not JSON and on inputs nested 5,000 deep", async () => {
       const secret = seeds.kmsKey();
       secret.inputs!.description = { [SIG]: SECRET, plaintext: "{oops" };
