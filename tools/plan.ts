@@ -122,19 +122,12 @@ async function main(): Promise<number> {
     }
     throw err;
   }
-  const out = path.resolve(PROJECT_ROOT, args.out);
-  fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, JSON.stringify(result.state, null, 2) + "\n");
-  const region = stackConfig.config["aws:region"] ?? "us-east-1";
-  process.stdout.write(summarize(args.stack, region, result.state.deployment.resources) + "\n");
-  process.stdout.write(costReport(region, result.state.deployment.resources) + "\n");
-  process.stdout.write(`Wrote ${path.relative(process.cwd(), out) || out}\n`);
-
-  // The policy gate over the graph just rendered, with this stack's policy config.
+  // The stack's policy config is read before the export is written (and after the stack config
+  // is checked, whose errors come first), so a stack without one gets a sentence and no export.
   const policyConfigFile = path.join(PROJECT_ROOT, "policies", "config", `${args.stack}.json`);
-  let gate;
+  let policyConfig;
   try {
-    gate = await runGate(result.state, readPolicyConfig(policyConfigFile));
+    policyConfig = readPolicyConfig(policyConfigFile);
   } catch (err) {
     if (err instanceof GateInputError) {
       process.stderr.write(`${err.message}\n`);
@@ -142,10 +135,28 @@ async function main(): Promise<number> {
     }
     throw err;
   }
-  for (const k of gate.unknownConfigKeys)
-    process.stderr.write(
-      `warning: ${path.relative(process.cwd(), policyConfigFile)}: "${k}" names no policy of the pack\n`,
-    );
+  const out = path.resolve(PROJECT_ROOT, args.out);
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  // Written to a temporary file and renamed, so an interrupted write never leaves half an export.
+  const tmp = `${out}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(result.state, null, 2) + "\n");
+  fs.renameSync(tmp, out);
+  const region = stackConfig.config["aws:region"] ?? "us-east-1";
+  process.stdout.write(summarize(args.stack, region, result.state.deployment.resources) + "\n");
+  process.stdout.write(costReport(region, result.state.deployment.resources) + "\n");
+  process.stdout.write(`Wrote ${path.relative(process.cwd(), out) || out}\n`);
+
+  // The policy gate over the graph just rendered, with this stack's policy config.
+  let gate;
+  try {
+    gate = await runGate(result.state, policyConfig);
+  } catch (err) {
+    if (err instanceof GateInputError) {
+      process.stderr.write(`${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
   process.stdout.write(formatText(gate) + "\n");
   if (args.policyJson)
     fs.writeFileSync(path.resolve(args.policyJson), JSON.stringify(toJson(gate), null, 2) + "\n");

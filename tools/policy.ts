@@ -53,8 +53,6 @@ async function main(): Promise<number> {
     const state = readState(args.state);
     const config = args.config ? readPolicyConfig(args.config) : {};
     const result = await runGate(state, config);
-    for (const k of result.unknownConfigKeys)
-      process.stderr.write(`warning: policy config key "${k}" names no policy of the pack\n`);
     process.stdout.write((args.json ? JSON.stringify(toJson(result), null, 2) : formatText(result)) + "\n");
     return result.summary.passed ? 0 : 1;
   } catch (err) {

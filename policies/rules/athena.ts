@@ -1,6 +1,6 @@
 /** Athena rules: workgroups enforce their configuration, encrypt results with KMS and cap the bytes a query scans. */
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { configNumber, forTypes, isSet, Props } from "./common";
+import { bool, closedSchema, configNumber, forTypes, isSetString, num, obj, ruleConfig, str } from "./common";
 
 export const ATHENA_WORKGROUP = "aws:athena/workgroup:Workgroup";
 const TAGS = ["athena"];
@@ -14,7 +14,14 @@ export const athenaEnforcesConfiguration: ResourceValidationPolicy = {
   validateResource: forTypes({
     [ATHENA_WORKGROUP]: (props, args, report) => {
       // The provider's default is true; only an explicit false turns enforcement off.
-      if ((props.configuration as Props | undefined)?.enforceWorkgroupConfiguration === false) {
+      const configuration = obj(props, "configuration");
+      if (
+        bool(
+          configuration,
+          "enforceWorkgroupConfiguration",
+          "configuration.enforceWorkgroupConfiguration",
+        ) === false
+      ) {
         report(
           `Athena workgroup "${args.name}" lets clients override its settings. Set configuration.enforceWorkgroupConfiguration: true.`,
         );
@@ -30,9 +37,18 @@ export const athenaEncryptsResults: ResourceValidationPolicy = {
   tags: [...TAGS, "encryption"],
   validateResource: forTypes({
     [ATHENA_WORKGROUP]: (props, args, report) => {
-      const enc = (((props.configuration as Props | undefined)?.resultConfiguration as Props | undefined)
-        ?.encryptionConfiguration ?? {}) as Props;
-      if (!["SSE_KMS", "CSE_KMS"].includes(enc.encryptionOption as string) || !isSet(enc.kmsKeyArn)) {
+      const path = "configuration.resultConfiguration.encryptionConfiguration";
+      const result = obj(
+        obj(props, "configuration"),
+        "resultConfiguration",
+        "configuration.resultConfiguration",
+      );
+      const enc = obj(result, "encryptionConfiguration", path);
+      const option = str(enc, "encryptionOption", `${path}.encryptionOption`);
+      if (
+        !["SSE_KMS", "CSE_KMS"].includes(option ?? "") ||
+        !isSetString(enc, "kmsKeyArn", `${path}.kmsKeyArn`)
+      ) {
         report(
           `Athena workgroup "${args.name}" does not encrypt query results with KMS. Set configuration.resultConfiguration.encryptionConfiguration { encryptionOption: "SSE_KMS", kmsKeyArn }.`,
         );
@@ -48,25 +64,26 @@ export const athenaSetsCutoff: ResourceValidationPolicy = {
   description: "Every Athena workgroup caps the bytes one query may scan, at most the configured maximum.",
   severity: "low",
   tags: [...TAGS, "cost"],
-  configSchema: {
-    properties: {
-      maxBytesScannedCutoffPerQuery: {
-        type: "integer",
-        minimum: 10485760,
-        default: ATHENA_CUTOFF_DEFAULTS.maxBytesScannedCutoffPerQuery,
-        description: "Largest allowed bytesScannedCutoffPerQuery (Athena's minimum is 10 MiB).",
-      },
+  configSchema: closedSchema({
+    maxBytesScannedCutoffPerQuery: {
+      type: "integer",
+      minimum: 10485760,
+      default: ATHENA_CUTOFF_DEFAULTS.maxBytesScannedCutoffPerQuery,
+      description: "Largest allowed bytesScannedCutoffPerQuery (Athena's minimum is 10 MiB).",
     },
-  },
+  }),
   validateResource: forTypes({
     [ATHENA_WORKGROUP]: (props, args, report) => {
       const max = configNumber(
-        args.getConfig<Record<string, unknown>>(),
+        ruleConfig(args, athenaSetsCutoff.configSchema!),
         "maxBytesScannedCutoffPerQuery",
         ATHENA_CUTOFF_DEFAULTS.maxBytesScannedCutoffPerQuery,
       );
-      const cutoff = (props.configuration as Props | undefined)?.bytesScannedCutoffPerQuery as
-        number | undefined;
+      const cutoff = num(
+        obj(props, "configuration"),
+        "bytesScannedCutoffPerQuery",
+        "configuration.bytesScannedCutoffPerQuery",
+      );
       if (cutoff === undefined) {
         report(
           `Athena workgroup "${args.name}" has no per-query scan cutoff. Set configuration.bytesScannedCutoffPerQuery (at most ${max} bytes).`,

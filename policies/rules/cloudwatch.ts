@@ -1,6 +1,6 @@
 /** CloudWatch Logs rules: every log group has a bounded retention and a KMS key. */
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { configNumber, forTypes, isSet } from "./common";
+import { closedSchema, configNumber, forTypes, isSetString, num, ruleConfig } from "./common";
 
 export const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
 
@@ -12,28 +12,26 @@ export const logGroupSetsRetention: ResourceValidationPolicy = {
     "Every CloudWatch log group has a retention within the configured bounds (unset means logs are kept forever).",
   severity: "medium",
   tags: ["cloudwatch", "retention"],
-  configSchema: {
-    properties: {
-      minDays: {
-        type: "integer",
-        minimum: 1,
-        default: LOG_RETENTION_DEFAULTS.minDays,
-        description: "Shortest allowed retentionInDays.",
-      },
-      maxDays: {
-        type: "integer",
-        minimum: 1,
-        default: LOG_RETENTION_DEFAULTS.maxDays,
-        description: "Longest allowed retentionInDays.",
-      },
+  configSchema: closedSchema({
+    minDays: {
+      type: "integer",
+      minimum: 1,
+      default: LOG_RETENTION_DEFAULTS.minDays,
+      description: "Shortest allowed retentionInDays.",
     },
-  },
+    maxDays: {
+      type: "integer",
+      minimum: 1,
+      default: LOG_RETENTION_DEFAULTS.maxDays,
+      description: "Longest allowed retentionInDays.",
+    },
+  }),
   validateResource: forTypes({
     [LOG_GROUP]: (props, args, report) => {
-      const config = args.getConfig<Record<string, unknown>>();
+      const config = ruleConfig(args, logGroupSetsRetention.configSchema!);
       const min = configNumber(config, "minDays", LOG_RETENTION_DEFAULTS.minDays);
       const max = configNumber(config, "maxDays", LOG_RETENTION_DEFAULTS.maxDays);
-      const days = props.retentionInDays as number | undefined;
+      const days = num(props, "retentionInDays");
       // 0 is what the provider reports for "never expire".
       if (!days) {
         report(
@@ -55,7 +53,7 @@ export const logGroupRequiresKms: ResourceValidationPolicy = {
   tags: ["cloudwatch", "encryption"],
   validateResource: forTypes({
     [LOG_GROUP]: (props, args, report) => {
-      if (!isSet(props.kmsKeyId)) {
+      if (!isSetString(props, "kmsKeyId")) {
         report(
           `Log group "${args.name}" is not encrypted with a customer-managed key. Set kmsKeyId to a KMS key ARN whose policy allows logs.<region>.amazonaws.com.`,
         );

@@ -1,6 +1,17 @@
 /** EC2 rules: IMDSv2, encrypted volumes, no public IP unless allowed, no world-open ingress. */
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { configBoolean, forTypes, list, Props } from "./common";
+import {
+  bool,
+  closedSchema,
+  configBoolean,
+  forTypes,
+  obj,
+  objects,
+  Props,
+  ruleConfig,
+  str,
+  strings,
+} from "./common";
 
 export const EC2_INSTANCE = "aws:ec2/instance:Instance";
 export const EC2_LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
@@ -10,7 +21,7 @@ export const SECURITY_GROUP_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
 export const SG_INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 
 const imdsv2 = (kind: string) => (props: Props, args: { name: string }, report: (m: string) => void) => {
-  if ((props.metadataOptions as Props | undefined)?.httpTokens !== "required") {
+  if (str(obj(props, "metadataOptions"), "httpTokens", "metadataOptions.httpTokens") !== "required") {
     report(
       `EC2 ${kind} "${args.name}" allows IMDSv1. Set metadataOptions { httpTokens: "required", httpPutResponseHopLimit: 1 }.`,
     );
@@ -36,17 +47,21 @@ export const ec2EncryptsVolumes: ResourceValidationPolicy = {
   validateResource: forTypes({
     [EC2_INSTANCE]: (props, args, report) => {
       const unencrypted: string[] = [];
-      if ((props.rootBlockDevice as Props | undefined)?.encrypted !== true)
+      if (bool(obj(props, "rootBlockDevice"), "encrypted", "rootBlockDevice.encrypted") !== true)
         unencrypted.push("rootBlockDevice");
-      for (const d of list(props.ebsBlockDevices))
-        if (d.encrypted !== true) unencrypted.push(`ebsBlockDevices ${d.deviceName}`);
+      objects(props, "ebsBlockDevices").forEach((d, i) => {
+        if (bool(d, "encrypted", `ebsBlockDevices[${i}].encrypted`) !== true)
+          unencrypted.push(
+            `ebsBlockDevices ${str(d, "deviceName", `ebsBlockDevices[${i}].deviceName`) ?? i}`,
+          );
+      });
       if (unencrypted.length)
         report(
           `EC2 instance "${args.name}" has unencrypted volumes (${unencrypted.join(", ")}). Set encrypted: true on each.`,
         );
     },
     [EBS_VOLUME]: (props, args, report) => {
-      if (props.encrypted !== true)
+      if (bool(props, "encrypted") !== true)
         report(`EBS volume "${args.name}" is not encrypted. Set encrypted: true.`);
     },
   }),
@@ -57,19 +72,17 @@ export const ec2DisallowsPublicIp: ResourceValidationPolicy = {
   description: "No EC2 instance gets a public IP address, unless the stack's policy config allows it.",
   severity: "high",
   tags: ["ec2", "public-access", "network"],
-  configSchema: {
-    properties: {
-      allowPublicIp: {
-        type: "boolean",
-        default: false,
-        description: "Allow associatePublicIpAddress (a dev generator in a public subnet without NAT).",
-      },
+  configSchema: closedSchema({
+    allowPublicIp: {
+      type: "boolean",
+      default: false,
+      description: "Allow associatePublicIpAddress (a dev generator in a public subnet without NAT).",
     },
-  },
+  }),
   validateResource: forTypes({
     [EC2_INSTANCE]: (props, args, report) => {
-      if (configBoolean(args.getConfig<Record<string, unknown>>(), "allowPublicIp", false)) return;
-      if (props.associatePublicIpAddress === true) {
+      if (configBoolean(ruleConfig(args, ec2DisallowsPublicIp.configSchema!), "allowPublicIp", false)) return;
+      if (bool(props, "associatePublicIpAddress") === true) {
         report(
           `EC2 instance "${args.name}" gets a public IP address. Set associatePublicIpAddress: false and place it in a private subnet (or allow public IPs in this stack's policy config).`,
         );
@@ -79,7 +92,8 @@ export const ec2DisallowsPublicIp: ResourceValidationPolicy = {
 };
 
 const WORLD = ["0.0.0.0/0", "::/0"];
-const worldOpen = (cidrs: unknown[]) => cidrs.filter((c) => WORLD.includes(c as string)) as string[];
+const worldOpen = (cidrs: (string | undefined)[]) =>
+  cidrs.filter((c): c is string => c !== undefined && WORLD.includes(c));
 
 export const sgDisallowsWorldIngress: ResourceValidationPolicy = {
   name: "datalake-ec2-securitygroup-disallows-world-ingress",
@@ -88,24 +102,27 @@ export const sgDisallowsWorldIngress: ResourceValidationPolicy = {
   tags: ["ec2", "public-access", "network"],
   validateResource: forTypes({
     [SECURITY_GROUP]: (props, args, report) => {
-      for (const rule of list(props.ingress)) {
-        const open = worldOpen([...list<string>(rule.cidrBlocks), ...list<string>(rule.ipv6CidrBlocks)]);
+      objects(props, "ingress").forEach((rule, i) => {
+        const open = worldOpen([
+          ...strings(rule, "cidrBlocks", `ingress[${i}].cidrBlocks`),
+          ...strings(rule, "ipv6CidrBlocks", `ingress[${i}].ipv6CidrBlocks`),
+        ]);
         if (open.length)
           report(
             `Security group "${args.name}" allows ingress from ${open.join(" and ")} on ${rule.protocol} ${rule.fromPort}-${rule.toPort}. Allow only security groups or internal CIDR blocks (use SSM Session Manager instead of SSH).`,
           );
-      }
+      });
     },
     [SECURITY_GROUP_RULE]: (props, args, report) => {
-      if (props.type !== "ingress") return;
-      const open = worldOpen([...list<string>(props.cidrBlocks), ...list<string>(props.ipv6CidrBlocks)]);
+      if (str(props, "type") !== "ingress") return;
+      const open = worldOpen([...strings(props, "cidrBlocks"), ...strings(props, "ipv6CidrBlocks")]);
       if (open.length)
         report(
           `Security group rule "${args.name}" allows ingress from ${open.join(" and ")}. Allow only security groups or internal CIDR blocks.`,
         );
     },
     [SG_INGRESS_RULE]: (props, args, report) => {
-      const open = worldOpen([props.cidrIpv4, props.cidrIpv6]);
+      const open = worldOpen([str(props, "cidrIpv4"), str(props, "cidrIpv6")]);
       if (open.length)
         report(
           `Security group ingress rule "${args.name}" allows ingress from ${open.join(" and ")}. Use referencedSecurityGroupId or an internal CIDR.`,

@@ -1,11 +1,12 @@
 /** Kinesis Data Firehose rules: SSE with a customer-managed key, error prefix and delivery logging on S3 destinations. */
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { forTypes, isSet, Props } from "./common";
+import { bool, forTypes, isSetString, obj, Props, str } from "./common";
 
 export const FIREHOSE = "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream";
 
 const isDirectPut = (props: Props) =>
-  props.kinesisSourceConfiguration === undefined && props.mskSourceConfiguration === undefined;
+  obj(props, "kinesisSourceConfiguration") === undefined &&
+  obj(props, "mskSourceConfiguration") === undefined;
 
 export const firehoseRequiresSseCmk: ResourceValidationPolicy = {
   name: "datalake-firehose-deliverystream-requires-sse-cmk",
@@ -16,8 +17,13 @@ export const firehoseRequiresSseCmk: ResourceValidationPolicy = {
   validateResource: forTypes({
     [FIREHOSE]: (props, args, report) => {
       if (!isDirectPut(props)) return args.notApplicable("SSE applies only to Direct PUT streams");
-      const sse = (props.serverSideEncryption ?? {}) as Props;
-      if (sse.enabled !== true || sse.keyType !== "CUSTOMER_MANAGED_CMK" || !isSet(sse.keyArn)) {
+      const sse = obj(props, "serverSideEncryption");
+      const p = "serverSideEncryption";
+      if (
+        bool(sse, "enabled", `${p}.enabled`) !== true ||
+        str(sse, "keyType", `${p}.keyType`) !== "CUSTOMER_MANAGED_CMK" ||
+        !isSetString(sse, "keyArn", `${p}.keyArn`)
+      ) {
         report(
           `Firehose stream "${args.name}" must encrypt at rest with a customer-managed key. Set serverSideEncryption { enabled: true, keyType: "CUSTOMER_MANAGED_CMK", keyArn: <the lake key ARN> }.`,
         );
@@ -27,8 +33,8 @@ export const firehoseRequiresSseCmk: ResourceValidationPolicy = {
 };
 
 function extendedS3(props: Props, args: { notApplicable(reason?: string): never }): Props {
-  const s3 = props.extendedS3Configuration as Props | undefined;
-  if (props.destination !== "extended_s3" || !s3)
+  const s3 = obj(props, "extendedS3Configuration");
+  if (str(props, "destination") !== "extended_s3" || !s3)
     return args.notApplicable("the stream has no S3 destination");
   return s3;
 }
@@ -42,7 +48,7 @@ export const firehoseRequiresErrorPrefix: ResourceValidationPolicy = {
   validateResource: forTypes({
     [FIREHOSE]: (props, args, report) => {
       const s3 = extendedS3(props, args);
-      if (!isSet(s3.errorOutputPrefix)) {
+      if (!isSetString(s3, "errorOutputPrefix", "extendedS3Configuration.errorOutputPrefix")) {
         report(
           `Firehose stream "${args.name}" has no error-output prefix. Set extendedS3Configuration.errorOutputPrefix (include !{firehose:error-output-type}).`,
         );
@@ -59,8 +65,13 @@ export const firehoseEnablesDeliveryLogging: ResourceValidationPolicy = {
   validateResource: forTypes({
     [FIREHOSE]: (props, args, report) => {
       const s3 = extendedS3(props, args);
-      const logging = (s3.cloudwatchLoggingOptions ?? {}) as Props;
-      if (logging.enabled !== true || !isSet(logging.logGroupName) || !isSet(logging.logStreamName)) {
+      const p = "extendedS3Configuration.cloudwatchLoggingOptions";
+      const logging = obj(s3, "cloudwatchLoggingOptions", p);
+      if (
+        bool(logging, "enabled", `${p}.enabled`) !== true ||
+        !isSetString(logging, "logGroupName", `${p}.logGroupName`) ||
+        !isSetString(logging, "logStreamName", `${p}.logStreamName`)
+      ) {
         report(
           `Firehose stream "${args.name}" does not log delivery errors. Set extendedS3Configuration.cloudwatchLoggingOptions { enabled: true, logGroupName, logStreamName }.`,
         );

@@ -1,6 +1,6 @@
 /** Glue rules: jobs and crawlers run under a security configuration that encrypts everything with KMS. */
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { forTypes, isSet, Props } from "./common";
+import { forTypes, isSetString, obj, Props, str } from "./common";
 
 export const GLUE_JOB = "aws:glue/job:Job";
 export const GLUE_CRAWLER = "aws:glue/crawler:Crawler";
@@ -8,7 +8,7 @@ export const GLUE_SECURITY_CONFIGURATION = "aws:glue/securityConfiguration:Secur
 
 const requireSecurityConfiguration =
   (kind: string) => (props: Props, args: { name: string }, report: (m: string) => void) => {
-    if (!isSet(props.securityConfiguration)) {
+    if (!isSetString(props, "securityConfiguration")) {
       report(
         `Glue ${kind} "${args.name}" runs without a security configuration, so its S3 output, logs and bookmarks are not KMS-encrypted. Set securityConfiguration to the name of the lake's Glue SecurityConfiguration.`,
       );
@@ -34,17 +34,20 @@ export const glueSecurityConfigurationRequiresKms: ResourceValidationPolicy = {
   tags: ["glue", "encryption"],
   validateResource: forTypes({
     [GLUE_SECURITY_CONFIGURATION]: (props, args, report) => {
-      const e = (props.encryptionConfiguration ?? {}) as Props;
-      const s3 = (e.s3Encryption ?? {}) as Props;
-      const cw = (e.cloudwatchEncryption ?? {}) as Props;
-      const bm = (e.jobBookmarksEncryption ?? {}) as Props;
+      const e = obj(props, "encryptionConfiguration");
       const wrong: string[] = [];
-      if (s3.s3EncryptionMode !== "SSE-KMS" || !isSet(s3.kmsKeyArn))
-        wrong.push('s3Encryption (s3EncryptionMode "SSE-KMS" with kmsKeyArn)');
-      if (cw.cloudwatchEncryptionMode !== "SSE-KMS" || !isSet(cw.kmsKeyArn))
-        wrong.push('cloudwatchEncryption (cloudwatchEncryptionMode "SSE-KMS" with kmsKeyArn)');
-      if (bm.jobBookmarksEncryptionMode !== "CSE-KMS" || !isSet(bm.kmsKeyArn))
-        wrong.push('jobBookmarksEncryption (jobBookmarksEncryptionMode "CSE-KMS" with kmsKeyArn)');
+      const check = (part: string, modeKey: string, mode: string) => {
+        const path = `encryptionConfiguration.${part}`;
+        const p = obj(e, part, path) as Props | undefined;
+        if (
+          str(p, modeKey, `${path}.${modeKey}`) !== mode ||
+          !isSetString(p, "kmsKeyArn", `${path}.kmsKeyArn`)
+        )
+          wrong.push(`${part} (${modeKey} "${mode}" with kmsKeyArn)`);
+      };
+      check("s3Encryption", "s3EncryptionMode", "SSE-KMS");
+      check("cloudwatchEncryption", "cloudwatchEncryptionMode", "SSE-KMS");
+      check("jobBookmarksEncryption", "jobBookmarksEncryptionMode", "CSE-KMS");
       if (wrong.length)
         report(
           `Glue security configuration "${args.name}" does not encrypt everything with KMS. Fix ${wrong.join("; ")}.`,

@@ -1,7 +1,6 @@
 /** IAM rules: no wildcard or service-wide actions in our policy documents, no *FullAccess managed policies. */
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { forTypes, list, Props } from "./common";
-import { policyDocument } from "./s3";
+import { forTypes, objects, oneOrMany, policyDocument, Props, str, strings } from "./common";
 
 export const IAM_ROLE = "aws:iam/role:Role";
 export const IAM_ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
@@ -15,26 +14,27 @@ export const IAM_ATTACHMENTS = [
   "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
 ] as const;
 
-const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
-
-/** The wildcard grants of one policy document: `*`, `service:*`, and Allow statements with NotAction. */
-export function wildcardGrants(doc: unknown): string[] {
-  const parsed = policyDocument(doc);
+/**
+ * The wildcard grants of the policy document at `props[key]`: `*`, `service:*`, and Allow
+ * statements with NotAction. A document that does not parse is a PropertyTypeError.
+ */
+export function wildcardGrants(props: Props, key: string, path = key): string[] {
+  const doc = policyDocument(props, key, path);
   const found: string[] = [];
-  for (const s of list(parsed?.Statement ?? [])) {
-    const st = s as Props;
-    if (st.Effect !== "Allow") continue;
-    for (const a of asArray(st.Action)) {
-      if (a === "*" || (typeof a === "string" && /^[A-Za-z0-9-]+:\*$/.test(a))) found.push(a as string);
-    }
-    if (st.NotAction !== undefined) found.push("NotAction");
-  }
+  (doc?.Statement ?? []).forEach((st, i) => {
+    const at = `${path}.Statement[${i}]`;
+    if (str(st, "Effect", `${at}.Effect`) !== "Allow") return;
+    for (const a of oneOrMany(st, "Action", `${at}.Action`))
+      if (a === "*" || /^[A-Za-z0-9-]+:\*$/.test(a)) found.push(a);
+    if (st.NotAction !== undefined && st.NotAction !== null) found.push("NotAction");
+  });
   return found;
 }
 
 const checkDocument =
-  (what: string, key: string) => (props: Props, args: { name: string }, report: (m: string) => void) => {
-    const grants = wildcardGrants(props[key]);
+  (what: string, key: string, path = key) =>
+  (props: Props, args: { name: string }, report: (m: string) => void) => {
+    const grants = wildcardGrants(props, key, path);
     if (grants.length) {
       report(
         `${what} "${args.name}" allows ${[...new Set(grants)].join(", ")}. List the exact actions the workload needs (least privilege).`,
@@ -45,13 +45,21 @@ const checkDocument =
 export const iamDisallowsWildcardActions: ResourceValidationPolicy = {
   name: "datalake-iam-policy-disallows-wildcard-actions",
   description:
-    'No inline or customer-managed IAM policy allows "*" or a service-wide wildcard such as "s3:*" or "es:*".',
+    'No IAM policy document (inline, customer-managed, or a role\'s trust policy) allows "*" or a service-wide wildcard such as "s3:*" or "es:*".',
   severity: "high",
   tags: ["iam", "least-privilege"],
   validateResource: forTypes({
     [IAM_ROLE]: (props, args, report) => {
-      for (const p of list(props.inlinePolicies))
-        checkDocument(`Inline policy "${p.name}" of role`, "policy")(p, args, report);
+      // The trust policy is checked too: "sts:*" there would also grant sts:TagSession and
+      // sts:SetSourceIdentity to the principals that may assume the role.
+      checkDocument("The trust policy (assumeRolePolicy) of role", "assumeRolePolicy")(props, args, report);
+      objects(props, "inlinePolicies").forEach((p, i) =>
+        checkDocument(
+          `Inline policy "${str(p, "name", `inlinePolicies[${i}].name`)}" of role`,
+          "policy",
+          `inlinePolicies[${i}].policy`,
+        )(p, args, report),
+      );
     },
     [IAM_ROLE_POLICY]: checkDocument("Role policy", "policy"),
     [IAM_POLICY]: checkDocument("IAM policy", "policy"),
@@ -66,8 +74,8 @@ export function isBroadManagedPolicy(arn: string): boolean {
   return /FullAccess(_v\d+)?$/.test(name) || name === "AdministratorAccess" || name === "PowerUserAccess";
 }
 
-const checkArns = (what: string, arns: unknown[], report: (m: string) => void) => {
-  const broad = arns.filter((a): a is string => typeof a === "string" && isBroadManagedPolicy(a));
+const checkArns = (what: string, arns: (string | undefined)[], report: (m: string) => void) => {
+  const broad = arns.filter((a): a is string => a !== undefined && isBroadManagedPolicy(a));
   if (broad.length)
     report(
       `${what} attaches ${broad.join(", ")}. Replace it with a policy listing only the actions and resources needed.`,
@@ -82,12 +90,12 @@ export const iamDisallowsFullAccess: ResourceValidationPolicy = {
   tags: ["iam", "least-privilege"],
   validateResource: forTypes({
     [IAM_ROLE]: (props, args, report) =>
-      checkArns(`Role "${args.name}"`, list(props.managedPolicyArns), report),
+      checkArns(`Role "${args.name}"`, strings(props, "managedPolicyArns"), report),
     ...Object.fromEntries(
       IAM_ATTACHMENTS.map((t) => [
         t,
         (props: Props, args: { name: string }, report: (m: string) => void) =>
-          checkArns(`Policy attachment "${args.name}"`, [props.policyArn], report),
+          checkArns(`Policy attachment "${args.name}"`, [str(props, "policyArn")], report),
       ]),
     ),
   }),

@@ -1,6 +1,6 @@
 /** KMS rules: customer-managed keys rotate and have a bounded deletion window. */
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { configNumber, forTypes } from "./common";
+import { bool, closedSchema, configNumber, forTypes, num, ruleConfig, str } from "./common";
 
 export const KMS_KEY = "aws:kms/key:Key";
 
@@ -12,10 +12,10 @@ export const kmsKeyEnablesRotation: ResourceValidationPolicy = {
   validateResource: forTypes({
     [KMS_KEY]: (props, args, report) => {
       // Rotation exists only for symmetric encryption keys; asymmetric and HMAC keys cannot rotate.
-      const spec = props.customerMasterKeySpec ?? "SYMMETRIC_DEFAULT";
+      const spec = str(props, "customerMasterKeySpec") ?? "SYMMETRIC_DEFAULT";
       if (spec !== "SYMMETRIC_DEFAULT")
         return args.notApplicable(`key spec ${spec} does not support rotation`);
-      if (props.enableKeyRotation !== true) {
+      if (bool(props, "enableKeyRotation") !== true) {
         report(`KMS key "${args.name}" does not rotate. Set enableKeyRotation: true.`);
       }
     },
@@ -30,31 +30,29 @@ export const kmsKeyBoundsDeletionWindow: ResourceValidationPolicy = {
     "Every KMS key has a deletion window within the configured bounds (AWS allows 7 to 30 days; 30 when unset).",
   severity: "medium",
   tags: ["kms", "resilience"],
-  configSchema: {
-    properties: {
-      minDays: {
-        type: "integer",
-        minimum: 7,
-        maximum: 30,
-        default: KMS_DELETION_DEFAULTS.minDays,
-        description: "Shortest allowed deletionWindowInDays.",
-      },
-      maxDays: {
-        type: "integer",
-        minimum: 7,
-        maximum: 30,
-        default: KMS_DELETION_DEFAULTS.maxDays,
-        description: "Longest allowed deletionWindowInDays.",
-      },
+  configSchema: closedSchema({
+    minDays: {
+      type: "integer",
+      minimum: 7,
+      maximum: 30,
+      default: KMS_DELETION_DEFAULTS.minDays,
+      description: "Shortest allowed deletionWindowInDays.",
     },
-  },
+    maxDays: {
+      type: "integer",
+      minimum: 7,
+      maximum: 30,
+      default: KMS_DELETION_DEFAULTS.maxDays,
+      description: "Longest allowed deletionWindowInDays.",
+    },
+  }),
   validateResource: forTypes({
     [KMS_KEY]: (props, args, report) => {
-      const config = args.getConfig<Record<string, unknown>>();
+      const config = ruleConfig(args, kmsKeyBoundsDeletionWindow.configSchema!);
       const min = configNumber(config, "minDays", KMS_DELETION_DEFAULTS.minDays);
       const max = configNumber(config, "maxDays", KMS_DELETION_DEFAULTS.maxDays);
       // AWS applies 30 days when the window is not set.
-      const days = (props.deletionWindowInDays as number | undefined) ?? 30;
+      const days = num(props, "deletionWindowInDays") ?? 30;
       if (days < min || days > max) {
         report(
           `KMS key "${args.name}" has a deletion window of ${days} days; set deletionWindowInDays between ${min} and ${max}.`,

@@ -3,7 +3,7 @@
  * asynchronously (by CloudWatch Logs, SNS, S3 or EventBridge) keep failed events.
  */
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { forStackTypes, forTypes, isSet, nameOf, Props } from "./common";
+import { forStackTypes, forTypes, isSetString, nameOf, obj, str, within } from "./common";
 
 export const LAMBDA_FUNCTION = "aws:lambda/function:Function";
 export const LAMBDA_PERMISSION = "aws:lambda/permission:Permission";
@@ -19,10 +19,10 @@ export const lambdaPermissionRequiresSourceArn: ResourceValidationPolicy = {
   tags: ["lambda", "least-privilege"],
   validateResource: forTypes({
     [LAMBDA_PERMISSION]: (props, args, report) => {
-      const principal = props.principal as string;
+      const principal = str(props, "principal") ?? "";
       if (!/\.amazonaws\.com(\.cn)?$/.test(principal))
         return args.notApplicable("the principal is not an AWS service");
-      if (!isSet(props.sourceArn)) {
+      if (!isSetString(props, "sourceArn")) {
         report(
           `Lambda permission "${args.name}" lets ${principal} invoke the function from any resource. Set sourceArn (for CloudWatch Logs: arn:aws:logs:<region>:<account>:log-group:<name>:*).`,
         );
@@ -46,30 +46,35 @@ export const lambdaRequiresFailureDestination: StackValidationPolicy = {
   validateStack: forStackTypes([LAMBDA_FUNCTION], (functions, args, report) => {
     const asyncTargets = new Map<string, string>();
     for (const r of args.resources) {
-      if (r.type === LAMBDA_PERMISSION && ASYNC_PRINCIPALS.test(r.props.principal as string)) {
-        for (const f of functionsOf(r, "function")) asyncTargets.set(f.urn, `${r.props.principal}`);
+      const principal = r.type === LAMBDA_PERMISSION ? within(r, (p) => str(p, "principal")) : undefined;
+      if (principal !== undefined && ASYNC_PRINCIPALS.test(principal)) {
+        for (const f of functionsOf(r, "function")) asyncTargets.set(f.urn, principal);
       } else if (r.type === LOG_SUBSCRIPTION_FILTER) {
         for (const f of functionsOf(r, "destinationArn"))
           asyncTargets.set(f.urn, "a CloudWatch Logs subscription");
-      } else if (r.type === SNS_SUBSCRIPTION && r.props.protocol === "lambda") {
+      } else if (r.type === SNS_SUBSCRIPTION && within(r, (p) => str(p, "protocol")) === "lambda") {
         for (const f of functionsOf(r, "endpoint")) asyncTargets.set(f.urn, "an SNS subscription");
       }
     }
     const onFailure = new Set<string>();
     for (const r of args.resources) {
       if (r.type !== LAMBDA_EVENT_INVOKE_CONFIG) continue;
-      if (
-        !isSet(
-          ((r.props.destinationConfig as Props | undefined)?.onFailure as Props | undefined)?.destination,
-        )
-      )
-        continue;
+      const destination = within(r, (p) =>
+        isSetString(
+          obj(obj(p, "destinationConfig"), "onFailure", "destinationConfig.onFailure"),
+          "destination",
+          "destinationConfig.onFailure.destination",
+        ),
+      );
+      if (!destination) continue;
       for (const f of functionsOf(r, "functionName")) onFailure.add(f.urn);
     }
     for (const f of functions) {
       const via = asyncTargets.get(f.urn);
       if (!via) continue;
-      const dlq = isSet((f.props.deadLetterConfig as Props | undefined)?.targetArn);
+      const dlq = within(f, (p) =>
+        isSetString(obj(p, "deadLetterConfig"), "targetArn", "deadLetterConfig.targetArn"),
+      );
       if (!dlq && !onFailure.has(f.urn)) {
         report(
           `Lambda function ${nameOf(f)} is invoked asynchronously by ${via} but has no dead-letter queue or on-failure destination. Set deadLetterConfig.targetArn (an encrypted SQS queue) or add a FunctionEventInvokeConfig with destinationConfig.onFailure.`,

@@ -1,6 +1,6 @@
 /** SNS and SQS rules: topics and queues are encrypted with KMS. */
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { forTypes, isSet } from "./common";
+import { forTypes, isSetString } from "./common";
 
 export const SNS_TOPIC = "aws:sns/topic:Topic";
 export const SQS_QUEUE = "aws:sqs/queue:Queue";
@@ -12,7 +12,7 @@ export const snsTopicRequiresKms: ResourceValidationPolicy = {
   tags: ["sns", "encryption"],
   validateResource: forTypes({
     [SNS_TOPIC]: (props, args, report) => {
-      if (!isSet(props.kmsMasterKeyId))
+      if (!isSetString(props, "kmsMasterKeyId"))
         report(
           `SNS topic "${args.name}" is not encrypted. Set kmsMasterKeyId to a KMS key whose policy lets CloudWatch (cloudwatch.amazonaws.com) use it.`,
         );
@@ -27,7 +27,7 @@ export const sqsQueueRequiresKms: ResourceValidationPolicy = {
   tags: ["sqs", "encryption"],
   validateResource: forTypes({
     [SQS_QUEUE]: (props, args, report) => {
-      if (!isSet(props.kmsMasterKeyId))
+      if (!isSetString(props, "kmsMasterKeyId"))
         report(
           `SQS queue "${args.name}" is not encrypted with KMS. Set kmsMasterKeyId to the lake's KMS key.`,
         );

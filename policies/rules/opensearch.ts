@@ -1,6 +1,18 @@
 /** OpenSearch Service rules: encryption, TLS, fine-grained access control, VPC placement, log publishing. */
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { configBoolean, configStrings, forTypes, isSet, list, Props } from "./common";
+import {
+  bool,
+  closedSchema,
+  configBoolean,
+  configStrings,
+  forTypes,
+  isSetString,
+  obj,
+  objects,
+  ruleConfig,
+  str,
+  strings,
+} from "./common";
 
 export const DOMAIN = "aws:opensearch/domain:Domain";
 const TAGS = ["opensearch"];
@@ -12,8 +24,11 @@ export const domainEncryptsAtRest: ResourceValidationPolicy = {
   tags: [...TAGS, "encryption"],
   validateResource: forTypes({
     [DOMAIN]: (props, args, report) => {
-      const e = (props.encryptAtRest ?? {}) as Props;
-      if (e.enabled !== true || !isSet(e.kmsKeyId)) {
+      const e = obj(props, "encryptAtRest");
+      if (
+        bool(e, "enabled", "encryptAtRest.enabled") !== true ||
+        !isSetString(e, "kmsKeyId", "encryptAtRest.kmsKeyId")
+      ) {
         report(
           `OpenSearch domain "${args.name}" must encrypt at rest with a customer-managed key. Set encryptAtRest { enabled: true, kmsKeyId: <key ARN> }.`,
         );
@@ -29,7 +44,7 @@ export const domainEncryptsNodeToNode: ResourceValidationPolicy = {
   tags: [...TAGS, "encryption", "tls"],
   validateResource: forTypes({
     [DOMAIN]: (props, args, report) => {
-      if ((props.nodeToNodeEncryption as Props | undefined)?.enabled !== true) {
+      if (bool(obj(props, "nodeToNodeEncryption"), "enabled", "nodeToNodeEncryption.enabled") !== true) {
         report(
           `OpenSearch domain "${args.name}" does not encrypt node-to-node traffic. Set nodeToNodeEncryption.enabled: true.`,
         );
@@ -48,11 +63,12 @@ export const domainEnforcesHttps: ResourceValidationPolicy = {
   tags: [...TAGS, "tls"],
   validateResource: forTypes({
     [DOMAIN]: (props, args, report) => {
-      const ep = (props.domainEndpointOptions ?? {}) as Props;
-      const policy = ep.tlsSecurityPolicy as string | undefined;
-      if (ep.enforceHttps !== true || !policy || !TLS12_POLICIES.test(policy)) {
+      const ep = obj(props, "domainEndpointOptions");
+      const policy = str(ep, "tlsSecurityPolicy", "domainEndpointOptions.tlsSecurityPolicy");
+      const https = bool(ep, "enforceHttps", "domainEndpointOptions.enforceHttps");
+      if (https !== true || !policy || !TLS12_POLICIES.test(policy)) {
         report(
-          `OpenSearch domain "${args.name}" must enforce HTTPS with TLS 1.2+: it has enforceHttps ${JSON.stringify(ep.enforceHttps ?? null)} and tlsSecurityPolicy ${JSON.stringify(policy ?? null)}. Set domainEndpointOptions { enforceHttps: true, tlsSecurityPolicy: "Policy-Min-TLS-1-2-PFS-2023-10" }.`,
+          `OpenSearch domain "${args.name}" must enforce HTTPS with TLS 1.2+: it has enforceHttps ${JSON.stringify(https ?? null)} and tlsSecurityPolicy ${JSON.stringify(policy ?? null)}. Set domainEndpointOptions { enforceHttps: true, tlsSecurityPolicy: "Policy-Min-TLS-1-2-PFS-2023-10" }.`,
         );
       }
     },
@@ -66,8 +82,12 @@ export const domainEnablesFgac: ResourceValidationPolicy = {
   tags: [...TAGS, "least-privilege"],
   validateResource: forTypes({
     [DOMAIN]: (props, args, report) => {
-      const sec = (props.advancedSecurityOptions ?? {}) as Props;
-      if (sec.enabled !== true || sec.anonymousAuthEnabled === true) {
+      const sec = obj(props, "advancedSecurityOptions");
+      const p = "advancedSecurityOptions";
+      if (
+        bool(sec, "enabled", `${p}.enabled`) !== true ||
+        bool(sec, "anonymousAuthEnabled", `${p}.anonymousAuthEnabled`) === true
+      ) {
         report(
           `OpenSearch domain "${args.name}" must use fine-grained access control without anonymous access. Set advancedSecurityOptions { enabled: true } and map IAM roles to OpenSearch roles.`,
         );
@@ -82,19 +102,17 @@ export const domainRequiresVpc: ResourceValidationPolicy = {
     "Every OpenSearch domain is placed in a VPC (no public endpoint), unless the stack's policy config allows a public domain.",
   severity: "critical",
   tags: [...TAGS, "public-access", "network"],
-  configSchema: {
-    properties: {
-      requireVpc: {
-        type: "boolean",
-        default: true,
-        description: "Require vpcOptions.subnetIds; false allows a public endpoint (still behind FGAC).",
-      },
+  configSchema: closedSchema({
+    requireVpc: {
+      type: "boolean",
+      default: true,
+      description: "Require vpcOptions.subnetIds; false allows a public endpoint (still behind FGAC).",
     },
-  },
+  }),
   validateResource: forTypes({
     [DOMAIN]: (props, args, report) => {
-      if (!configBoolean(args.getConfig<Record<string, unknown>>(), "requireVpc", true)) return;
-      if (list((props.vpcOptions as Props | undefined)?.subnetIds).length === 0) {
+      if (!configBoolean(ruleConfig(args, domainRequiresVpc.configSchema!), "requireVpc", true)) return;
+      if (strings(obj(props, "vpcOptions"), "subnetIds", "vpcOptions.subnetIds").length === 0) {
         report(
           `OpenSearch domain "${args.name}" has a public endpoint. Set vpcOptions { subnetIds, securityGroupIds } (one subnet per availability zone of the domain).`,
         );
@@ -110,29 +128,31 @@ export const domainPublishesLogs: ResourceValidationPolicy = {
   description: "Every OpenSearch domain publishes the configured log types to CloudWatch Logs.",
   severity: "medium",
   tags: [...TAGS, "logging"],
-  configSchema: {
-    properties: {
-      requiredLogTypes: {
-        type: "array",
-        items: {
-          type: "string",
-          enum: ["ES_APPLICATION_LOGS", "INDEX_SLOW_LOGS", "SEARCH_SLOW_LOGS", "AUDIT_LOGS"],
-        },
-        default: [...LOG_TYPES_DEFAULT],
-        description: "Log types every domain must publish.",
+  configSchema: closedSchema({
+    requiredLogTypes: {
+      type: "array",
+      items: {
+        type: "string",
+        enum: ["ES_APPLICATION_LOGS", "INDEX_SLOW_LOGS", "SEARCH_SLOW_LOGS", "AUDIT_LOGS"],
       },
+      default: [...LOG_TYPES_DEFAULT],
+      description: "Log types every domain must publish.",
     },
-  },
+  }),
   validateResource: forTypes({
     [DOMAIN]: (props, args, report) => {
       const required = configStrings(
-        args.getConfig<Record<string, unknown>>(),
+        ruleConfig(args, domainPublishesLogs.configSchema!),
         "requiredLogTypes",
         LOG_TYPES_DEFAULT,
       );
-      const published = list(props.logPublishingOptions)
-        .filter((o) => o.enabled !== false && isSet(o.cloudwatchLogGroupArn))
-        .map((o) => o.logType as string);
+      const published = objects(props, "logPublishingOptions").flatMap((o, i) => {
+        const p = `logPublishingOptions[${i}]`;
+        const on =
+          bool(o, "enabled", `${p}.enabled`) !== false &&
+          isSetString(o, "cloudwatchLogGroupArn", `${p}.cloudwatchLogGroupArn`);
+        return on ? [str(o, "logType", `${p}.logType`)] : [];
+      });
       const missing = required.filter((t) => !published.includes(t));
       if (missing.length) {
         report(

@@ -4,7 +4,7 @@
  * `protect` can be checked; the program sets both.
  */
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { configBoolean, forTypes, TypedValidator } from "./common";
+import { closedSchema, configBoolean, forTypes, ruleConfig, TypedValidator } from "./common";
 
 export const STATEFUL_TYPES = [
   "aws:s3/bucket:Bucket",
@@ -16,8 +16,16 @@ export const STATEFUL_TYPES = [
   "aws:glue/catalogDatabase:CatalogDatabase",
 ] as const;
 
+const PROTECTION_SCHEMA = closedSchema({
+  requireProtection: {
+    type: "boolean",
+    default: false,
+    description: "Require protect: true on stateful resources (prod).",
+  },
+});
+
 const requireProtect: TypedValidator = (_props, args, report) => {
-  if (!configBoolean(args.getConfig<Record<string, unknown>>(), "requireProtection", false)) return;
+  if (!configBoolean(ruleConfig(args, PROTECTION_SCHEMA), "requireProtection", false)) return;
   if (!args.opts.protect) {
     report(
       `Stateful resource "${args.name}" (${args.type}) is not protected, so a destroy or replacement would delete its data. Pass { protect: true, retainOnDelete: true } (the stack config protection.protectStatefulResources).`,
@@ -31,15 +39,7 @@ export const statefulRequiresProtection: ResourceValidationPolicy = {
     "Stateful resources (buckets, KMS keys, the OpenSearch domain, the Redshift namespace, the catalog database) are protected, where the stack's policy config requires it.",
   severity: "high",
   tags: ["protection", "resilience"],
-  configSchema: {
-    properties: {
-      requireProtection: {
-        type: "boolean",
-        default: false,
-        description: "Require protect: true on stateful resources (prod).",
-      },
-    },
-  },
+  configSchema: PROTECTION_SCHEMA,
   validateResource: forTypes(Object.fromEntries(STATEFUL_TYPES.map((t) => [t, requireProtect]))),
 };
 

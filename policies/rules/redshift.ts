@@ -1,6 +1,6 @@
 /** Redshift rules (Serverless and provisioned): encrypted with a customer-managed KMS key, never publicly accessible. */
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { forTypes, isSet } from "./common";
+import { bool, forTypes, isSetString, str } from "./common";
 
 export const RS_NAMESPACE = "aws:redshiftserverless/namespace:Namespace";
 export const RS_WORKGROUP = "aws:redshiftserverless/workgroup:Workgroup";
@@ -14,15 +14,17 @@ export const redshiftRequiresKms: ResourceValidationPolicy = {
   tags: ["redshift", "encryption"],
   validateResource: forTypes({
     [RS_NAMESPACE]: (props, args, report) => {
-      if (!isSet(props.kmsKeyId))
+      if (!isSetString(props, "kmsKeyId"))
         report(
           `Redshift Serverless namespace "${args.name}" uses an AWS-owned key. Set kmsKeyId to the lake's KMS key ARN.`,
         );
     },
     [RS_CLUSTER]: (props, args, report) => {
       // In pulumi-aws v7 `encrypted` is a string ("true"/"false"); clusters are encrypted by default.
-      const encrypted = props.encrypted;
-      if (encrypted === false || encrypted === "false" || !isSet(props.kmsKeyId)) {
+      // Earlier versions took a boolean, so both forms are read.
+      const encrypted =
+        typeof props.encrypted === "boolean" ? String(props.encrypted) : str(props, "encrypted");
+      if (encrypted === "false" || !isSetString(props, "kmsKeyId")) {
         report(
           `Redshift cluster "${args.name}" must be encrypted with a customer-managed key. Leave encrypted on and set kmsKeyId.`,
         );
@@ -38,13 +40,13 @@ export const redshiftNotPublic: ResourceValidationPolicy = {
   tags: ["redshift", "public-access"],
   validateResource: forTypes({
     [RS_WORKGROUP]: (props, args, report) => {
-      if (props.publiclyAccessible === true)
+      if (bool(props, "publiclyAccessible") === true)
         report(
           `Redshift Serverless workgroup "${args.name}" is publicly accessible. Set publiclyAccessible: false and reach it through the VPC.`,
         );
     },
     [RS_CLUSTER]: (props, args, report) => {
-      if (props.publiclyAccessible === true)
+      if (bool(props, "publiclyAccessible") === true)
         report(
           `Redshift cluster "${args.name}" is publicly accessible. Set publiclyAccessible: false and reach it through the VPC.`,
         );

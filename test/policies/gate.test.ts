@@ -8,14 +8,24 @@ import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { allPolicies } from "../../policies/rules";
+import { ClosedConfigSchema } from "../../policies/rules/common";
 import {
+  ANALYZE_CONCURRENCY,
   checkState,
+  countByKind,
+  formatText,
   GateInputError,
+  mapLimit,
+  MAX_DEPTH,
   PackSession,
   parsePolicyConfig,
+  readPolicyConfig,
   reconcileConfig,
+  remoteComponentsWithoutChildren,
   toWire,
 } from "../../tools/offline/policyGate";
+import { summarize } from "../../tools/plan";
 import { lakeBucket, patch, seeds, state } from "./fixtures";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -95,11 +105,78 @@ describe("policy gate", function () {
       assert.throws(() => parsePolicyConfig("[1]"), /must be a JSON object/);
     });
 
-    it("rejects properties for a policy the pack does not have (the engine's Configure fails on it)", () => {
+    it("rejects a misspelled rule name with or without a level, suggesting the nearest rule", () => {
+      for (const value of ['{"minDays": 90}', '"advisory"']) {
+        assert.throws(
+          () =>
+            reconcileConfig(
+              pack.info,
+              parsePolicyConfig(`{"datalake-kms-key-bound-deletion-window": ${value}}`),
+            ),
+          (err: Error) =>
+            err instanceof GateInputError &&
+            err.message ===
+              'Invalid policy config: "datalake-kms-key-bound-deletion-window" names no rule of the pack; did you mean "datalake-kms-key-bounds-deletion-window"?',
+        );
+      }
       assert.throws(
-        () => reconcileConfig(pack.info, parsePolicyConfig('{"datalake-no-such-rule": {"x": 1}}')),
-        /datalake-no-such-rule: invalid enforcement level/,
+        () => reconcileConfig(pack.info, parsePolicyConfig('{"no-such-thing": "advisory"}')),
+        /"no-such-thing" names no rule of the pack \(see the rule table in README.md\)\.$/,
       );
+    });
+
+    describe("every rule's config schema is closed", () => {
+      for (const policy of allPolicies) {
+        const schema = policy.configSchema as ClosedConfigSchema | undefined;
+        const props = Object.keys(schema?.properties ?? {});
+        // A typo of the rule's first property (its last letter dropped), or any name for a rule
+        // without properties.
+        const typo = props.length ? props[0].slice(0, -1) : "minDays";
+        it(`rejects "${typo}" for ${policy.name}, naming the property and the rule`, () => {
+          if (schema) assert.strictEqual(schema.additionalProperties, false);
+          assert.throws(
+            () => reconcileConfig(pack.info, { [policy.name]: { properties: { [typo]: 90 } } }),
+            (err: Error) =>
+              err instanceof GateInputError &&
+              err.message.startsWith(
+                `Invalid policy config: The rule "${policy.name}" has no property "${typo}"`,
+              ) &&
+              (props.length
+                ? err.message.includes(`did you mean "${props[0]}"?`)
+                : err.message.includes("It takes no properties")),
+          );
+        });
+      }
+    });
+
+    it("reports an unknown property as a violation under the CLI too, where the engine lets it through", async () => {
+      // The offline gate rejects it before running; the CLI's engine builds the schema without
+      // additionalProperties, so the rule itself must catch it. Configure the pack directly.
+      const config = reconcileConfig(pack.info, {});
+      config["datalake-kms-key-bounds-deletion-window"] = {
+        enforcementLevel: "mandatory",
+        properties: { minDay: 90, maxDays: 30 },
+      };
+      const result = await pack.analyzeConfigured(state(seeds.kmsKey()), config);
+      assert.deepStrictEqual(
+        // The SDK puts the rule's description first; the rule's own text is the last line.
+        result.violations.map((v) => v.message.split("\n").pop()),
+        [
+          'The policy config of this rule has the unknown property "minDay" (did you mean "minDays"?); allowed: minDays, maxDays. Fix policies/config/<stack>.json.',
+        ],
+      );
+    });
+
+    it("says in one sentence that a stack has no policy config", () => {
+      const file = path.join(dir, "policies", "config", "staging.json");
+      assert.throws(
+        () => readPolicyConfig(file),
+        (err: Error) =>
+          err instanceof GateInputError &&
+          err.message ===
+            `There is no policy config ${file}; every stack needs one (copy policies/config/dev.json for a new stack and set its levels and thresholds).`,
+      );
+      assert.throws(() => readPolicyConfig(dir), /is a directory, not a JSON file\.$/);
     });
 
     it("reports the effective level: a disabled rule is not run, an advisory one does not fail the gate", async () => {
@@ -123,6 +200,46 @@ describe("policy gate", function () {
   });
 
   describe("state values", () => {
+    it("rejects a secret whose plaintext is not JSON with one sentence naming where it is", () => {
+      const r = seeds.kmsKey();
+      r.inputs!.description = { [SIG]: SECRET, plaintext: "not json" };
+      assert.throws(
+        () => toWire(r.inputs, `${r.urn} inputs`),
+        (err: Error) =>
+          err instanceof GateInputError &&
+          err.message.startsWith(
+            `The secret at ${r.urn} inputs.description has a "plaintext" that is not JSON`,
+          ),
+      );
+    });
+
+    it("rejects properties nested 5,000 deep (and a secret nested that deep) instead of overflowing the stack", () => {
+      // Built as text: JSON.parse is iterative in V8, JSON.stringify is not.
+      const text = `${'{"a":'.repeat(5000)}"leaf"${"}".repeat(5000)}`;
+      const r = seeds.kmsKey();
+      r.inputs!.description = JSON.parse(text);
+      assert.throws(
+        () => checkState(state(r), "deep.json"),
+        (err: Error) =>
+          err instanceof GateInputError &&
+          err.message ===
+            `deep.json: the inputs of ${r.urn} are nested more than ${MAX_DEPTH} levels deep, which no provider produces; the file is damaged or not a stack export.`,
+      );
+      assert.throws(
+        () => toWire({ s: { [SIG]: SECRET, plaintext: text } }, "x"),
+        /The secret at x.s is nested more than 256 levels deep\./,
+      );
+    });
+
+    it("accepts properties nested exactly MAX_DEPTH deep and analyzes them", async () => {
+      let deep: unknown = "leaf";
+      for (let i = 0; i < MAX_DEPTH - 2; i++) deep = { a: deep };
+      const r = seeds.kmsKey();
+      r.inputs!.tags = deep;
+      const result = await pack.analyze(state(r));
+      assert.deepStrictEqual(result.violations, []);
+    });
+
     it("keeps plaintext secrets as secrets, makes ciphertext unknown and drops __ keys", () => {
       assert.deepStrictEqual(
         toWire({
@@ -184,7 +301,7 @@ describe("policy gate", function () {
       const r = await cli(["--state", file, "--config", "policies/config/prod.json", "--json"]);
       assert.strictEqual(r.code, 0, r.stderr);
       const doc = JSON.parse(r.stdout);
-      assert.deepStrictEqual(Object.keys(doc), ["violations", "notApplicable", "summary"]);
+      assert.deepStrictEqual(Object.keys(doc), ["violations", "notApplicable", "notSeen", "summary"]);
       assert.deepStrictEqual(doc.violations, []);
       assert.strictEqual(doc.summary.passed, true);
     });
@@ -219,6 +336,171 @@ describe("policy gate", function () {
       assert.match(noState.stderr, /--state is required/);
       assert.match(missing.stderr, /cannot read state file/);
       assert.match(invalid.stderr, /datalake-cloudwatch-loggroup-sets-retention: minDays should be integer/);
+    });
+
+    it("npm run plan: a stack without a policy config gets one sentence, exit 2 and no export", async () => {
+      const stack = `zz-nopolicy-${process.pid}`;
+      const stackFile = path.join(ROOT, `Pulumi.${stack}.yaml`);
+      fs.copyFileSync(path.join(ROOT, "Pulumi.dev.yaml"), stackFile);
+      const out = path.join(dir, `${stack}.json`);
+      try {
+        const r = await new Promise<{ code: number; stderr: string }>((resolve) =>
+          execFile(
+            process.execPath,
+            [
+              require.resolve("ts-node/dist/bin.js"),
+              "--transpile-only",
+              "tools/plan.ts",
+              stack,
+              "--out",
+              out,
+            ],
+            { cwd: ROOT },
+            (err, _stdout, stderr) =>
+              resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stderr }),
+          ),
+        );
+        assert.strictEqual(r.code, 2, r.stderr);
+        assert.strictEqual(
+          r.stderr,
+          `There is no policy config ${path.join(ROOT, "policies", "config", `${stack}.json`)}; every stack needs one (copy policies/config/dev.json for a new stack and set its levels and thresholds).\n`,
+        );
+        assert.ok(!fs.existsSync(out), "no export is written");
+        assert.deepStrictEqual(
+          fs.readdirSync(dir).filter((f) => f.includes(stack)),
+          [],
+        );
+      } finally {
+        fs.rmSync(stackFile, { force: true });
+      }
+    });
+
+    it("exits 2 with one sentence, no stack trace, on a secret that is not JSON and on inputs nested 5,000 deep", async () => {
+      const secret = seeds.kmsKey();
+      secret.inputs!.description = { [SIG]: SECRET, plaintext: "{oops" };
+      const nested = seeds.kmsKey();
+      nested.inputs!.description = "DEEP";
+      const deepText = JSON.stringify(state(nested)).replace(
+        '"DEEP"',
+        `${"[".repeat(5000)}0${"]".repeat(5000)}`,
+      );
+      const files = [
+        ["secret.json", JSON.stringify(state(secret))],
+        ["deep.json", deepText],
+      ].map(([name, text]) => {
+        const f = path.join(dir, name);
+        fs.writeFileSync(f, text);
+        return f;
+      });
+      for (const f of files) {
+        const r = await cli(["--state", f]);
+        assert.strictEqual(r.code, 2, r.stderr);
+        assert.strictEqual(r.stderr.trim().split("\n").length, 1, r.stderr);
+        assert.doesNotMatch(r.stderr, /\n\s+at /);
+        assert.match(r.stderr, /(plaintext" that is not JSON|nested more than 256 levels deep)/);
+      }
+    });
+  });
+
+  describe("bounded concurrency", () => {
+    it("keeps at most the limit pending and the results in order", async () => {
+      let pending = 0;
+      let peak = 0;
+      const out = await mapLimit([...Array(100).keys()], ANALYZE_CONCURRENCY, async (i) => {
+        pending++;
+        peak = Math.max(peak, pending);
+        await new Promise((r) => setTimeout(r, i % 3));
+        pending--;
+        return i * 2;
+      });
+      assert.strictEqual(peak, ANALYZE_CONCURRENCY);
+      assert.deepStrictEqual(
+        out,
+        [...Array(100).keys()].map((i) => i * 2),
+      );
+      assert.deepStrictEqual(await mapLimit([], 4, async () => 1), []);
+    });
+  });
+
+  describe("what the gate could not see", () => {
+    const STACK = "urn:pulumi:dev::datalake::pulumi:pulumi:Stack::datalake-dev";
+    const NET = "urn:pulumi:dev::datalake::datalake:network:NetworkWithGenerator::network";
+    const VPC = "urn:pulumi:dev::datalake::datalake:network:NetworkWithGenerator$awsx:ec2:Vpc::network-vpc";
+    const resources = (natStrategy: string, withChildren = false) => [
+      { urn: STACK, custom: false, type: "pulumi:pulumi:Stack", inputs: {}, outputs: {} },
+      {
+        urn: "urn:pulumi:dev::datalake::pulumi:providers:aws::default",
+        custom: true,
+        type: "pulumi:providers:aws",
+      },
+      { urn: NET, custom: false, type: "datalake:network:NetworkWithGenerator", parent: STACK },
+      {
+        urn: VPC,
+        custom: false,
+        type: "awsx:ec2:Vpc",
+        parent: NET,
+        inputs: { natGateways: { strategy: natStrategy } },
+      },
+      ...(withChildren
+        ? [
+            {
+              urn: `${VPC}$aws:ec2/subnet:Subnet::network-vpc-public-1`,
+              custom: true,
+              type: "aws:ec2/subnet:Subnet",
+              parent: VPC,
+            },
+          ]
+        : []),
+      {
+        urn: `${NET}$aws:ec2/instance:Instance::network-generator`,
+        custom: true,
+        type: "aws:ec2/instance:Instance",
+        parent: NET,
+      },
+    ];
+
+    it("names a remote component without children and what it would create, from its NAT strategy", () => {
+      assert.deepStrictEqual(remoteComponentsWithoutChildren(resources("None")), [
+        {
+          urn: VPC,
+          type: "awsx:ec2:Vpc",
+          children: "subnets, route tables and their associations, routes, internet gateway",
+        },
+      ]);
+      assert.match(
+        remoteComponentsWithoutChildren(resources("Single"))[0].children,
+        /internet gateway, NAT gateways and their Elastic IPs$/,
+      );
+      // A real export holds the children: nothing is reported.
+      assert.deepStrictEqual(remoteComponentsWithoutChildren(resources("None", true)), []);
+    });
+
+    it("prints the note under the summary, and its counts add up to the plan's count", () => {
+      const rs = resources("Single");
+      const counts = countByKind(rs);
+      assert.deepStrictEqual(counts, { plan: 2, topLevelComponents: 1, providers: 1, stacks: 1 });
+      assert.match(summarize("dev", "ap-northeast-1", rs as never), /: 2 resources in 1 components$/m);
+      const text = formatText({
+        violations: [],
+        notApplicable: [],
+        notSeen: remoteComponentsWithoutChildren(rs),
+        summary: {
+          policyPack: "datalake@0.1.0",
+          resources: rs.length,
+          ...counts,
+          policies: 36,
+          disabled: 0,
+          mandatory: 0,
+          advisory: 0,
+          notApplicable: 0,
+          passed: true,
+        },
+      });
+      assert.strictEqual(
+        text,
+        "Policy pack datalake@0.1.0: 5 resources (the plan's 2, plus 1 stack, 1 top-level components and 1 providers), 36 policies (0 disabled, 0 not applicable): 0 mandatory and 0 advisory violation(s) — passed.\n" +
+          "Not seen offline: the children of 1 remote component (awsx:ec2:Vpc network-vpc: subnets, route tables and their associations, routes, internet gateway, NAT gateways and their Elastic IPs) are created by the component's provider, which does not run under mocks, so no rule checked them — run `pulumi preview --policy-pack policies` to check them.",
+      );
     });
   });
 });

@@ -316,9 +316,24 @@ describe("the dev and prod stacks against the policy pack", function () {
           .join("\n")}\n${r.stderr}`,
       );
       assert.strictEqual(r.code, 0, r.stderr);
+      const gateLine =
+        /^Policy pack datalake@\d+\.\d+\.\d+: (\d+) resources \(the plan's (\d+), .*\), \d+ policies .* — passed\.$/m.exec(
+          r.stdout,
+        );
+      assert.ok(gateLine, r.stdout);
+      // The gate's breakdown names the plan's own count, and the parts add up to what it analyzed.
+      const planLine = /^Plan for stack "[a-z]+" \(region [a-z0-9-]+\): (\d+) resources/m.exec(r.stdout);
+      assert.strictEqual(gateLine[2], planLine?.[1]);
+      const s = r.gate.summary;
+      assert.strictEqual(s.plan + s.stacks + s.topLevelComponents + s.providers, s.resources);
+      // The awsx Vpc is one opaque resource offline, and the summary says so.
+      assert.deepStrictEqual(
+        r.gate.notSeen.map((n) => n.type),
+        ["awsx:ec2:Vpc"],
+      );
       assert.match(
         r.stdout,
-        /^Policy pack datalake@\d+\.\d+\.\d+: \d+ resources, \d+ policies .* — passed\.$/m,
+        /^Not seen offline: the children of 1 remote component \(awsx:ec2:Vpc network-vpc: /m,
       );
     });
   }

@@ -16,6 +16,7 @@ import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import Ajv from "ajv";
+import { nearest } from "../../policies/rules/common";
 
 const PULUMI_DIR = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
 // The generated clients and messages must come from the same copies @pulumi/pulumi uses.
@@ -108,13 +109,28 @@ export interface NotApplicable {
   readonly reason: string;
 }
 
+/** A remote component whose children the state does not hold, so no rule saw them. */
+export interface NotSeen {
+  readonly urn: string;
+  readonly type: string;
+  /** What the component creates when the real engine runs its provider. */
+  readonly children: string;
+}
+
 export interface GateResult {
   readonly violations: Violation[];
+  /** Remote components rendered as one opaque resource (offline plans): their children were not checked. */
+  readonly notSeen: NotSeen[];
   /** Enabled policies that applied to no resource of the state. */
   readonly notApplicable: NotApplicable[];
   readonly summary: {
     readonly policyPack: string;
     readonly resources: number;
+    /** `resources` by kind (see countByKind): what `npm run plan` counts, and what it leaves out. */
+    readonly plan: number;
+    readonly topLevelComponents: number;
+    readonly providers: number;
+    readonly stacks: number;
     readonly policies: number;
     readonly disabled: number;
     readonly mandatory: number;
@@ -122,8 +138,71 @@ export interface GateResult {
     readonly notApplicable: number;
     readonly passed: boolean;
   };
-  /** Config keys that name no policy of the pack (the engine ignores them silently). */
-  readonly unknownConfigKeys: string[];
+}
+
+/**
+ * Multi-language (remote) components this program uses, with what their provider creates. Under
+ * the mock runtime (and therefore in `npm run plan`'s export) such a component registers as one
+ * resource without children (the awsx provider, which would create them, does not run), while
+ * `pulumi preview` and a real export hold its children.
+ * Subnets etc.: https://www.pulumi.com/registry/packages/awsx/api-docs/ec2/vpc/
+ */
+export const REMOTE_COMPONENTS: Readonly<Record<string, string>> = {
+  "awsx:ec2:Vpc": "subnets, route tables, internet gateway, NAT gateways",
+  "awsx:ec2:DefaultVpc": "the default subnets",
+  "awsx:lb:ApplicationLoadBalancer": "load balancer, listeners, target group, security group",
+  "awsx:lb:NetworkLoadBalancer": "load balancer, listeners, target group",
+  "awsx:ecs:FargateService": "service, task definition, roles, log group",
+  "awsx:ecs:EC2Service": "service, task definition, roles, log group",
+  "awsx:ecr:Repository": "repository, lifecycle policy",
+};
+
+/** Remote components (`remote: true`, or a known remote type) with no children in the state. */
+export function remoteComponentsWithoutChildren(resources: readonly ExportedResource[]): NotSeen[] {
+  const parents = new Set(resources.map((r) => r.parent).filter((p): p is string => !!p));
+  return resources
+    .filter((r) => !r.custom && ((r as { remote?: boolean }).remote || r.type in REMOTE_COMPONENTS))
+    .filter((r) => !parents.has(r.urn))
+    .map((r) => ({
+      urn: r.urn,
+      type: r.type,
+      children:
+        r.type === "awsx:ec2:Vpc" ? vpcChildren(r.inputs) : (REMOTE_COMPONENTS[r.type] ?? "its children"),
+    }));
+}
+
+/**
+ * Counts the resources the gate analyzes by kind. `plan` is what `npm run plan` calls
+ * "resources" (custom resources and the components inside the top-level ones); the gate also
+ * analyzes the stack, the top-level components and the providers.
+ */
+export function countByKind(resources: readonly ExportedResource[]): {
+  plan: number;
+  topLevelComponents: number;
+  providers: number;
+  stacks: number;
+} {
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  let plan = 0;
+  let topLevelComponents = 0;
+  let providers = 0;
+  let stacks = 0;
+  for (const r of resources) {
+    if (r.type === "pulumi:pulumi:Stack") stacks++;
+    else if (r.type.startsWith("pulumi:providers:")) providers++;
+    else if (!r.custom && r.parent && byUrn.get(r.parent)?.type === "pulumi:pulumi:Stack")
+      topLevelComponents++;
+    else plan++;
+  }
+  return { plan, topLevelComponents, providers, stacks };
+}
+
+/** What an awsx Vpc creates (https://www.pulumi.com/registry/packages/awsx/api-docs/ec2/vpc/). */
+function vpcChildren(inputs: Record<string, unknown> | undefined): string {
+  // awsx's default NAT strategy is OnePerAz; "None" creates no NAT gateways or Elastic IPs.
+  const strategy = ((inputs?.natGateways as { strategy?: unknown } | undefined)?.strategy ??
+    "OnePerAz") as string;
+  return `subnets, route tables and their associations, routes, internet gateway${strategy === "None" ? "" : ", NAT gateways and their Elastic IPs"}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -166,7 +245,37 @@ export function checkState(state: unknown, file = "state"): ExportedState {
       `${file}: deployment.resources must be a list of resources with "urn" and "type".`,
     );
   }
+  for (const r of resources) {
+    for (const side of ["inputs", "outputs"] as const) {
+      const depth = nestingDepth(r[side], MAX_DEPTH);
+      if (depth > MAX_DEPTH)
+        throw new GateInputError(
+          `${file}: the ${side} of ${r.urn} are nested more than ${MAX_DEPTH} levels deep, which no provider produces; the file is damaged or not a stack export.`,
+        );
+    }
+  }
   return s as ExportedState;
+}
+
+/**
+ * Deepest nesting the gate accepts in a resource's properties. Real AWS inputs nest a few dozen
+ * levels at most; the protobuf marshalling that sends them to the pack recurses per level and
+ * overflows the stack somewhere past 1,000 levels (a RangeError, not a sentence).
+ */
+export const MAX_DEPTH = 256;
+
+/** Nesting depth of a JSON value, computed without recursion; stops counting past `limit`. */
+export function nestingDepth(value: unknown, limit = Infinity): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (!v || typeof v !== "object") continue;
+    if (d + 1 > max) max = d + 1;
+    if (max > limit) return max;
+    for (const c of Array.isArray(v) ? v : Object.values(v)) stack.push([c, d + 1]);
+  }
+  return max;
 }
 
 /**
@@ -223,7 +332,14 @@ export function readPolicyConfig(file: string): PolicyConfigMap {
   try {
     text = fs.readFileSync(file, "utf8");
   } catch (err) {
-    throw new GateInputError(`cannot read policy config ${file}: ${(err as Error).message}`);
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT")
+      throw new GateInputError(
+        `There is no policy config ${file}; every stack needs one (copy policies/config/dev.json for a new stack and set its levels and thresholds).`,
+      );
+    if (code === "EISDIR")
+      throw new GateInputError(`The policy config ${file} is a directory, not a JSON file.`);
+    throw new GateInputError(`Cannot read the policy config ${file} (${code ?? (err as Error).message}).`);
   }
   return parsePolicyConfig(text, file);
 }
@@ -271,27 +387,53 @@ export function reconcileConfig(info: PackInfo, config: PolicyConfigMap): Policy
   const ajv = new Ajv({ allErrors: true });
   const errors: string[] = [];
   for (const p of info.policies) {
+    // Closed, unlike the engine's (which drops additionalProperties: the analyzer protocol only
+    // carries properties and required): every rule of this pack declares additionalProperties
+    // false, and a misspelled property must not silently leave the rule at its default.
+    const known = Object.keys(p.configSchema?.properties ?? {});
     const schema = {
       type: "object",
       properties: {
         ...(p.configSchema?.properties ?? {}),
         enforcementLevel: { type: "string", enum: [...LEVELS] },
       },
+      additionalProperties: false,
       ...(p.configSchema?.required.length ? { required: p.configSchema.required } : {}),
     };
     const validate = ajv.compile(schema);
     if (!validate(result[p.name]?.properties ?? {})) {
-      for (const e of validate.errors ?? [])
-        errors.push(`${p.name}: ${e.dataPath ? `${e.dataPath.replace(/^\./, "")} ` : ""}${e.message}`);
+      for (const e of validate.errors ?? []) {
+        if (e.keyword === "additionalProperties") {
+          const prop = (e.params as { additionalProperty: string }).additionalProperty;
+          const near = nearest(prop, known);
+          errors.push(
+            `The rule "${p.name}" has no property "${prop}"${near ? `; did you mean "${near}"?` : "."}` +
+              (known.length
+                ? ` Its properties: ${known.join(", ")}.`
+                : " It takes no properties, only an enforcement level."),
+          );
+        } else {
+          errors.push(`${p.name}: ${e.dataPath ? `${e.dataPath.replace(/^\./, "")} ` : ""}${e.message}`);
+        }
+      }
     }
   }
-  for (const [k, v] of Object.entries(result)) {
-    if (!v.enforcementLevel)
-      errors.push(
-        `${k}: invalid enforcement level "" (the key names no policy of the pack, so it needs an enforcementLevel)`,
-      );
+  const names = info.policies.map((p) => p.name);
+  for (const k of Object.keys(config)) {
+    if (k === "all" || names.includes(k)) continue;
+    const near = nearest(k, names);
+    // The engine would ignore a level for an unknown name and fail on properties with 'invalid
+    // enforcement level ""'; either way the intended rule keeps its default, so both are errors.
+    errors.push(
+      `"${k}" names no rule of the pack${near ? `; did you mean "${near}"?` : " (see the rule table in README.md)."}`,
+    );
   }
-  if (errors.length) throw new GateInputError(`invalid policy pack config:\n  ${errors.join("\n  ")}`);
+  if (errors.length)
+    throw new GateInputError(
+      errors.length === 1
+        ? `Invalid policy config: ${errors[0]}`
+        : `Invalid policy config:\n  ${errors.join("\n  ")}`,
+    );
   return result;
 }
 
@@ -299,25 +441,64 @@ export function reconcileConfig(info: PackInfo, config: PolicyConfigMap): Policy
 // State values to wire values, as the engine marshals them for analyzers
 // ---------------------------------------------------------------------------------------------
 
-/** Secrets keep their signature (`plaintext` decoded, `ciphertext` unknown); `__` keys are dropped. */
-export function toWire(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(toWire);
+/**
+ * Secrets keep their signature (`plaintext` decoded, `ciphertext` unknown); `__` keys are dropped.
+ * `where` names the value in messages (a secret whose plaintext is not JSON is an input error).
+ */
+export function toWire(value: unknown, where = "the state"): unknown {
+  if (Array.isArray(value)) return value.map((v, i) => toWire(v, `${where}[${i}]`));
   if (value && typeof value === "object") {
     const o = value as Record<string, unknown>;
     if (o[SIG_KEY] === SECRET_SIG) {
-      if (typeof o.plaintext === "string")
-        return { [SIG_KEY]: SECRET_SIG, value: toWire(JSON.parse(o.plaintext)) };
-      if ("value" in o) return { [SIG_KEY]: SECRET_SIG, value: toWire(o.value) };
+      if (typeof o.plaintext === "string") {
+        let plain: unknown;
+        try {
+          plain = JSON.parse(o.plaintext);
+        } catch {
+          throw new GateInputError(
+            `The secret at ${where} has a "plaintext" that is not JSON (\`pulumi stack export --show-secrets\` writes each secret's value as JSON text), so the file is damaged.`,
+          );
+        }
+        if (nestingDepth(plain, MAX_DEPTH) > MAX_DEPTH)
+          throw new GateInputError(`The secret at ${where} is nested more than ${MAX_DEPTH} levels deep.`);
+        return { [SIG_KEY]: SECRET_SIG, value: toWire(plain, where) };
+      }
+      if ("value" in o) return { [SIG_KEY]: SECRET_SIG, value: toWire(o.value, where) };
       return { [SIG_KEY]: SECRET_SIG, value: UNKNOWN_STRING };
     }
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(o)) {
       if (k.startsWith("__") || v === undefined) continue;
-      out[k] = toWire(v);
+      out[k] = toWire(v, `${where}.${k}`);
     }
     return out;
   }
   return value;
+}
+
+/**
+ * How many Analyze calls are in flight at once. Sending every call at once (as before) kept every
+ * request, response and protobuf copy alive together: 50,000 resources took about 110 s and
+ * 3.9 GiB. A few concurrent calls keep the pack busy; more only queue in memory.
+ */
+export const ANALYZE_CONCURRENCY = 16;
+
+/** Maps `items` through `fn` with at most `limit` calls pending, keeping the order of results. */
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 const nameOfUrn = (urn: string) => urn.split("::").pop() ?? urn;
@@ -343,7 +524,7 @@ function providerOf(r: ExportedResource, byUrn: Map<string, ExportedResource>): 
   pr.setUrn(p.urn);
   pr.setType(p.type);
   pr.setName(nameOfUrn(p.urn));
-  pr.setProperties(structproto.Struct.fromJavaScript(toWire(p.inputs ?? {})));
+  pr.setProperties(structproto.Struct.fromJavaScript(toWire(p.inputs ?? {}, `${p.urn} inputs`)));
   return pr;
 }
 
@@ -462,9 +643,16 @@ export class PackSession {
 
   /** Configures the pack (merged config) and analyzes the state as `pulumi policy analyze` does. */
   async analyze(state: ExportedState, config: PolicyConfigMap = {}): Promise<GateResult> {
-    const known = new Set(["all", ...this.info.policies.map((p) => p.name)]);
-    const unknownConfigKeys = Object.keys(config).filter((k) => !known.has(k));
-    const merged = reconcileConfig(this.info, config);
+    return this.analyzeConfigured(state, reconcileConfig(this.info, config));
+  }
+
+  /**
+   * Analyzes the state with a config that is already merged, sent to the pack as is (what the
+   * CLI's engine sends, which does not reject unknown properties: tests use this to check that
+   * the rules themselves report them).
+   */
+  async analyzeConfigured(state: ExportedState, merged: PolicyConfigMap): Promise<GateResult> {
+    checkState(state);
 
     const req = new analyzerpb.ConfigureAnalyzerRequest();
     const map = req.getPolicyconfigMap();
@@ -480,44 +668,54 @@ export class PackSession {
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
     const violations: Violation[] = [];
     const applied = new Set<string>();
-    const reasons = new Map<string, string>();
+    // The reason of the last response in state order wins, whatever order responses arrive in.
+    const reasons = new Map<string, { at: number; reason: string }>();
     const levelOf = (d: any): "mandatory" | "advisory" => {
       const l = LEVEL_OF[d.getEnforcementlevel()];
       return l === "mandatory" || l === "remediate" ? "mandatory" : "advisory";
     };
     const enabled = this.info.policies.filter((p) => merged[p.name]?.enforcementLevel !== "disabled");
-    const record = (resp: any, urn: string | undefined, kind: "resource" | "stack") => {
-      for (const d of resp.getDiagnosticsList()) {
-        violations.push({
-          policy: d.getPolicyname(),
-          level: levelOf(d),
-          urn: urn ?? d.getUrn(),
-          message: d.getMessage(),
-        });
-      }
+    /**
+     * Takes what the gate needs from one response (its violations, which policies applied) as it
+     * arrives, so responses are not kept: for a large state their not-applicable lists (one entry
+     * per policy and resource) were most of the gate's memory.
+     */
+    const record = (
+      resp: any,
+      at: number,
+      urn: string | undefined,
+      kind: "resource" | "stack",
+    ): Violation[] => {
+      const found: Violation[] = resp.getDiagnosticsList().map((d: any) => ({
+        policy: d.getPolicyname(),
+        level: levelOf(d),
+        urn: urn ?? d.getUrn(),
+        message: d.getMessage(),
+      }));
       const na = new Set<string>();
       for (const n of resp.getNotApplicableList()) {
-        na.add(n.getPolicyName());
-        reasons.set(n.getPolicyName(), n.getReason());
+        const name: string = n.getPolicyName();
+        na.add(name);
+        if ((reasons.get(name)?.at ?? -1) <= at) reasons.set(name, { at, reason: n.getReason() });
       }
       for (const p of enabled) if (p.type === kind && !na.has(p.name)) applied.add(p.name);
+      return found;
     };
 
-    // Per-resource analysis with inputs, in state order (as the engine walks the snapshot).
-    const responses = await Promise.all(
-      resources.map((r) => {
-        const ar = new analyzerpb.AnalyzeRequest();
-        ar.setUrn(r.urn);
-        ar.setType(r.type);
-        ar.setName(nameOfUrn(r.urn));
-        ar.setProperties(structproto.Struct.fromJavaScript(toWire(r.inputs ?? {})));
-        ar.setOptions(options(r));
-        const provider = providerOf(r, byUrn);
-        if (provider) ar.setProvider(provider);
-        return call<any>(this.client, "analyze", ar);
-      }),
-    );
-    responses.forEach((resp, i) => record(resp, resources[i].urn, "resource"));
+    // Per-resource analysis with inputs, in state order (as the engine walks the snapshot), with a
+    // bounded number of calls in flight; each request is built just before it is sent.
+    const perResource = await mapLimit(resources, ANALYZE_CONCURRENCY, async (r, i) => {
+      const ar = new analyzerpb.AnalyzeRequest();
+      ar.setUrn(r.urn);
+      ar.setType(r.type);
+      ar.setName(nameOfUrn(r.urn));
+      ar.setProperties(structproto.Struct.fromJavaScript(toWire(r.inputs ?? {}, `${r.urn} inputs`)));
+      ar.setOptions(options(r));
+      const provider = providerOf(r, byUrn);
+      if (provider) ar.setProvider(provider);
+      return record(await call<any>(this.client, "analyze", ar), i, r.urn, "resource");
+    });
+    for (const found of perResource) violations.push(...found);
 
     // Stack analysis with outputs and the resource graph.
     const sr = new analyzerpb.AnalyzeStackRequest();
@@ -527,7 +725,7 @@ export class PackSession {
         a.setUrn(r.urn);
         a.setType(r.type);
         a.setName(nameOfUrn(r.urn));
-        a.setProperties(structproto.Struct.fromJavaScript(toWire(r.outputs ?? {})));
+        a.setProperties(structproto.Struct.fromJavaScript(toWire(r.outputs ?? {}, `${r.urn} outputs`)));
         a.setOptions(options(r));
         const provider = providerOf(r, byUrn);
         if (provider) a.setProvider(provider);
@@ -543,19 +741,22 @@ export class PackSession {
         return a;
       }),
     );
-    record(await call<any>(this.client, "analyzeStack", sr), undefined, "stack");
+    violations.push(
+      ...record(await call<any>(this.client, "analyzeStack", sr), resources.length, undefined, "stack"),
+    );
 
     const notApplicable = enabled
       .filter((p) => !applied.has(p.name))
-      .map((p) => ({ policy: p.name, reason: reasons.get(p.name) ?? "" }));
+      .map((p) => ({ policy: p.name, reason: reasons.get(p.name)?.reason ?? "" }));
     const mandatory = violations.filter((v) => v.level === "mandatory").length;
     return {
       violations,
       notApplicable,
-      unknownConfigKeys,
+      notSeen: remoteComponentsWithoutChildren(resources),
       summary: {
         policyPack: `${this.info.name}@${this.info.version}`,
         resources: resources.length,
+        ...countByKind(resources),
         policies: this.info.policies.length,
         disabled: this.info.policies.length - enabled.length,
         mandatory,
@@ -588,17 +789,36 @@ export function formatText(result: GateResult): string {
   );
   const s = result.summary;
   lines.push(
-    `Policy pack ${s.policyPack}: ${s.resources} resources, ${s.policies} policies (${s.disabled} disabled, ${s.notApplicable} not applicable): ` +
+    `Policy pack ${s.policyPack}: ${s.resources} resources (the plan's ${s.plan}, plus ${s.stacks} stack, ${s.topLevelComponents} top-level components and ${s.providers} providers), ` +
+      `${s.policies} policies (${s.disabled} disabled, ${s.notApplicable} not applicable): ` +
       `${s.mandatory} mandatory and ${s.advisory} advisory violation(s) — ${s.passed ? "passed" : "FAILED"}.`,
   );
+  const note = notSeenNote(result.notSeen);
+  if (note) lines.push(note);
   return lines.join("\n");
+}
+
+/** The honest line about what the gate could not see, or undefined when it saw everything. */
+export function notSeenNote(notSeen: readonly NotSeen[]): string | undefined {
+  if (notSeen.length === 0) return undefined;
+  const list = notSeen.map((n) => `${n.type} ${nameOfUrn(n.urn)}: ${n.children}`).join("; ");
+  return (
+    `Not seen offline: the children of ${notSeen.length} remote component${notSeen.length === 1 ? "" : "s"} (${list}) ` +
+    "are created by the component's provider, which does not run under mocks, so no rule checked them — run `pulumi preview --policy-pack policies` to check them."
+  );
 }
 
 /** The `--json` document. */
 export function toJson(result: GateResult): {
   violations: Violation[];
   notApplicable: NotApplicable[];
+  notSeen: NotSeen[];
   summary: GateResult["summary"];
 } {
-  return { violations: result.violations, notApplicable: result.notApplicable, summary: result.summary };
+  return {
+    violations: result.violations,
+    notApplicable: result.notApplicable,
+    notSeen: result.notSeen,
+    summary: result.summary,
+  };
 }
