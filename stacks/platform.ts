@@ -47,6 +47,7 @@ export function createPlatform(config: PlatformConfig): Platform {
     rawTransitionToArchiveDays: lake.rawTransitionToArchiveDays,
     rawExpirationDays: lake.rawExpirationDays,
     curatedExpirationDays: lake.curatedExpirationDays,
+    projectionStartDate: lake.projectionStartDate,
     athenaResultsExpirationDays: lake.athenaResultsExpirationDays,
     noncurrentVersionExpirationDays: lake.noncurrentVersionExpirationDays,
     accessLogExpirationDays: lake.accessLogExpirationDays,
@@ -82,6 +83,7 @@ export function createPlatform(config: PlatformConfig): Platform {
     logRetentionDays: e.logRetentionDays,
     // The curated table projects as many days as curated objects live.
     projectionRangeDays: lake.curatedExpirationDays,
+    projectionStartDate: lake.projectionStartDate,
     protectStatefulResources: config.protection.protectStatefulResources,
   });
 
