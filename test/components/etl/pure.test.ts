@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { runSimulation } from "@cloud-copilot/iam-simulate";
 import * as fs from "fs";
 import * as path from "path";
 import { GLUE_VERSIONS, etlSettings } from "../../../components/etl/args";
@@ -301,36 +302,38 @@ describe("EtlLayer pure helpers", () => {
     });
   });
 
-  it("grants the job every S3 key its file system calls touch and nothing beside them", () => {
+  it("allows the job exactly the S3 calls Spark, EMRFS and pipeline.py make (IAM simulator)", async () => {
+    const account = "123456789012";
     const doc = jobRolePolicy({
       partition: "aws",
-      region: "r",
-      accountId: "1",
-      databaseName: "db",
+      region: "ap-northeast-1",
+      accountId: account,
+      databaseName: "datalake_dev",
       rawBucketArn: "arn:aws:s3:::raw",
       curatedBucketArn: "arn:aws:s3:::cur",
-      keyArn: "k",
+      keyArn: `arn:aws:kms:ap-northeast-1:${account}:key/1111aaaa-2222-3333-4444-555566667777`,
       logGroupNames: ["/g"],
     });
-    // A minimal evaluator of this document's Allow statements (no Deny, no NotAction): wildcards
-    // `*` in resources, StringLike on s3:prefix.
-    const like = (pattern: string, value: string) =>
-      new RegExp(
-        `^${pattern
-          .split("*")
-          .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
-          .join(".*")}$`,
-      ).test(value);
-    const allowed = (action: string, resource: string, prefix?: string) =>
-      doc.Statement.some((st) => {
-        const actions = Array.isArray(st.Action) ? st.Action : [st.Action];
-        const resources = Array.isArray(st.Resource) ? st.Resource : [st.Resource];
-        if (!actions.includes(action) || !resources.some((r) => like(r as string, resource))) return false;
-        const cond = (st.Condition as { StringLike?: Record<string, string[]> } | undefined)?.StringLike?.[
-          "s3:prefix"
-        ];
-        return cond === undefined || (prefix !== undefined && cond.some((c) => like(c, prefix)));
-      });
+    // @cloud-copilot/iam-simulate evaluates the document with AWS's action and condition-key data;
+    // a misspelt action or key makes the simulation an error, which fails the test.
+    const decide = async (action: string, resource: string, prefix?: string) => {
+      const r = await runSimulation(
+        {
+          identityPolicies: [{ name: "job", policy: doc as unknown as Record<string, unknown> }],
+          serviceControlPolicies: [],
+          resourceControlPolicies: [],
+          request: {
+            action,
+            principal: `arn:aws:iam::${account}:role/datalake/dev/lake-key-users/etl-job-role`,
+            resource: { accountId: account, resource },
+            contextVariables: prefix === undefined ? {} : { "s3:prefix": prefix },
+          },
+        },
+        {},
+      );
+      if (r.resultType === "error") throw new Error(`${action} ${resource}: ${JSON.stringify(r.errors)}`);
+      return r.overallResult === "Allowed";
+    };
     const calls: [string, string, string | undefined, boolean][] = [
       // Spark/EMRFS looking up and creating the output directories (HEAD = GetObject).
       ["s3:GetObject", "arn:aws:s3:::cur/app_logs", undefined, true],
@@ -377,11 +380,16 @@ describe("EtlLayer pure helpers", () => {
       ["s3:ListBucket", "arn:aws:s3:::cur", "", false],
       ["s3:ListBucket", "arn:aws:s3:::cur", "quarantine/other/", false],
       ["s3:ListBucket", "arn:aws:s3:::raw", "errors/", false],
-      ["glue:GetTable", "arn:aws:glue:r:1:table/db/app_logs_raw", undefined, false],
+      [
+        "glue:GetTable",
+        `arn:aws:glue:ap-northeast-1:${account}:table/datalake_dev/app_logs_raw`,
+        undefined,
+        false,
+      ],
     ];
     for (const [action, resource, prefix, expected] of calls) {
       assert.strictEqual(
-        allowed(action, resource, prefix),
+        await decide(action, resource, prefix),
         expected,
         `${action} ${resource} ${prefix ?? ""}`,
       );
