@@ -127,6 +127,14 @@ const lakeSchema = z
     rawTransitionToArchiveDays: int(60, 36_500).default(90),
     /** Days before raw objects expire (after the archive transition). */
     rawExpirationDays: int(61, 36_500).default(365),
+    /**
+     * First day (yyyy-MM-dd, UTC) the raw and curated tables project: the stack's first day of
+     * data. Unset = the whole retention, which Athena enumerates for a query without a dt filter.
+     */
+    projectionStartDate: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date as yyyy-MM-dd (UTC)")
+      .optional(),
     /** Days before curated (Parquet) objects expire. */
     curatedExpirationDays: int(1, 36_500).default(730),
     /** Days before Athena query results expire. */

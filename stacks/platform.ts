@@ -64,6 +64,7 @@ export function createPlatform(config: PlatformConfig): Platform {
     rawTransitionToArchiveDays: lake.rawTransitionToArchiveDays,
     rawExpirationDays: lake.rawExpirationDays,
     curatedExpirationDays: lake.curatedExpirationDays,
+    projectionStartDate: lake.projectionStartDate,
     athenaResultsExpirationDays: lake.athenaResultsExpirationDays,
     noncurrentVersionExpirationDays: lake.noncurrentVersionExpirationDays,
     accessLogExpirationDays: lake.accessLogExpirationDays,
@@ -101,6 +102,7 @@ export function createPlatform(config: PlatformConfig): Platform {
     logRetentionDays: e.logRetentionDays,
     // The curated table projects as many days as curated objects live.
     projectionRangeDays: lake.curatedExpirationDays,
+    projectionStartDate: lake.projectionStartDate,
     protectStatefulResources: config.protection.protectStatefulResources,
     operationsTopicArn,
   });

@@ -47,11 +47,18 @@ const COMMON_PARAMETERS = {
   typeOfData: "file",
 };
 
-/** The projected raw table (Athena): partition keys dt/hour, projection over the raw retention. */
-export function rawTableDefinition(bucketName: string, projectionRangeDays: number) {
+/**
+ * The projected raw table (Athena): partition keys dt/hour, projection from `projectionStartDate`
+ * or over the raw retention (see projectionDateRange in components/shared/lake.ts).
+ */
+export function rawTableDefinition(
+  bucketName: string,
+  projectionRangeDays: number,
+  projectionStartDate?: string,
+) {
   const parameters: Record<string, string> = {
     ...COMMON_PARAMETERS,
-    ...rawProjectionParameters(projectionRangeDays),
+    ...rawProjectionParameters(projectionRangeDays, projectionStartDate),
     "storage.location.template": rawLocationTemplate(bucketName),
   };
   return {

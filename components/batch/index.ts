@@ -35,6 +35,11 @@ export interface BatchLayerArgs {
   readonly rawTransitionToArchiveDays?: number;
   /** Days before raw objects expire; also the partition projection's date range. @default 365 */
   readonly rawExpirationDays?: number;
+  /**
+   * First day (yyyy-MM-dd, UTC) the raw table projects, instead of the whole retention: bounds what
+   * a query without a `dt` filter enumerates (projectionDateRange). @default undefined
+   */
+  readonly projectionStartDate?: string;
   /** Days before curated objects expire. @default 730 */
   readonly curatedExpirationDays?: number;
   /** Days before Athena results expire. @default 7 */
@@ -172,6 +177,7 @@ export class BatchLayer extends pulumi.ComponentResource {
       databaseName: s.databaseName,
       rawBucketName: buckets.raw.bucketName,
       rawExpirationDays: s.rawExpirationDays,
+      projectionStartDate: args.projectionStartDate,
       protect,
     });
     const athena = createAthena({

@@ -17,6 +17,8 @@ export interface LakeCatalogInputs extends LayerScope {
   readonly rawBucketName: pulumi.Output<string>;
   /** Days of raw retention, also the partition projection's date range. */
   readonly rawExpirationDays: number;
+  /** First projected day (yyyy-MM-dd), or undefined for the whole retention. */
+  readonly projectionStartDate?: string;
   /** protect + retainOnDelete on the database. */
   readonly protect: boolean;
 }
@@ -39,7 +41,11 @@ export function createLakeCatalog(i: LakeCatalogInputs): LakeCatalog {
     },
     { parent, protect, retainOnDelete: protect },
   );
-  const rawDef = i.rawBucketName.apply((b) => rawTableDefinition(b, i.rawExpirationDays));
+  // Checked now, so a bad start date fails before anything is registered, not inside an apply.
+  rawTableDefinition("check", i.rawExpirationDays, i.projectionStartDate);
+  const rawDef = i.rawBucketName.apply((b) =>
+    rawTableDefinition(b, i.rawExpirationDays, i.projectionStartDate),
+  );
   const rawTable = new aws.glue.CatalogTable(
     `${name}-raw-table`,
     {

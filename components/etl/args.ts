@@ -4,6 +4,7 @@
  * argument, the value and the fix, and no half-built layer is left behind.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { projectionDateRange } from "../shared/lake";
 import { LOG_RETENTION_DAYS, isLogRetention } from "../shared/retention";
 
 export const GLUE_VERSIONS = ["4.0", "5.0"] as const;
@@ -42,6 +43,12 @@ export interface EtlLayerArgs {
   readonly logRetentionDays?: number;
   /** Days of dt partitions the curated table projects, back from today (the curated data's lifetime). @default 730 */
   readonly projectionRangeDays?: number;
+  /**
+   * First day (yyyy-MM-dd, UTC) the curated table projects: `projection.dt.range` becomes
+   * `<date>,NOW` instead of `NOW-<projectionRangeDays>DAYS,NOW`, which bounds what a query without
+   * a `dt` filter enumerates (see projectionDateRange). @default undefined — the whole lifetime
+   */
+  readonly projectionStartDate?: string;
   /** protect + retainOnDelete on the curated table, which other consumers (Spectrum, QuickSight) read. @default false */
   readonly protectStatefulResources?: boolean;
   /**
@@ -61,6 +68,7 @@ export interface EtlSettings {
   readonly enableCrawler: boolean;
   readonly logRetentionDays: number;
   readonly projectionRangeDays: number;
+  readonly projectionStartDate: string | undefined;
   /** protect + retainOnDelete for the curated table. */
   readonly protect: boolean;
 }
@@ -108,6 +116,16 @@ export function etlSettings(args: EtlLayerArgs): EtlSettings {
     Number.isInteger(projectionRangeDays) && projectionRangeDays >= 1,
     `projectionRangeDays is ${projectionRangeDays}; use a whole number of days >= 1.`,
   );
+  if (args.projectionStartDate !== undefined) {
+    try {
+      projectionDateRange(projectionRangeDays, args.projectionStartDate);
+    } catch {
+      check(
+        false,
+        `projectionStartDate is "${args.projectionStartDate}"; use a real date as yyyy-MM-dd (UTC), the first day the stack has data, or leave it unset.`,
+      );
+    }
+  }
 
   return {
     glueVersion,
@@ -118,6 +136,7 @@ export function etlSettings(args: EtlLayerArgs): EtlSettings {
     enableCrawler,
     logRetentionDays,
     projectionRangeDays,
+    projectionStartDate: args.projectionStartDate,
     protect,
   };
 }

@@ -13,6 +13,8 @@ export interface CuratedTableInputs extends UnitBase {
   readonly databaseName: pulumi.Input<string>;
   readonly curatedBucketName: pulumi.Input<string>;
   readonly projectionRangeDays: number;
+  /** First projected day, or undefined for the whole range (projectionDateRange). */
+  readonly projectionStartDate: string | undefined;
   /** protect + retainOnDelete: other consumers (Spectrum, QuickSight) read this table. */
   readonly protect: boolean;
 }
@@ -29,7 +31,7 @@ export function curatedTable(i: CuratedTableInputs): aws.glue.CatalogTable {
       tableType: "EXTERNAL_TABLE",
       parameters: pulumi
         .output(i.curatedBucketName)
-        .apply((b) => curatedTableParameters(b, i.projectionRangeDays)),
+        .apply((b) => curatedTableParameters(b, i.projectionRangeDays, i.projectionStartDate)),
       storageDescriptor: pulumi.output(i.curatedBucketName).apply((b) => curatedStorageDescriptor(b)),
       partitionKeys: curatedPartitionKeys(),
     },

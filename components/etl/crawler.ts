@@ -11,8 +11,24 @@ import { crawlerLogGroupName } from "./layout";
 import { crawlerRolePolicy } from "./policy";
 import { AccountScope, UnitBase } from "./unit";
 
-/** Files Spark and Hadoop leave beside the data, which a crawler must not read as tables. */
-export const CRAWLER_EXCLUSIONS = ["**/_SUCCESS", "**/_temporary/**", "**_$folder$", "**/.*"];
+/**
+ * Objects under the table location that are not data, which a crawler must not read as tables:
+ * Spark's `_SUCCESS` and `_temporary/` (the job now writes them under glue/temp/; kept for any
+ * job that writes in place), EMRFS's `<dir>_$folder$` markers beside the `dt=`/`hour=` folders
+ * (and `_runs_$folder$`), hidden files, and the job's run manifests `app_logs/_runs/<run>.json`
+ * (ledger.py). Glue matches exclude patterns relative to the include path, so the manifests are
+ * `_runs/<run>.json`: the first `_runs` pattern below matches them, the second any deeper `_runs`
+ * folder ("Include and exclude patterns",
+ * https://docs.aws.amazon.com/glue/latest/dg/define-crawler-choose-data-sources.html).
+ */
+export const CRAWLER_EXCLUSIONS = [
+  "**/_SUCCESS",
+  "**/_temporary/**",
+  "**_$folder$",
+  "**/.*",
+  "_runs/**",
+  "**/_runs/**",
+];
 
 /** Prefix of the crawler's tables, so they never collide with the declared curated table. */
 export const CRAWLER_TABLE_PREFIX = "crawled_";

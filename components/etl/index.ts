@@ -64,6 +64,7 @@ export class EtlLayer extends pulumi.ComponentResource {
       rolePath,
       keyArn: args.keyArn,
       retentionDays: settings.logRetentionDays,
+      glueVersion: settings.glueVersion,
     });
     const policy = jobPolicy({
       ...unit,
@@ -107,6 +108,7 @@ export class EtlLayer extends pulumi.ComponentResource {
       databaseName: args.databaseName,
       curatedBucketName: args.curatedBucketName,
       projectionRangeDays: settings.projectionRangeDays,
+      projectionStartDate: settings.projectionStartDate,
       protect: settings.protect,
     });
     const crawler = settings.enableCrawler

@@ -5,7 +5,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { EtlSettings } from "./args";
-import { jobArguments, jobLogGroupNames } from "./layout";
+import { glueLogging, jobArguments, jobLogGroupNames } from "./layout";
 import { UnitBase } from "./unit";
 
 export interface SecurityInputs extends UnitBase {
@@ -34,18 +34,21 @@ export interface JobLogInputs extends UnitBase {
   readonly rolePath: string;
   readonly keyArn: pulumi.Input<string>;
   readonly retentionDays: number;
+  /** The job's Glue version, which decides the groups it writes to (glueLogging). */
+  readonly glueVersion: string;
 }
 
 /**
- * The output, error and continuous log groups of the job. Glue would create these groups itself,
- * without retention; creating them first sets retention and the key. Their names include the role's
- * path, which Glue takes from the role's ARN.
+ * The log groups the job's Glue version writes to: output and error, and on Glue 4.0 the
+ * continuous-logging group. Glue would create these groups itself, without retention; creating
+ * them first sets retention and the key. Their names include the role's path, which Glue takes
+ * from the role's ARN.
  */
 export function jobLogGroups(i: JobLogInputs): aws.cloudwatch.LogGroup[] {
   const logNames = pulumi
     .all([i.securityConfigurationName, i.roleName])
     .apply(([sc, r]) => jobLogGroupNames(sc, r, i.rolePath));
-  return (["output", "error", "continuous"] as const).map(
+  return glueLogging(i.glueVersion).streams.map(
     (stream) =>
       new aws.cloudwatch.LogGroup(
         `${i.name}-logs-${stream}`,
@@ -83,7 +86,9 @@ export function glueJob(i: GlueJobInputs): aws.glue.Job {
       command: { name: "glueetl", scriptLocation: i.scriptLocation, pythonVersion: "3" },
       defaultArguments: pulumi
         .all([i.rawBucketName, i.curatedBucketName])
-        .apply(([raw, cur]) => jobArguments({ rawBucketName: raw, curatedBucketName: cur })),
+        .apply(([raw, cur]) =>
+          jobArguments({ rawBucketName: raw, curatedBucketName: cur, glueVersion: i.settings.glueVersion }),
+        ),
       securityConfiguration: i.securityConfigurationName,
     },
     { parent: i.parent, dependsOn: i.dependsOn },

@@ -2,6 +2,7 @@
  * Where the ETL job's pieces live and how Glue is told about them: object keys, S3 URIs, the job's
  * arguments, the CloudWatch log groups Glue writes to. Pure functions over plain strings.
  */
+import * as fs from "fs";
 import * as path from "path";
 import {
   CURATED_DATA_PREFIX,
@@ -13,10 +14,71 @@ import {
 
 /** Folder of the job's Python code in this repository. */
 export const JOBS_DIR = path.join(__dirname, "jobs");
-/** The Glue job script (Spark/Glue wiring). */
-export const JOB_SCRIPT_FILE = "app_logs_to_parquet.py";
-/** The pure transform module the script imports, shipped with `--extra-py-files`. */
-export const TRANSFORM_MODULE_FILE = "transform.py";
+
+/** The job's code as listed in `jobs/modules.json`: the entry script and the modules it imports. */
+export interface JobModules {
+  /** The Glue job script (Spark/Glue wiring), the job's `scriptLocation`. */
+  readonly script: string;
+  /** The modules the script imports, shipped with `--extra-py-files`, in the file's order. */
+  readonly extraPyFiles: readonly string[];
+}
+
+const PY_FILE = /^[A-Za-z_][A-Za-z0-9_]*\.py$/;
+
+/**
+ * Parses `jobs/modules.json`, the one list of the job's code (the Python tests check it against
+ * the script's imports, the local run ships the same list, and the program uploads exactly it).
+ */
+export function parseJobModules(text: string, source = "modules.json"): JobModules {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${source} is not JSON (${(err as Error).message}); fix the file.`);
+  }
+  const d = data as { script?: unknown; extraPyFiles?: unknown };
+  const files = Array.isArray(d?.extraPyFiles) ? (d.extraPyFiles as unknown[]) : undefined;
+  if (typeof d?.script !== "string" || !PY_FILE.test(d.script) || !files || files.length === 0) {
+    throw new Error(
+      `${source} must be {"script": "<name>.py", "extraPyFiles": ["<module>.py", ...]} with at least one module.`,
+    );
+  }
+  for (const f of files) {
+    if (typeof f !== "string" || !PY_FILE.test(f) || f === d.script) {
+      throw new Error(
+        `${source}: extraPyFiles entry ${JSON.stringify(f)} is not a module file name (<name>.py, not the script).`,
+      );
+    }
+  }
+  if (new Set(files).size !== files.length) throw new Error(`${source}: extraPyFiles lists a module twice.`);
+  return { script: d.script, extraPyFiles: files as string[] };
+}
+
+/** The job's code, read once from `jobs/modules.json`. */
+export const JOB_MODULES: JobModules = parseJobModules(
+  fs.readFileSync(path.join(JOBS_DIR, "modules.json"), "utf8"),
+  path.join(JOBS_DIR, "modules.json"),
+);
+/** The Glue job script. */
+export const JOB_SCRIPT_FILE = JOB_MODULES.script;
+
+/** One uploaded code file and the stable part of its logical name (`<layer>-<role>`). */
+export interface JobCodeFile {
+  readonly role: string;
+  readonly file: string;
+}
+
+/**
+ * The code files to upload and their logical-name roles: `script` for the entry script and
+ * `<module>-module` for each module, so `transform.py` keeps its existing `etl-transform-module`
+ * (no replacement of a deployed object) and new modules get `etl-ledger-module`, `etl-pipeline-module`.
+ */
+export function jobCodeFiles(m: JobModules): JobCodeFile[] {
+  return [
+    { role: "script", file: m.script },
+    ...m.extraPyFiles.map((file) => ({ role: `${file.replace(/\.py$/, "")}-module`, file })),
+  ];
+}
 
 /** `s3://bucket/key`. */
 export function s3Uri(bucket: string, key: string): string {
@@ -28,25 +90,68 @@ export function jobCodeKey(file: string): string {
   return `${ETL_SCRIPTS_PREFIX}${file}`;
 }
 
-export interface JobArgumentsInput {
-  readonly rawBucketName: string;
-  readonly curatedBucketName: string;
+/** The log groups a job may write to (see {@link jobLogGroupNames}). */
+export type JobLogStream = "output" | "error" | "continuous";
+
+/** How a Glue version logs: the job arguments that turn logging on, and the groups it writes to. */
+export interface GlueLogging {
+  readonly arguments: Readonly<Record<string, string>>;
+  readonly streams: readonly JobLogStream[];
 }
 
 /**
- * The job's `defaultArguments`: Glue's special parameters (bookmarks, metrics, continuous logging,
- * the Data Catalog as Spark's metastore, the temp dir, the pure module) and the script's own
- * (`--raw_path`, `--curated_path`, `--quarantine_path`, read by getResolvedOptions).
+ * Logging by Glue version (pure; table-tested for every version in GLUE_VERSIONS).
+ *
+ * - 4.0: the driver's and executors' logs reach CloudWatch while the job runs only with continuous
+ *   logging (`--enable-continuous-cloudwatch-log`), which writes to the `logs-v2` group; output and
+ *   error get the rest ("Enabling continuous logging for AWS Glue 4.0 and earlier jobs",
+ *   https://docs.aws.amazon.com/glue/latest/dg/monitor-continuous-logging-enable.html).
+ * - 5.0: "all jobs have real-time logging": system, Spark and GlueLogger logs go to the error
+ *   group, stdout/stderr to the output group, and continuous logging and `logs-v2` are gone
+ *   ("Logging for AWS Glue jobs", https://docs.aws.amazon.com/glue/latest/dg/monitor-continuous-logging.html;
+ *   "Migrating AWS Glue for Spark jobs to AWS Glue version 5.0", section "Logging behavior changes
+ *   in AWS Glue 5.0", https://docs.aws.amazon.com/glue/latest/dg/migrating-version-50.html), so the
+ *   argument is not passed and no `logs-v2` group is created or granted.
+ */
+export function glueLogging(glueVersion: string): GlueLogging {
+  switch (glueVersion) {
+    case "4.0":
+      return {
+        arguments: { "--enable-continuous-cloudwatch-log": "true" },
+        streams: ["output", "error", "continuous"],
+      };
+    case "5.0":
+      return { arguments: {}, streams: ["output", "error"] };
+    default:
+      throw new Error(`glueLogging: Glue version "${glueVersion}" is not modelled; use 4.0 or 5.0.`);
+  }
+}
+
+export interface JobArgumentsInput {
+  readonly rawBucketName: string;
+  readonly curatedBucketName: string;
+  readonly glueVersion: string;
+  /** The job's modules (default: jobs/modules.json). */
+  readonly modules?: JobModules;
+}
+
+/**
+ * The job's `defaultArguments`: Glue's special parameters (bookmarks, metrics, the version's
+ * logging, the temp dir, the modules) and the script's own (`--raw_path`, `--curated_path`,
+ * `--quarantine_path`, read by getResolvedOptions). No `--enable-glue-datacatalog`: the script
+ * reads S3 with `from_options` and writes files, it never asks Spark's metastore for a table.
+ * `--extra-py-files` is a comma-separated list of S3 paths ("Using job parameters in AWS Glue
+ * jobs", https://docs.aws.amazon.com/glue/latest/dg/aws-glue-programming-etl-glue-arguments.html).
  */
 export function jobArguments(i: JobArgumentsInput): Record<string, string> {
+  const modules = i.modules ?? JOB_MODULES;
   return {
     "--job-language": "python",
     "--job-bookmark-option": "job-bookmark-enable",
     "--enable-metrics": "true",
-    "--enable-continuous-cloudwatch-log": "true",
-    "--enable-glue-datacatalog": "true",
+    ...glueLogging(i.glueVersion).arguments,
     "--TempDir": s3Uri(i.curatedBucketName, ETL_TEMP_PREFIX),
-    "--extra-py-files": s3Uri(i.curatedBucketName, jobCodeKey(TRANSFORM_MODULE_FILE)),
+    "--extra-py-files": modules.extraPyFiles.map((f) => s3Uri(i.curatedBucketName, jobCodeKey(f))).join(","),
     "--raw_path": s3Uri(i.rawBucketName, RAW_DATA_PREFIX),
     "--curated_path": s3Uri(i.curatedBucketName, CURATED_DATA_PREFIX),
     "--quarantine_path": s3Uri(i.curatedBucketName, QUARANTINE_PREFIX),
@@ -59,7 +164,7 @@ export interface JobLogGroupNames {
   readonly output: string;
   /** Driver/executor stderr and Glue's own messages. */
   readonly error: string;
-  /** Continuous logging (`--enable-continuous-cloudwatch-log`, Glue 4.0 and earlier). */
+  /** Continuous logging (`--enable-continuous-cloudwatch-log`, Glue 4.0 only; see {@link glueLogging}). */
   readonly continuous: string;
 }
 

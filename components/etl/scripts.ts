@@ -1,11 +1,11 @@
 /**
- * The job's code in the curated bucket, uploaded by the program: the Spark wiring and the pure
- * module it imports, both from components/etl/jobs/.
+ * The job's code in the curated bucket, uploaded by the program: the entry script and every module
+ * it imports, all from components/etl/jobs/ as listed in jobs/modules.json.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
-import { JOBS_DIR, JOB_SCRIPT_FILE, TRANSFORM_MODULE_FILE, jobCodeKey } from "./layout";
+import { JOBS_DIR, JOB_MODULES, jobCodeFiles, jobCodeKey } from "./layout";
 import { UnitBase } from "./unit";
 
 export interface ScriptInputs extends UnitBase {
@@ -20,12 +20,9 @@ export interface JobScripts {
   readonly scriptLocation: pulumi.Output<string>;
 }
 
-/** Uploads the script and the transform module, SSE-KMS with the lake key. */
+/** Uploads the script and each module of jobs/modules.json, SSE-KMS with the lake key. */
 export function jobScripts(i: ScriptInputs): JobScripts {
-  const objects = [
-    { role: "script", file: JOB_SCRIPT_FILE },
-    { role: "transform-module", file: TRANSFORM_MODULE_FILE },
-  ].map(
+  const objects = jobCodeFiles(JOB_MODULES).map(
     (c) =>
       new aws.s3.BucketObjectv2(
         `${i.name}-${c.role}`,
@@ -41,6 +38,6 @@ export function jobScripts(i: ScriptInputs): JobScripts {
         { parent: i.parent },
       ),
   );
-  const scriptLocation = pulumi.interpolate`s3://${i.curatedBucketName}/${jobCodeKey(JOB_SCRIPT_FILE)}`;
+  const scriptLocation = pulumi.interpolate`s3://${i.curatedBucketName}/${jobCodeKey(JOB_MODULES.script)}`;
   return { objects, scriptLocation };
 }

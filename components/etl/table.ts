@@ -2,7 +2,12 @@
  * The curated table in the Glue Data Catalog: Parquet, typed columns, partition projection over
  * the folders the job writes (the raw zone's layout, RAW_PARTITION_LEVELS). Pure.
  */
-import { CURATED_COLUMNS, CURATED_DATA_PREFIX, RAW_PARTITION_LEVELS } from "../shared/lake";
+import {
+  CURATED_COLUMNS,
+  CURATED_DATA_PREFIX,
+  RAW_PARTITION_LEVELS,
+  projectionDateRange,
+} from "../shared/lake";
 import { s3Uri } from "./layout";
 
 export const PARQUET_INPUT_FORMAT = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat";
@@ -17,11 +22,16 @@ export function curatedLocationTemplate(bucketName: string): string {
   );
 }
 
-/** Table parameters: external Parquet, and partition projection with `date` keys over the last `rangeDays` days. */
-export function curatedTableParameters(bucketName: string, rangeDays: number): Record<string, string> {
-  if (!Number.isInteger(rangeDays) || rangeDays < 1) {
-    throw new Error(`curatedTableParameters: rangeDays is ${rangeDays}; use a whole number of days >= 1.`);
-  }
+/**
+ * Table parameters: external Parquet, and partition projection with `date` keys from `startDate`
+ * (or over the last `rangeDays` days): see projectionDateRange for why a start date.
+ */
+export function curatedTableParameters(
+  bucketName: string,
+  rangeDays: number,
+  startDate?: string,
+): Record<string, string> {
+  const range = projectionDateRange(rangeDays, startDate);
   const params: Record<string, string> = {
     EXTERNAL: "TRUE",
     classification: "parquet",
@@ -32,8 +42,7 @@ export function curatedTableParameters(bucketName: string, rangeDays: number): R
     for (const [setting, value] of Object.entries(level.projection)) {
       params[`projection.${level.key}.${setting}`] = value;
     }
-    if (level.projection.type === "date")
-      params[`projection.${level.key}.range`] = `NOW-${rangeDays}DAYS,NOW`;
+    if (level.projection.type === "date") params[`projection.${level.key}.range`] = range;
   }
   params["storage.location.template"] = curatedLocationTemplate(bucketName);
   return params;

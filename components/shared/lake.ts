@@ -108,20 +108,50 @@ export function rawLocationTemplate(bucketName: string): string {
 }
 
 /**
- * Athena partition projection parameters of the raw table. `date` keys get the range
- * `NOW-<rangeDays>DAYS,NOW`: the raw zone's retention, nothing older exists.
+ * The `projection.dt.range` of a lake table (raw and curated share it; pure).
+ *
+ * Athena computes every `dt` in the range for a query with no `dt` filter (the comparison
+ * queries omit it on purpose), times 24 hours: `NOW-1827DAYS,NOW` is 43,848 partitions for prod,
+ * nearly all of them empty for years. Athena's advice is a range that "matches your data as
+ * closely as possible": "you have no data for dates before the Firehose delivery stream was
+ * created, you can use the date of creation as the start", with `NOW` as the end; a fixed start
+ * and `NOW` may be mixed ("How to use the date type",
+ * https://docs.aws.amazon.com/athena/latest/ug/partition-projection-kinesis-firehose-example-using-the-date-type.html;
+ * "Supported types for partition projection", date type `range`,
+ * https://docs.aws.amazon.com/athena/latest/ug/partition-projection-supported-types.html).
+ *
+ * - `startDate` (yyyy-MM-dd, the stack's first day of data): `<startDate>,NOW`. It is a fixed
+ *   string, so the table does not change on each `pulumi up` (a start computed from the clock
+ *   would), and it grows by one day a day until the data's lifetime is reached.
+ * - no start: `NOW-<rangeDays>DAYS,NOW`, the whole lifetime (never hides data, costs the most).
  */
-export function rawProjectionParameters(rangeDays: number): Record<string, string> {
+export function projectionDateRange(rangeDays: number, startDate?: string): string {
   if (!Number.isInteger(rangeDays) || rangeDays < 1) {
-    throw new Error(`rawProjectionParameters: rangeDays is ${rangeDays}; use a whole number of days >= 1.`);
+    throw new Error(`projectionDateRange: rangeDays is ${rangeDays}; use a whole number of days >= 1.`);
   }
+  if (startDate === undefined) return `NOW-${rangeDays}DAYS,NOW`;
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(startDate);
+  const d = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : undefined;
+  if (!m || !d || d.toISOString().slice(0, 10) !== startDate) {
+    throw new Error(
+      `projectionDateRange: projectionStartDate is "${startDate}"; use a real date as yyyy-MM-dd (UTC), the first day the stack has data.`,
+    );
+  }
+  return `${startDate},NOW`;
+}
+
+/**
+ * Athena partition projection parameters of the raw table. `date` keys get the range of
+ * {@link projectionDateRange}: from `startDate`, or the raw zone's retention (nothing older exists).
+ */
+export function rawProjectionParameters(rangeDays: number, startDate?: string): Record<string, string> {
+  const range = projectionDateRange(rangeDays, startDate);
   const params: Record<string, string> = { "projection.enabled": "true" };
   for (const level of RAW_PARTITION_LEVELS) {
     for (const [setting, value] of Object.entries(level.projection)) {
       params[`projection.${level.key}.${setting}`] = value;
     }
-    if (level.projection.type === "date")
-      params[`projection.${level.key}.range`] = `NOW-${rangeDays}DAYS,NOW`;
+    if (level.projection.type === "date") params[`projection.${level.key}.range`] = range;
   }
   return params;
 }

@@ -49,7 +49,19 @@ describe("raw partition layout (components/shared/lake.ts)", () => {
 
   it("rejects a projection range that is not a positive whole number of days", () => {
     assert.throws(() => rawProjectionParameters(0), {
-      message: "rawProjectionParameters: rangeDays is 0; use a whole number of days >= 1.",
+      message: "projectionDateRange: rangeDays is 0; use a whole number of days >= 1.",
+    });
+  });
+
+  it("projects dt from a fixed start date when one is given (bounded planning, stable across runs)", () => {
+    assert.strictEqual(rawProjectionParameters(1827, "2026-12-01")["projection.dt.range"], "2026-12-01,NOW");
+    assert.strictEqual(
+      rawTableDefinition(BUCKET, 365, "2026-12-01").parameters["projection.dt.range"],
+      "2026-12-01,NOW",
+    );
+    assert.throws(() => rawProjectionParameters(90, "2026-13-01"), {
+      message:
+        'projectionDateRange: projectionStartDate is "2026-13-01"; use a real date as yyyy-MM-dd (UTC), the first day the stack has data.',
     });
   });
 });

@@ -46,9 +46,9 @@ describe("EtlLayer", () => {
         [COMPONENT]: 1,
         "aws:glue/securityConfiguration:SecurityConfiguration": 1,
         "aws:iam/role:Role": 1,
-        "aws:cloudwatch/logGroup:LogGroup": 3,
+        "aws:cloudwatch/logGroup:LogGroup": 2,
         "aws:iam/rolePolicy:RolePolicy": 1,
-        "aws:s3/bucketObjectv2:BucketObjectv2": 2,
+        "aws:s3/bucketObjectv2:BucketObjectv2": 4,
         "aws:glue/job:Job": 1,
         "aws:glue/catalogTable:CatalogTable": 1,
         "aws:athena/namedQuery:NamedQuery": 6,
@@ -57,7 +57,7 @@ describe("EtlLayer", () => {
 
     it("parents every child to the component", () => {
       const children = s.recorder.resources.filter((r) => r.type !== COMPONENT);
-      assert.strictEqual(children.length, 16);
+      assert.strictEqual(children.length, 17);
       for (const r of children) {
         assert.ok(r.urn.includes(`${COMPONENT}$aws:`), r.urn);
         assert.ok(r.parent?.endsWith(`${COMPONENT}::etl`), `${r.urn} parent ${r.parent}`);
@@ -94,15 +94,14 @@ describe("EtlLayer", () => {
       });
     });
 
-    it("passes bookmarks, metrics, continuous logs, the catalog, the temp dir, the module and the paths", () => {
+    it("passes bookmarks, metrics, the temp dir, every module and the paths (Glue 5.0: no continuous-log or catalog flag)", () => {
       assert.deepStrictEqual(s.named("etl-job").inputs.defaultArguments, {
         "--job-language": "python",
         "--job-bookmark-option": "job-bookmark-enable",
         "--enable-metrics": "true",
-        "--enable-continuous-cloudwatch-log": "true",
-        "--enable-glue-datacatalog": "true",
         "--TempDir": "s3://lake-curated-abc/glue/temp/",
-        "--extra-py-files": "s3://lake-curated-abc/glue/scripts/transform.py",
+        "--extra-py-files":
+          "s3://lake-curated-abc/glue/scripts/transform.py,s3://lake-curated-abc/glue/scripts/ledger.py,s3://lake-curated-abc/glue/scripts/pipeline.py",
         "--raw_path": "s3://lake-raw-abc/app_logs/",
         "--curated_path": "s3://lake-curated-abc/app_logs/",
         "--quarantine_path": "s3://lake-curated-abc/quarantine/app_logs/",
@@ -115,19 +114,24 @@ describe("EtlLayer", () => {
         "etl-job-policy",
         "etl-logs-output",
         "etl-logs-error",
-        "etl-logs-continuous",
         "etl-script",
         "etl-transform-module",
+        "etl-ledger-module",
+        "etl-pipeline-module",
       ]) {
         assert.ok(deps.includes(s.named(name).urn), `job does not depend on ${name}`);
       }
     });
 
-    it("uploads the script and the pure module from components/etl/jobs, SSE-KMS with the lake key", () => {
-      for (const [name, file] of [
+    it("uploads the script and every module from components/etl/jobs, SSE-KMS with the lake key", () => {
+      const uploads = [
         ["etl-script", "app_logs_to_parquet.py"],
         ["etl-transform-module", "transform.py"],
-      ]) {
+        ["etl-ledger-module", "ledger.py"],
+        ["etl-pipeline-module", "pipeline.py"],
+      ];
+      assert.strictEqual(s.ofType("aws:s3/bucketObjectv2:BucketObjectv2").length, uploads.length);
+      for (const [name, file] of uploads) {
         const o = s.named(name).inputs;
         assert.strictEqual(o.bucket, "lake-curated-abc");
         assert.strictEqual(o.key, `glue/scripts/${file}`);
@@ -145,13 +149,12 @@ describe("EtlLayer", () => {
     it("creates the log groups Glue writes to under its security configuration, with the key and retention", () => {
       const sc = s.named("etl-security").outputs.name as string;
       const role = s.named("etl-job-role").outputs.name as string;
-      const groups = ["output", "error", "continuous"].map((g) => s.named(`etl-logs-${g}`).inputs);
+      const groups = s.ofType("aws:cloudwatch/logGroup:LogGroup").map((g) => g.inputs);
       assert.deepStrictEqual(
         groups.map((g) => g.name),
         [
           `/aws-glue/jobs/${sc}-role/datalake/test/lake-key-users/${role}/output`,
           `/aws-glue/jobs/${sc}-role/datalake/test/lake-key-users/${role}/error`,
-          `/aws-glue/jobs/logs-v2-${sc}`,
         ],
       );
       for (const g of groups) {
@@ -180,7 +183,6 @@ describe("EtlLayer", () => {
       const logs = [
         `/aws-glue/jobs/${sc}-role/datalake/test/lake-key-users/${role}/output`,
         `/aws-glue/jobs/${sc}-role/datalake/test/lake-key-users/${role}/error`,
-        `/aws-glue/jobs/logs-v2-${sc}`,
       ];
       const doc = json(s.named("etl-job-policy").inputs.policy);
       assert.strictEqual(s.named("etl-job-policy").inputs.role, s.named("etl-job-role").outputs.id);
@@ -192,6 +194,12 @@ describe("EtlLayer", () => {
             Effect: "Allow",
             Action: ["s3:GetObject"],
             Resource: "arn:aws:s3:::lake-raw-abc/app_logs/*",
+          },
+          {
+            Sid: "ProbeRawDirectory",
+            Effect: "Allow",
+            Action: ["s3:GetObject"],
+            Resource: ["arn:aws:s3:::lake-raw-abc/app_logs", "arn:aws:s3:::lake-raw-abc/app_logs_$folder$"],
           },
           {
             Sid: "ListRawLogs",
@@ -217,6 +225,30 @@ describe("EtlLayer", () => {
             ],
           },
           {
+            Sid: "ProbeCuratedDirectories",
+            Effect: "Allow",
+            Action: ["s3:GetObject"],
+            Resource: [
+              "arn:aws:s3:::lake-curated-abc/app_logs",
+              "arn:aws:s3:::lake-curated-abc/quarantine",
+              "arn:aws:s3:::lake-curated-abc/quarantine/app_logs",
+              "arn:aws:s3:::lake-curated-abc/glue",
+              "arn:aws:s3:::lake-curated-abc/glue/temp",
+            ],
+          },
+          {
+            Sid: "MaintainCuratedFolderMarkers",
+            Effect: "Allow",
+            Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+            Resource: [
+              "arn:aws:s3:::lake-curated-abc/app_logs_$folder$",
+              "arn:aws:s3:::lake-curated-abc/quarantine_$folder$",
+              "arn:aws:s3:::lake-curated-abc/quarantine/app_logs_$folder$",
+              "arn:aws:s3:::lake-curated-abc/glue_$folder$",
+              "arn:aws:s3:::lake-curated-abc/glue/temp_$folder$",
+            ],
+          },
+          {
             Sid: "ListCuratedQuarantineTempCode",
             Effect: "Allow",
             Action: ["s3:ListBucket"],
@@ -232,6 +264,8 @@ describe("EtlLayer", () => {
                   "glue/temp/*",
                   "glue/scripts/",
                   "glue/scripts/*",
+                  "quarantine/",
+                  "glue/",
                 ],
               },
             },
@@ -241,23 +275,6 @@ describe("EtlLayer", () => {
             Effect: "Allow",
             Action: ["s3:GetBucketLocation"],
             Resource: ["arn:aws:s3:::lake-raw-abc", "arn:aws:s3:::lake-curated-abc"],
-          },
-          {
-            Sid: "ReadLakeCatalog",
-            Effect: "Allow",
-            Action: [
-              "glue:GetDatabase",
-              "glue:GetTable",
-              "glue:GetTables",
-              "glue:GetPartition",
-              "glue:GetPartitions",
-              "glue:BatchGetPartition",
-            ],
-            Resource: [
-              "arn:aws:glue:ap-northeast-1:123456789012:catalog",
-              "arn:aws:glue:ap-northeast-1:123456789012:database/datalake_test",
-              "arn:aws:glue:ap-northeast-1:123456789012:table/datalake_test/*",
-            ],
           },
           {
             Sid: "UseLakeKey",
@@ -402,6 +419,7 @@ describe("EtlLayer", () => {
         timeoutMinutes: 60,
         logRetentionDays: 365,
         projectionRangeDays: 1827,
+        projectionStartDate: "2026-12-01",
       }));
     });
 
@@ -411,6 +429,7 @@ describe("EtlLayer", () => {
       assert.strictEqual(counts["aws:glue/crawler:Crawler"], 1);
       assert.strictEqual(counts["aws:iam/role:Role"], 2);
       assert.strictEqual(counts["aws:iam/rolePolicy:RolePolicy"], 2);
+      // output, error, continuous (Glue 4.0) and the crawler's.
       assert.strictEqual(counts["aws:cloudwatch/logGroup:LogGroup"], 4);
     });
 
@@ -425,6 +444,22 @@ describe("EtlLayer", () => {
           actions: [{ jobName: s.named("etl-job").outputs.name }],
         },
       );
+    });
+
+    it("on Glue 4.0 turns continuous logging on and creates and grants its logs-v2 group", () => {
+      const sc = s.named("etl-security").outputs.name as string;
+      const args = s.named("etl-job").inputs.defaultArguments as Record<string, string>;
+      assert.strictEqual(args["--enable-continuous-cloudwatch-log"], "true");
+      assert.strictEqual(args["--enable-glue-datacatalog"], undefined);
+      assert.strictEqual(s.named("etl-logs-continuous").inputs.name, `/aws-glue/jobs/logs-v2-${sc}`);
+      const doc = json(s.named("etl-job-policy").inputs.policy) as {
+        Statement: { Sid: string; Resource: string[] }[];
+      };
+      const logs = doc.Statement.find((st) => st.Sid === "WriteOwnLogs")!.Resource;
+      assert.ok(
+        logs.includes(`arn:aws:logs:ap-northeast-1:123456789012:log-group:/aws-glue/jobs/logs-v2-${sc}`),
+      );
+      assert.strictEqual(logs.length, 6);
     });
 
     it("sizes the job from the arguments", () => {
@@ -446,7 +481,7 @@ describe("EtlLayer", () => {
       assert.deepStrictEqual(c.s3Targets, [
         {
           path: "s3://lake-curated-abc/app_logs/",
-          exclusions: ["**/_SUCCESS", "**/_temporary/**", "**_$folder$", "**/.*"],
+          exclusions: ["**/_SUCCESS", "**/_temporary/**", "**_$folder$", "**/.*", "_runs/**", "**/_runs/**"],
         },
       ]);
       assert.strictEqual(c.schedule, undefined);
@@ -484,13 +519,13 @@ describe("EtlLayer", () => {
       assert.deepStrictEqual(doc.Statement[4].Resource, [arn, `${arn}:*`]);
     });
 
-    it("protects the curated table and projects the configured range", () => {
+    it("protects the curated table and projects from the configured start date", () => {
       const t = s.named("etl-curated-table");
       assert.strictEqual(t.protect, true);
       assert.strictEqual(t.retainOnDelete, true);
       assert.strictEqual(
         (t.inputs.parameters as Record<string, string>)["projection.dt.range"],
-        "NOW-1827DAYS,NOW",
+        "2026-12-01,NOW",
       );
     });
   });
@@ -518,6 +553,10 @@ describe("EtlLayer", () => {
         `EtlLayer: logRetentionDays is 10; use one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653.`,
       ],
       [{ projectionRangeDays: 0 }, "EtlLayer: projectionRangeDays is 0; use a whole number of days >= 1."],
+      [
+        { projectionStartDate: "2026-02-30" },
+        'EtlLayer: projectionStartDate is "2026-02-30"; use a real date as yyyy-MM-dd (UTC), the first day the stack has data, or leave it unset.',
+      ],
     ];
     for (const [bad, message] of cases) {
       it(`rejects ${JSON.stringify(bad)} before registering anything`, async () => {

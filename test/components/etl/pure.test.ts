@@ -1,13 +1,27 @@
 import * as assert from "assert";
-import { etlSettings } from "../../../components/etl/args";
+import { runSimulation } from "@cloud-copilot/iam-simulate";
+import * as fs from "fs";
+import * as path from "path";
+import { GLUE_VERSIONS, etlSettings } from "../../../components/etl/args";
 import {
+  JOB_MODULES,
   crawlerLogGroupName,
+  glueLogging,
+  jobArguments,
+  jobCodeFiles,
   jobLogGroupNames,
   logGroupArns,
+  parseJobModules,
   s3Uri,
   startJobRunCommand,
 } from "../../../components/etl/layout";
-import { catalogArns, crawlerRolePolicy } from "../../../components/etl/policy";
+import {
+  catalogArns,
+  crawlerRolePolicy,
+  directoryGrants,
+  directoryKeys,
+  jobRolePolicy,
+} from "../../../components/etl/policy";
 import { QUESTIONS, RAW_TIMESTAMP_JODA, namedQuerySpecs } from "../../../components/etl/queries";
 import { curatedLocationTemplate, curatedTableParameters } from "../../../components/etl/table";
 import { LOG_TIME_FORMAT } from "../../../components/shared/logformat";
@@ -94,9 +108,18 @@ describe("EtlLayer pure helpers", () => {
   it("projects the folders the job writes, over the configured days", () => {
     assert.strictEqual(curatedLocationTemplate("cur"), "s3://cur/app_logs/dt=${dt}/hour=${hour}/");
     assert.strictEqual(curatedTableParameters("cur", 90)["projection.dt.range"], "NOW-90DAYS,NOW");
+    assert.strictEqual(
+      curatedTableParameters("cur", 1827, "2026-12-01")["projection.dt.range"],
+      "2026-12-01,NOW",
+    );
     for (const bad of [0, -1, 1.5]) {
       assert.throws(() => curatedTableParameters("cur", bad), {
-        message: `curatedTableParameters: rangeDays is ${bad}; use a whole number of days >= 1.`,
+        message: `projectionDateRange: rangeDays is ${bad}; use a whole number of days >= 1.`,
+      });
+    }
+    for (const bad of ["2026-02-29", "2026-12-1", "20261201", "NOW-30DAYS"]) {
+      assert.throws(() => curatedTableParameters("cur", 90, bad), {
+        message: `projectionDateRange: projectionStartDate is "${bad}"; use a real date as yyyy-MM-dd (UTC), the first day the stack has data.`,
       });
     }
   });
@@ -167,6 +190,7 @@ describe("EtlLayer pure helpers", () => {
       enableCrawler: false,
       logRetentionDays: 14,
       projectionRangeDays: 730,
+      projectionStartDate: undefined,
       protect: false,
     });
     const given = {
@@ -178,10 +202,197 @@ describe("EtlLayer pure helpers", () => {
       enableCrawler: true,
       logRetentionDays: 30,
       projectionRangeDays: 90,
+      projectionStartDate: "2026-12-01",
     } as const;
     assert.deepStrictEqual(etlSettings({ ...required, ...given, protectStatefulResources: true }), {
       ...given,
       protect: true,
     });
+  });
+
+  it("derives the logging arguments and log groups from the Glue version, for every version", () => {
+    const expected: Record<(typeof GLUE_VERSIONS)[number], ReturnType<typeof glueLogging>> = {
+      "4.0": {
+        arguments: { "--enable-continuous-cloudwatch-log": "true" },
+        streams: ["output", "error", "continuous"],
+      },
+      "5.0": { arguments: {}, streams: ["output", "error"] },
+    };
+    assert.deepStrictEqual(Object.keys(expected).sort(), [...GLUE_VERSIONS].sort());
+    for (const v of GLUE_VERSIONS) {
+      assert.deepStrictEqual(glueLogging(v), expected[v], v);
+      const args = jobArguments({ rawBucketName: "r", curatedBucketName: "c", glueVersion: v });
+      assert.strictEqual(
+        args["--enable-continuous-cloudwatch-log"],
+        expected[v].arguments["--enable-continuous-cloudwatch-log"],
+      );
+      assert.ok(!("--enable-glue-datacatalog" in args), v);
+    }
+    assert.throws(() => glueLogging("3.0"), {
+      message: 'glueLogging: Glue version "3.0" is not modelled; use 4.0 or 5.0.',
+    });
+  });
+
+  it("reads the job's modules from jobs/modules.json and names their uploads", () => {
+    const file = JSON.parse(
+      fs.readFileSync(path.join(__dirname, "../../../components/etl/jobs/modules.json"), "utf8"),
+    );
+    assert.deepStrictEqual(JOB_MODULES, file);
+    assert.deepStrictEqual(jobCodeFiles({ script: "a.py", extraPyFiles: ["transform.py", "ledger.py"] }), [
+      { role: "script", file: "a.py" },
+      { role: "transform-module", file: "transform.py" },
+      { role: "ledger-module", file: "ledger.py" },
+    ]);
+    assert.strictEqual(
+      jobArguments({
+        rawBucketName: "r",
+        curatedBucketName: "c",
+        glueVersion: "5.0",
+        modules: { script: "a.py", extraPyFiles: ["x.py", "y.py"] },
+      })["--extra-py-files"],
+      "s3://c/glue/scripts/x.py,s3://c/glue/scripts/y.py",
+    );
+    const bad: [string, string][] = [
+      ["{", "m.json is not JSON"],
+      [
+        '{"script": "a.py", "extraPyFiles": []}',
+        'm.json must be {"script": "<name>.py", "extraPyFiles": ["<module>.py", ...]} with at least one module.',
+      ],
+      [
+        '{"script": "a.py", "extraPyFiles": ["../x.py"]}',
+        'm.json: extraPyFiles entry "../x.py" is not a module file name (<name>.py, not the script).',
+      ],
+      [
+        '{"script": "a.py", "extraPyFiles": ["a.py"]}',
+        'm.json: extraPyFiles entry "a.py" is not a module file name (<name>.py, not the script).',
+      ],
+      ['{"script": "a.py", "extraPyFiles": ["x.py", "x.py"]}', "m.json: extraPyFiles lists a module twice."],
+    ];
+    for (const [text, message] of bad) {
+      assert.throws(
+        () => parseJobModules(text, "m.json"),
+        (err: Error) => err.message.startsWith(message),
+        text,
+      );
+    }
+  });
+
+  it("names the directory keys, folder markers and exact list prefixes above each prefix", () => {
+    const cases: [string, string[]][] = [
+      ["app_logs/", ["app_logs"]],
+      ["quarantine/app_logs/", ["quarantine", "quarantine/app_logs"]],
+      ["glue/temp/", ["glue", "glue/temp"]],
+    ];
+    for (const [prefix, keys] of cases) assert.deepStrictEqual(directoryKeys(prefix), keys, prefix);
+    for (const bad of ["app_logs", "/app_logs/", "a//b/", ""]) {
+      assert.throws(() => directoryKeys(bad), {
+        message: `directoryKeys: prefix is "${bad}"; use a key prefix such as "app_logs/" (no leading slash, one trailing slash).`,
+      });
+    }
+    assert.deepStrictEqual(directoryGrants(["app_logs/", "quarantine/app_logs/", "glue/temp/"]), {
+      probe: ["app_logs", "quarantine", "quarantine/app_logs", "glue", "glue/temp"],
+      markers: [
+        "app_logs_$folder$",
+        "quarantine_$folder$",
+        "quarantine/app_logs_$folder$",
+        "glue_$folder$",
+        "glue/temp_$folder$",
+      ],
+      listExact: ["quarantine/", "glue/"],
+    });
+  });
+
+  it("allows the job exactly the S3 calls Spark, EMRFS and pipeline.py make (IAM simulator)", async () => {
+    const account = "123456789012";
+    const doc = jobRolePolicy({
+      partition: "aws",
+      region: "ap-northeast-1",
+      accountId: account,
+      databaseName: "datalake_dev",
+      rawBucketArn: "arn:aws:s3:::raw",
+      curatedBucketArn: "arn:aws:s3:::cur",
+      keyArn: `arn:aws:kms:ap-northeast-1:${account}:key/1111aaaa-2222-3333-4444-555566667777`,
+      logGroupNames: ["/g"],
+    });
+    // @cloud-copilot/iam-simulate evaluates the document with AWS's action and condition-key data;
+    // a misspelt action or key makes the simulation an error, which fails the test.
+    const decide = async (action: string, resource: string, prefix?: string) => {
+      const r = await runSimulation(
+        {
+          identityPolicies: [{ name: "job", policy: doc as unknown as Record<string, unknown> }],
+          serviceControlPolicies: [],
+          resourceControlPolicies: [],
+          request: {
+            action,
+            principal: `arn:aws:iam::${account}:role/datalake/dev/lake-key-users/etl-job-role`,
+            resource: { accountId: account, resource },
+            contextVariables: prefix === undefined ? {} : { "s3:prefix": prefix },
+          },
+        },
+        {},
+      );
+      if (r.resultType === "error") throw new Error(`${action} ${resource}: ${JSON.stringify(r.errors)}`);
+      return r.overallResult === "Allowed";
+    };
+    const calls: [string, string, string | undefined, boolean][] = [
+      // Spark/EMRFS looking up and creating the output directories (HEAD = GetObject).
+      ["s3:GetObject", "arn:aws:s3:::cur/app_logs", undefined, true],
+      ["s3:GetObject", "arn:aws:s3:::cur/app_logs_$folder$", undefined, true],
+      ["s3:PutObject", "arn:aws:s3:::cur/app_logs_$folder$", undefined, true],
+      ["s3:PutObject", "arn:aws:s3:::cur/quarantine_$folder$", undefined, true],
+      ["s3:DeleteObject", "arn:aws:s3:::cur/glue/temp_$folder$", undefined, true],
+      ["s3:GetObject", "arn:aws:s3:::cur/quarantine", undefined, true],
+      ["s3:ListBucket", "arn:aws:s3:::cur", "quarantine/", true],
+      ["s3:ListBucket", "arn:aws:s3:::cur", "glue/", true],
+      // Manifests, staging, the move into place, the retraction.
+      ["s3:ListBucket", "arn:aws:s3:::cur", "app_logs/_runs/", true],
+      ["s3:PutObject", "arn:aws:s3:::cur/app_logs/_runs/20261201T000000Z-x.json", undefined, true],
+      [
+        "s3:DeleteObject",
+        "arn:aws:s3:::cur/app_logs/dt=2026-12-01/hour=00/part-r-00000.snappy.parquet",
+        undefined,
+        true,
+      ],
+      [
+        "s3:DeleteObject",
+        "arn:aws:s3:::cur/quarantine/app_logs/run=r/reason=invalid_record/part-00000.gz",
+        undefined,
+        true,
+      ],
+      [
+        "s3:DeleteObject",
+        "arn:aws:s3:::cur/glue/temp/app_logs_to_parquet/r/dt=2026-12-01/hour=00/part-0.parquet",
+        undefined,
+        true,
+      ],
+      ["s3:ListBucket", "arn:aws:s3:::cur", "glue/temp/app_logs_to_parquet/r/", true],
+      // The reader.
+      ["s3:GetObject", "arn:aws:s3:::raw/app_logs", undefined, true],
+      ["s3:GetObject", "arn:aws:s3:::raw/app_logs/dt=2026-12-01/hour=00/x.gz", undefined, true],
+      ["s3:ListBucket", "arn:aws:s3:::raw", "app_logs/", true],
+      // Not allowed: other prefixes, writes to raw, the scripts, listing the bucket root.
+      ["s3:PutObject", "arn:aws:s3:::raw/app_logs/x", undefined, false],
+      ["s3:PutObject", "arn:aws:s3:::raw/app_logs_$folder$", undefined, false],
+      ["s3:PutObject", "arn:aws:s3:::cur/glue/scripts/app_logs_to_parquet.py", undefined, false],
+      ["s3:DeleteObject", "arn:aws:s3:::cur/glue_scripts", undefined, false],
+      ["s3:PutObject", "arn:aws:s3:::cur/quarantine/other/x", undefined, false],
+      ["s3:GetObject", "arn:aws:s3:::cur/athena/x", undefined, false],
+      ["s3:ListBucket", "arn:aws:s3:::cur", "", false],
+      ["s3:ListBucket", "arn:aws:s3:::cur", "quarantine/other/", false],
+      ["s3:ListBucket", "arn:aws:s3:::raw", "errors/", false],
+      [
+        "glue:GetTable",
+        `arn:aws:glue:ap-northeast-1:${account}:table/datalake_dev/app_logs_raw`,
+        undefined,
+        false,
+      ],
+    ];
+    for (const [action, resource, prefix, expected] of calls) {
+      assert.strictEqual(
+        await decide(action, resource, prefix),
+        expected,
+        `${action} ${resource} ${prefix ?? ""}`,
+      );
+    }
   });
 });
