@@ -158,6 +158,7 @@ export function describeIoError(err: unknown, file: string, action: "read" | "wr
     case "EISDIR":
       return `cannot ${action} ${shown}: it is a directory; give a file name.`;
     case "ENOTDIR":
+    case "EEXIST": // mkdir of a directory on the path that exists as a file
       return `cannot ${action} ${shown}: a part of its path is a file, not a directory.`;
     case "EACCES":
     case "EPERM":
@@ -195,7 +196,11 @@ export function writeTextFile(file: string, text: string): void {
     fs.writeFileSync(temporary, text);
     fs.renameSync(temporary, target);
   } catch (err) {
-    fs.rmSync(temporary, { force: true });
+    try {
+      fs.rmSync(temporary, { force: true });
+    } catch {
+      // The temporary file was never created (its directory is missing or not a directory).
+    }
     throw new UsageError(describeIoError(err, file, "write"));
   }
 }
