@@ -101,10 +101,21 @@ export function parseCommandLine(spec: CommandSpec, argv: readonly string[]): Pa
   const options: Record<string, { type: "string" | "boolean" }> = { help: { type: "boolean" } };
   for (const [name, o] of Object.entries(spec.options)) options[name] = { type: o.type };
   const usage = usageLine(spec);
+  // `--lines -1`: a value that starts with "-" is taken as the option's value when it is a
+  // number, as the user meant, so the range check can name it (parseArgs would call it ambiguous).
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const name = argv[i].startsWith("--") ? argv[i].slice(2) : undefined;
+    if (name && options[name]?.type === "string" && /^-\d/.test(argv[i + 1] ?? "")) {
+      args.push(`${argv[i]}=${argv[++i]}`);
+    } else {
+      args.push(argv[i]);
+    }
+  }
   let parsed;
   try {
     parsed = parseArgs({
-      args: [...argv],
+      args,
       options,
       strict: true,
       allowPositionals: (spec.positionals ?? []).length > 0,

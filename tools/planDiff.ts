@@ -44,7 +44,10 @@ function normalize(field: string, value: unknown): unknown {
 }
 
 /** Every difference between two resource lists, ordered by URN. */
-export function diffPlans(before: readonly StateResource[], after: readonly StateResource[]): PlanDifference[] {
+export function diffPlans(
+  before: readonly StateResource[],
+  after: readonly StateResource[],
+): PlanDifference[] {
   const a = new Map(before.map((r) => [r.urn, r]));
   const b = new Map(after.map((r) => [r.urn, r]));
   const urns = [...new Set([...a.keys(), ...b.keys()])].sort();

@@ -30,7 +30,7 @@ export const POLICY_COMMAND: CommandSpec = {
     },
     json: { type: "boolean", description: "print exactly one JSON document on stdout" },
   },
-  details: "Use `npm run -s` (or the `datalake-policy` bin) so stdout carries only the JSON with --json.",
+  details: "Run it with `npm run -s` so npm prints no banner and stdout carries only the JSON with --json.",
 };
 
 export interface PolicyArgs {
