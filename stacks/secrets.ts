@@ -13,10 +13,10 @@ import * as pulumi from "@pulumi/pulumi";
  * The SDK's own check is internal (`@internal`, so not in its type declarations) but is the one
  * its `Config` getters use; there is no public equivalent.
  */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-export const isConfigSecret = (
-  require("@pulumi/pulumi/runtime/config") as { isConfigSecret: (key: string) => boolean }
-).isConfigSecret;
+const internalConfig =
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require("@pulumi/pulumi/runtime/config") as { isConfigSecret: (key: string) => boolean };
+export const isConfigSecret = (key: string): boolean => internalConfig.isConfigSecret(key);
 
 /** Every string inside a config value (a JSON document or a plain string). */
 function strings(value: unknown, out: Set<string>): void {
