@@ -3,10 +3,13 @@
  * lives here. `loadConfig()` runs before any resource is registered and throws a `ConfigError`
  * that names the key, the bad value and what is allowed.
  */
+import * as awsConfig from "@pulumi/aws/config/vars";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { OPS_DEFAULTS } from "../components/shared/alarms";
+import { nearest } from "../components/shared/nearest";
 import { PROJECT } from "../components/shared/names";
+import { isConfigSecret } from "./secrets";
 import { LOG_RETENTION_DAYS, isLogRetention } from "../components/shared/retention";
 import { SERVICE_LINKED_ROLE_MODES } from "../components/speed";
 
@@ -14,6 +17,16 @@ const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const logRetention = z.number().refine(isLogRetention, {
   message: `must be one of the retention periods CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(", ")}`,
 });
+
+/**
+ * Values that satisfy a field's format, for fields with no default. The offline plan stands them
+ * in for `secure:` values it cannot decrypt, so a secret e-mail address validates as one would.
+ */
+const EXAMPLES = new WeakMap<z.ZodTypeAny, string>();
+function withExample<T extends z.ZodTypeAny>(schema: T, example: string): T {
+  EXAMPLES.set(schema, example);
+  return schema;
+}
 
 const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 
@@ -101,7 +114,7 @@ const speedSchema = z
       })
       .default(60),
     /** E-mail address subscribed to the alarm topic (confirmation mail is sent by SNS). */
-    alarmEmail: z.string().email("must be an e-mail address").optional(),
+    alarmEmail: withExample(z.string().email("must be an e-mail address"), "alarm@example.com").optional(),
     /** Memory of the forwarder Lambda (MB). */
     forwarderMemoryMb: int(128, 10_240).default(256),
     /**
@@ -180,13 +193,15 @@ const dwhSchema = z
 const biSchema = z
   .object({
     /** QuickSight user or group ARN that gets the data source and dataset; unset = no QuickSight. */
-    quicksightPrincipalArn: z
-      .string()
-      .regex(
-        /^arn:aws[a-z-]*:quicksight:[a-z0-9-]+:\d{12}:(user|group)\/.+$/,
-        "must be a QuickSight user or group ARN (arn:aws:quicksight:<region>:<account>:user/<namespace>/<name>)",
-      )
-      .optional(),
+    quicksightPrincipalArn: withExample(
+      z
+        .string()
+        .regex(
+          /^arn:aws[a-z-]*:quicksight:[a-z0-9-]+:\d{12}:(user|group)\/.+$/,
+          "must be a QuickSight user or group ARN (arn:aws:quicksight:<region>:<account>:user/<namespace>/<name>)",
+        ),
+      "arn:aws:quicksight:us-east-1:123456789012:user/default/example",
+    ).optional(),
   })
   .strict();
 
@@ -201,10 +216,15 @@ const etlSchema = z
     /** Job timeout (minutes). */
     timeoutMinutes: int(1, 2880).default(30),
     /** Schedule of the job (a Glue cron expression); unset = on demand only. */
-    schedule: z
-      .string()
-      .regex(/^cron\(\S+ \S+ \S+ \S+ \S+ \S+\)$/, "must be a Glue cron expression such as cron(15 * * * ? *)")
-      .optional(),
+    schedule: withExample(
+      z
+        .string()
+        .regex(
+          /^cron\(\S+ \S+ \S+ \S+ \S+ \S+\)$/,
+          "must be a Glue cron expression such as cron(15 * * * ? *)",
+        ),
+      "cron(15 * * * ? *)",
+    ).optional(),
     /** Also create the crawler over the curated zone (off: the table is declared by code). */
     enableCrawler: z.boolean().default(false),
     /** Retention of the job's log groups. */
@@ -314,12 +334,83 @@ export type EtlConfig = PlatformConfig["etl"];
 export type ProtectionConfig = PlatformConfig["protection"];
 export type OpsConfig = PlatformConfig["ops"];
 
-/** Bad stack configuration: the message names every bad key, its value and what is allowed. */
-export class ConfigError extends Error {
+/**
+ * Bad stack configuration: the message names every bad key, its value and what is allowed. A
+ * `RunError`, because the Node.js SDK prints a `RunError` as its message alone, while any other
+ * error escaping the program is printed with its stack trace ("Running program ... failed with an
+ * unhandled exception"; @pulumi/pulumi cmd/run/run.js, the uncaught-error handler).
+ */
+export class ConfigError extends pulumi.RunError {
   constructor(readonly problems: string[]) {
     super(`Invalid stack configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
     this.name = "ConfigError";
   }
+}
+
+/**
+ * The AWS provider's configuration keys (`region`, `defaultTags`...), read from the provider
+ * package's own config module, so a provider upgrade brings its keys along.
+ */
+export const AWS_CONFIG_KEYS: readonly string[] = Object.keys(awsConfig).sort();
+
+/**
+ * Problems with the `aws:*` keys: a key the provider does not know (with the nearest known key),
+ * and no region. The provider also takes the region from AWS_REGION or AWS_DEFAULT_REGION
+ * (https://www.pulumi.com/registry/packages/aws/installation-configuration/), so those count.
+ */
+export function awsConfigProblems(
+  keys: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): string[] {
+  const problems: string[] = [];
+  for (const key of keys) {
+    if (!key.startsWith("aws:")) continue;
+    const name = key.slice("aws:".length);
+    if (AWS_CONFIG_KEYS.includes(name)) continue;
+    const suggestion = nearest(name, AWS_CONFIG_KEYS);
+    problems.push(
+      `${key} is not a configuration key of the AWS provider` +
+        (suggestion
+          ? `; did you mean aws:${suggestion}?`
+          : `; its keys are aws:${AWS_CONFIG_KEYS.join(", aws:")}`),
+    );
+  }
+  if (!keys.includes("aws:region") && !env.AWS_REGION && !env.AWS_DEFAULT_REGION) {
+    problems.push(
+      "aws:region is not set: set it in the stack file (pulumi config set aws:region ap-northeast-1) " +
+        "or in AWS_REGION, so the stack does not land in a region by accident",
+    );
+  }
+  return problems;
+}
+
+/**
+ * A value that satisfies the field at `path` inside config key `key`, for the offline plan to
+ * stand in for a `secure:` value it cannot decrypt: the field's example or its string default.
+ * `undefined` when the whole section is encrypted (the program reads a section as a map); `null`
+ * when no stand-in satisfies the field. Numbers and booleans get none: the CLI decrypts every
+ * secret to a string, which such a field rejects, so the offline plan rejects it too.
+ */
+export function secretExample(key: string, path: readonly string[]): string | null | undefined {
+  if (!key.startsWith(`${PROJECT}:`)) return null;
+  const section = key.slice(PROJECT.length + 1);
+  const shape = (CONFIG_SECTIONS as Record<string, z.AnyZodObject>)[section]?.shape as
+    Record<string, z.ZodTypeAny> | undefined;
+  if (!shape) return null;
+  if (path.length === 0) return undefined;
+  let schema: z.ZodTypeAny | undefined = shape[path[0]];
+  while (schema) {
+    const example = EXAMPLES.get(schema);
+    if (example !== undefined) return example;
+    if (schema instanceof z.ZodDefault) {
+      const d: unknown = schema._def.defaultValue();
+      if (typeof d === "string") return d;
+      schema = schema._def.innerType as z.ZodTypeAny;
+    } else if (schema instanceof z.ZodOptional) schema = schema._def.innerType as z.ZodTypeAny;
+    else if (schema instanceof z.ZodEffects) schema = schema._def.schema as z.ZodTypeAny;
+    else break;
+  }
+  return null;
 }
 
 function valueAt(raw: unknown, path: (string | number)[]): unknown {
@@ -368,23 +459,32 @@ function deepFreeze<T>(o: T): T {
 /** Reads every section from the stack's config (`datalake:<section>`) and validates it. */
 export function loadConfig(config = new pulumi.Config(PROJECT)): PlatformConfig {
   const raw: Record<string, unknown> = {};
-  const problems: string[] = [];
-  const unknownKeys = Object.keys(pulumi.runtime.allConfig())
+  const allKeys = Object.keys(pulumi.runtime.allConfig());
+  const problems: string[] = awsConfigProblems(allKeys);
+  const unknownKeys = allKeys
     .filter((k) => k.startsWith(`${PROJECT}:`))
     .map((k) => k.slice(PROJECT.length + 1))
     .filter((k) => !(k in CONFIG_SECTIONS));
   for (const k of unknownKeys) {
+    const suggestion = nearest(k, Object.keys(CONFIG_SECTIONS));
     problems.push(
-      `${PROJECT}:${k} is not a known key; known keys: ${Object.keys(CONFIG_SECTIONS)
-        .map((s) => `${PROJECT}:${s}`)
-        .join(", ")}`,
+      `${PROJECT}:${k} is not a known key` +
+        (suggestion ? `; did you mean ${PROJECT}:${suggestion}?` : "") +
+        `; known keys: ${Object.keys(CONFIG_SECTIONS)
+          .map((s) => `${PROJECT}:${s}`)
+          .join(", ")}`,
     );
   }
   for (const section of Object.keys(CONFIG_SECTIONS)) {
     try {
       raw[section] = config.getObject(section);
     } catch {
-      problems.push(`${PROJECT}:${section} is not valid JSON/YAML: it must be an object of settings`);
+      problems.push(
+        isConfigSecret(`${PROJECT}:${section}`)
+          ? `${PROJECT}:${section} is a secret whose value is not a map of settings; keep the section a map and ` +
+              `encrypt only the secret setting (pulumi config set --secret --path '${PROJECT}:${section}.<setting>' VALUE)`
+          : `${PROJECT}:${section} is not valid JSON/YAML: it must be an object of settings`,
+      );
     }
   }
   if (problems.length) throw new ConfigError(problems);

@@ -1,11 +1,14 @@
 /**
- * Pulumi entry point: validate the stack config (before any resource is registered), build the
- * platform, export what users need.
+ * Pulumi entry point: validate the stack config (before any resource is registered), keep secret
+ * config values secret in every resource they reach, build the platform, export what users need.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { loadConfig } from "./config";
 import { createPlatform } from "./platform";
+import { secretConfigStrings, secretInputsTransformation } from "./secrets";
 
 const config = loadConfig();
+pulumi.runtime.registerStackTransformation(secretInputsTransformation(secretConfigStrings()));
 const platform = createPlatform(config);
 
 export const vpcId = platform.network.vpcId;

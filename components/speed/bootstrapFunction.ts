@@ -7,7 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { createHash } from "crypto";
-import { bundleScript } from "../shared/bundle";
+import { bundleLambdaHandler } from "../shared/bundle";
 import { assumeRolePolicy, toJson } from "../shared/iam";
 import { AGENT_INDEX_PREFIX, FORWARDER_INDEX_PREFIX } from "../shared/names";
 import { BootstrapSettings, settingsHash } from "./bootstrap/requests";
@@ -71,7 +71,7 @@ export function bootstrapFunction(inputs: BootstrapInputs): aws.lambda.Invocatio
     { role: role.id, policy: toJson(bootstrapPolicy(bootstrapLogs.arn)) },
     { parent },
   );
-  const code = bundleScript("components/speed/bootstrap/handler.ts");
+  const code = bundleLambdaHandler("components/speed/bootstrap/handler.ts");
   const bootstrap = new aws.lambda.Function(
     `${name}-bootstrap`,
     {

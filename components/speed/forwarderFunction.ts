@@ -5,7 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { bundleScript } from "../shared/bundle";
+import { bundleLambdaHandler } from "../shared/bundle";
 import { assumeRolePolicy, toJson } from "../shared/iam";
 import { FORWARDER_INDEX_PREFIX } from "../shared/names";
 import { LayerContext } from "./context";
@@ -76,7 +76,7 @@ export function forwarderFunction(inputs: ForwarderInputs): Forwarder {
     },
     { parent },
   );
-  const code = bundleScript("components/speed/forwarder/handler.ts");
+  const code = bundleLambdaHandler("components/speed/forwarder/handler.ts");
   const forwarder = new aws.lambda.Function(
     `${name}-forwarder`,
     {

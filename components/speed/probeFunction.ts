@@ -8,7 +8,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { bundleScript } from "../shared/bundle";
+import { bundleLambdaHandler } from "../shared/bundle";
 import { assumeRolePolicy, toJson } from "../shared/iam";
 import { LayerContext } from "./context";
 import { LogGroupFactory } from "./logs";
@@ -62,7 +62,7 @@ export function probeFunction(inputs: ProbeInputs): Probe {
       architectures: ["arm64"],
       handler: "index.handler",
       code: new pulumi.asset.AssetArchive({
-        "index.js": new pulumi.asset.StringAsset(bundleScript("components/speed/probe/handler.ts")),
+        "index.js": new pulumi.asset.StringAsset(bundleLambdaHandler("components/speed/probe/handler.ts")),
       }),
       memorySize: 128,
       timeout: 30,

@@ -1,7 +1,17 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { ConfigError, parseConfig } from "../../stacks/config";
+import * as awsConfigVars from "@pulumi/aws/config/vars";
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import {
+  AWS_CONFIG_KEYS,
+  CONFIG_SECTIONS,
+  ConfigError,
+  awsConfigProblems,
+  parseConfig,
+  secretExample,
+} from "../../stacks/config";
 import { parseStackConfig } from "../../tools/offline/stackConfig";
 
 /** The raw sections of a stack file, as the program would read them. */
@@ -21,6 +31,15 @@ function problemsOf(raw: Record<string, unknown>): string[] {
   } catch (err) {
     assert.ok(err instanceof ConfigError, `expected ConfigError, got ${err}`);
     return err.problems;
+  }
+  assert.fail("expected the config to be rejected");
+}
+
+function problemsOfError(raw: Record<string, unknown>): unknown {
+  try {
+    parseConfig(raw);
+  } catch (err) {
+    return err;
   }
   assert.fail("expected the config to be rejected");
 }
@@ -202,5 +221,78 @@ describe("stack config", () => {
     assert.strictEqual(problems.length, 2);
     assert.ok(problems[0].startsWith("datalake:network.natGateways"));
     assert.ok(problems[1].startsWith("datalake:lake.firehoseBufferMiB is 0"));
+  });
+});
+
+describe("stack config: errors under the CLI, aws keys, secrets", () => {
+  it("ConfigError is a pulumi.RunError, which the SDK prints without a stack trace", () => {
+    const err = problemsOfError({ lake: { firehoseBufferSeconds: 1200 } });
+    assert.ok(pulumi.RunError.isInstance(err));
+  });
+
+  it("takes the AWS provider's keys from the provider package, not a hand list", () => {
+    assert.ok(AWS_CONFIG_KEYS.includes("region") && AWS_CONFIG_KEYS.includes("defaultTags"));
+    assert.ok(!AWS_CONFIG_KEYS.includes("requireRegion"), "a helper function of the module is not a key");
+    assert.strictEqual(AWS_CONFIG_KEYS.length, Object.keys(awsConfigVars).length);
+  });
+
+  const awsCases: [string[], Record<string, string>, string[]][] = [
+    [["aws:region", "aws:defaultTags"], {}, []],
+    [
+      ["aws:regon"],
+      {},
+      [
+        "aws:regon is not a configuration key of the AWS provider; did you mean aws:region?",
+        "aws:region is not set: set it in the stack file (pulumi config set aws:region ap-northeast-1) or in AWS_REGION, so the stack does not land in a region by accident",
+      ],
+    ],
+    [
+      ["aws:region", "aws:defaultTag"],
+      {},
+      ["aws:defaultTag is not a configuration key of the AWS provider; did you mean aws:defaultTags?"],
+    ],
+    [[], { AWS_REGION: "eu-west-1" }, []],
+    [[], { AWS_DEFAULT_REGION: "eu-west-1" }, []],
+    [["datalake:speed"], { AWS_REGION: "eu-west-1" }, []],
+  ];
+  for (const [keys, env, expected] of awsCases) {
+    it(`aws keys ${JSON.stringify(keys)} with env ${JSON.stringify(env)}: ${expected.length} problem(s)`, () => {
+      assert.deepStrictEqual(awsConfigProblems(keys, env), expected);
+    });
+  }
+
+  it("names every AWS key when a bad one is not close to any", () => {
+    const [p] = awsConfigProblems(["aws:zzzzzz", "aws:region"], {});
+    assert.match(
+      p,
+      /^aws:zzzzzz is not a configuration key of the AWS provider; its keys are aws:accessKey, .*aws:region/,
+    );
+  });
+
+  it("every string setting has a secure: stand-in that its own schema accepts", () => {
+    for (const [section, schema] of Object.entries(CONFIG_SECTIONS)) {
+      for (const [field, fieldSchema] of Object.entries((schema as z.AnyZodObject).shape)) {
+        const example = secretExample(`datalake:${section}`, [field]);
+        const acceptsString =
+          (fieldSchema as z.ZodTypeAny).safeParse("x").success ||
+          (fieldSchema as z.ZodTypeAny).safeParse(example ?? "").success;
+        if (example === null) {
+          assert.ok(!acceptsString, `${section}.${field} takes strings but has no stand-in`);
+          continue;
+        }
+        assert.ok(
+          (fieldSchema as z.ZodTypeAny).safeParse(example).success,
+          `${section}.${field}: stand-in ${JSON.stringify(example)} is rejected`,
+        );
+      }
+    }
+    assert.strictEqual(secretExample("datalake:speed", ["alarmEmail"]), "alarm@example.com");
+    assert.strictEqual(secretExample("datalake:speed", []), undefined, "a whole section cannot be a secret");
+    assert.strictEqual(secretExample("aws:secretKey", []), null);
+  });
+
+  it("a section holding a secure e-mail address validates offline", () => {
+    const c = parseConfig({ speed: { alarmEmail: secretExample("datalake:speed", ["alarmEmail"]) } });
+    assert.strictEqual(c.speed.alarmEmail, "alarm@example.com");
   });
 });

@@ -133,10 +133,141 @@ describe("offline plan (npm run plan)", () => {
   it("exits 2 on a usage error or an unknown stack", () => {
     const usage = plan([]);
     assert.strictEqual(usage.code, 2);
-    assert.match(usage.stderr, /usage: npm run plan -- <stack> \[--out FILE\]/);
+    assert.match(usage.stderr, /^name a stack\. usage: npm run -s plan -- <stack> \[--out FILE\]/);
     const unknown = plan(["nosuchstack"]);
     assert.strictEqual(unknown.code, 2);
     assert.match(unknown.stderr, /no stack file .*Pulumi\.nosuchstack\.yaml; stacks here: .*dev/);
+  });
+});
+
+describe("offline plan: stack file and command-line errors", () => {
+  const stackFile = (name: string) => path.join(ROOT, `Pulumi.${name}.yaml`);
+  const cases: [string, string, RegExp][] = [
+    [
+      "empty",
+      "",
+      /^Pulumi\.zz-cli-empty\.yaml is empty; a stack file holds a "config:" map of keys to values/,
+    ],
+    ["scalar", "just a string\n", /^Pulumi\.zz-cli-scalar\.yaml holds a string, not a map;/],
+    [
+      "huge",
+      "config:\n  aws:region: ap-northeast-1\n  datalake:lake:\n    firehoseBufferSeconds: 1e400\n",
+      /^Pulumi\.zz-cli-huge\.yaml: datalake:lake\.firehoseBufferSeconds is 1e400, which is infinite as a number .*; give a finite number\.$/m,
+    ],
+    [
+      "inf",
+      "config:\n  aws:region: ap-northeast-1\n  datalake:lake:\n    firehoseBufferSeconds: .inf\n",
+      /datalake:lake\.firehoseBufferSeconds is \.inf, which is infinite/,
+    ],
+    [
+      "securesection",
+      "config:\n  aws:region: ap-northeast-1\n  datalake:speed:\n    secure: v1:AAAABBBB\n",
+      /datalake:speed is encrypted as a whole \(secure:\), but the program reads it as a map of settings; .*pulumi config set --secret --path 'datalake:speed\.<setting>' VALUE\./,
+    ],
+  ];
+  for (const [name, text, message] of cases) {
+    it(`exits 2 with one sentence for a stack file that is ${name}`, () => {
+      const file = stackFile(`zz-cli-${name}`);
+      fs.writeFileSync(file, text);
+      try {
+        const run = plan([`zz-cli-${name}`, "--out", path.join(os.tmpdir(), `zz-cli-${process.pid}.json`)]);
+        assert.strictEqual(run.code, 2, run.stderr);
+        assert.match(run.stderr, message);
+        assert.strictEqual(run.stderr.trim().split("\n").length, 1, run.stderr);
+        assert.doesNotMatch(run.stderr, /^\s+at /m);
+      } finally {
+        fs.rmSync(file, { force: true });
+      }
+    });
+  }
+
+  it("exits 2 for a misspelled aws: key, suggesting the right one, and for a missing region", () => {
+    const file = stackFile("zz-cli-regon");
+    fs.writeFileSync(file, "config:\n  aws:regon: ap-northeast-1\n");
+    try {
+      const run = plan(["zz-cli-regon", "--out", path.join(os.tmpdir(), `zz-cli-${process.pid}.json`)]);
+      assert.strictEqual(run.code, 2, run.stderr);
+      assert.match(
+        run.stderr,
+        /- aws:regon is not a configuration key of the AWS provider; did you mean aws:region\?/,
+      );
+      assert.match(run.stderr, /- aws:region is not set/);
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+  });
+
+  it("takes a secure: e-mail address (stand-in alarm@example.com) and keeps it secret in the state", () => {
+    const file = stackFile("zz-cli-secret");
+    const policyConfig = path.join(ROOT, "policies", "config", "zz-cli-secret.json");
+    fs.copyFileSync(path.join(ROOT, "policies", "config", "dev.json"), policyConfig);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-secret-"));
+    const dev = fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8");
+    fs.writeFileSync(
+      file,
+      dev.replace(
+        "  datalake:speed:\n",
+        "  datalake:speed:\n    alarmEmail:\n      secure: v1:AAAABBBBCCCC\n",
+      ),
+    );
+    try {
+      const out = path.join(dir, "secret.json");
+      const run = plan(["zz-cli-secret", `--out=${out}`]);
+      assert.strictEqual(run.code, 0, run.stderr);
+      const state = JSON.parse(fs.readFileSync(out, "utf8")) as StackExport;
+      const subscription = state.deployment.resources.find(
+        (r) => r.type === "aws:sns/topicSubscription:TopicSubscription" && r.inputs.protocol === "email",
+      );
+      assert.ok(subscription, "an e-mail subscription is planned");
+      assert.deepStrictEqual(subscription.inputs.endpoint, {
+        "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+        plaintext: JSON.stringify("alarm@example.com"),
+      });
+      assert.ok(!fs.readFileSync(out, "utf8").includes('"endpoint": "alarm@example.com"'));
+    } finally {
+      fs.rmSync(file, { force: true });
+      fs.rmSync(policyConfig, { force: true });
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("exits 2 with one sentence when --out is a directory or under a file, and writes nothing", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-out-"));
+    try {
+      const isDir = plan(["dev", "--out", dir]);
+      assert.strictEqual(isDir.code, 2, isDir.stderr);
+      assert.strictEqual(isDir.stderr, `cannot write ${dir}: it is a directory; give a file name.\n`);
+      const file = path.join(dir, "file");
+      fs.writeFileSync(file, "");
+      const underFile = plan(["dev", `--out=${path.join(file, "dev.json")}`]);
+      assert.strictEqual(underFile.code, 2, underFile.stderr);
+      assert.match(
+        underFile.stderr,
+        /^cannot write .*file\/dev\.json: a part of its path is a file, not a directory\.\n$/,
+      );
+      assert.deepStrictEqual(fs.readdirSync(dir), ["file"]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("prints --help (exit 0) and one wording for an unknown option (exit 2)", () => {
+    const help = plan(["--help"]);
+    assert.strictEqual(help.code, 0);
+    assert.match(
+      help.stdout,
+      /^usage: npm run -s plan -- <stack> \[--out FILE\] \[--policy-json FILE\] \[--help\]\n/,
+    );
+    assert.match(
+      help.stdout,
+      /Exit codes: 0 success; 1 the check failed or an internal error; 2 usage or input error\./,
+    );
+    const unknown = plan(["dev", "--outt", "x"]);
+    assert.strictEqual(unknown.code, 2);
+    assert.strictEqual(
+      unknown.stderr,
+      "unknown option --outt. usage: npm run -s plan -- <stack> [--out FILE] [--policy-json FILE] [--help]\n",
+    );
   });
 });
 

@@ -36,12 +36,24 @@ function packageVersions(): Record<string, string> {
   };
 }
 
+/**
+ * The region the AWS provider would use: `aws:region`, else AWS_REGION or AWS_DEFAULT_REGION, as
+ * the provider reads them. No region at all is a config error the program reports (stacks/config.ts).
+ */
+export function stackRegion(
+  stackConfig: StackConfig,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): string | undefined {
+  return stackConfig.config["aws:region"] ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+}
+
 export async function renderStack(
   project: string,
   stack: string,
   stackConfig: StackConfig,
 ): Promise<RenderResult> {
-  const region = stackConfig.config["aws:region"] ?? "us-east-1";
+  // Without a region the program stops at its config check, before the mocks answer anything.
+  const region = stackRegion(stackConfig) ?? "";
   await pulumi.runtime.setMocks(createMocks({ region, stack }), project, stack, false);
   pulumi.runtime.setAllConfig(stackConfig.config, stackConfig.secretKeys);
   const recorder = new Recorder().install();

@@ -151,28 +151,38 @@ export function formatLine(e: LogEvent): string {
 }
 
 /**
- * The first `count` lines the cadence produces after `startMs` (simulated clock, no waiting):
- * what `npm run generate -- --lines N` prints.
+ * The first `count` lines the cadence produces after `startMs` (simulated clock, no waiting),
+ * one at a time: what `npm run generate -- --lines N` prints, in constant memory.
  */
+export function* generateLines(
+  count: number,
+  startMs: number,
+  cadence: Cadence,
+  random: () => number,
+): Generator<string, void, undefined> {
+  validateCadence(cadence);
+  const step = Math.max(cadence.intervalSeconds, cadence.burstIntervalSeconds || 0) * 1000;
+  if (cadence.linesPerInterval === 0 && (cadence.burstLines === 0 || cadence.burstIntervalSeconds === 0)) {
+    throw new Error("cadence writes no lines: set linesPerInterval or burstLines above 0.");
+  }
+  let produced = 0;
+  for (let from = startMs; produced < count; from += step) {
+    for (const tick of ticksBetween(from, from + step, cadence)) {
+      for (const event of eventsForTick(tick, random)) {
+        if (produced === count) return;
+        produced++;
+        yield formatLine(event);
+      }
+    }
+  }
+}
+
+/** `generateLines` as an array (tests, small counts). */
 export function simulateLines(
   count: number,
   startMs: number,
   cadence: Cadence,
   random: () => number,
 ): string[] {
-  validateCadence(cadence);
-  const lines: string[] = [];
-  const step = Math.max(cadence.intervalSeconds, cadence.burstIntervalSeconds || 0) * 1000;
-  if (cadence.linesPerInterval === 0 && (cadence.burstLines === 0 || cadence.burstIntervalSeconds === 0)) {
-    throw new Error("cadence writes no lines: set linesPerInterval or burstLines above 0.");
-  }
-  for (let from = startMs; lines.length < count; from += step) {
-    for (const tick of ticksBetween(from, from + step, cadence)) {
-      for (const event of eventsForTick(tick, random)) {
-        if (lines.length === count) return lines;
-        lines.push(formatLine(event));
-      }
-    }
-  }
-  return lines;
+  return [...generateLines(count, startMs, cadence, random)];
 }

@@ -13,7 +13,17 @@ import {
   simulateLines,
   ticksBetween,
 } from "../../../components/network/generator/lines";
-import { appendLines, parseArgs } from "../../../components/network/generator/main";
+import { spawn } from "child_process";
+import * as crypto from "crypto";
+import { PassThrough } from "stream";
+import {
+  DaemonDeps,
+  appendLines,
+  daemonStep,
+  parseArgs,
+  printLines,
+} from "../../../components/network/generator/main";
+import { bundleScript } from "../../../components/shared/bundle";
 import {
   LOG_LEVELS,
   LOG_LINE_REGEX,
@@ -141,6 +151,13 @@ describe("log generator", () => {
       });
     });
 
+    it("takes --flag=value as --flag value", () => {
+      assert.deepStrictEqual(
+        parseArgs(["--lines=5", "--seed=9"]),
+        parseArgs(["--lines", "5", "--seed", "9"]),
+      );
+    });
+
     it("parses the file mode with a custom cadence", () => {
       const o = parseArgs([
         "--file",
@@ -162,12 +179,14 @@ describe("log generator", () => {
       [["--lines", "3", "--file", "x"], /give exactly one of --lines and --file/],
       [["--lines", "-1"], /--lines is "-1"; it must be an integer of at least 0/],
       [["--lines"], /--lines needs a value/],
+      [["--lines", "--seed", "1"], /--lines needs a value/],
       [
         ["--interval-seconds", "0", "--lines", "1"],
         /--interval-seconds is "0"; it must be an integer of at least 1/,
       ],
-      [["--speed", "2"], /unknown flag --speed/],
-      [["lines"], /unexpected argument "lines"/],
+      [["--speed", "2"], /unknown option --speed\. usage: npm run -s generate --/],
+      [["lines"], /unexpected argument "lines"\. usage: npm run -s generate --/],
+      [["--lines=x"], /--lines is "x"; it must be an integer of at least 0/],
     ];
     for (const [argv, message] of bad) {
       it(`rejects ${JSON.stringify(argv)} with a clear message`, () => {
@@ -207,6 +226,155 @@ describe("log generator", () => {
         appendLines(file, ["c"], 1024);
         assert.strictEqual(fs.readFileSync(file, "utf8"), "c\n");
         assert.strictEqual(fs.readFileSync(`${file}.1`, "utf8").length, 1202);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+
+  describe("output format", () => {
+    it("streams exactly the lines the previous in-memory implementation printed", async () => {
+      // sha256 of simulateLines(20000, T0, HANDS_ON_CADENCE, createRandom(5)) joined with "\n" plus a
+      // final newline, computed with the implementation before streaming: the format is unchanged.
+      const out = new PassThrough();
+      const hash = crypto.createHash("sha256");
+      out.on("data", (d: Buffer) => hash.update(d));
+      await printLines(20000, T0, HANDS_ON_CADENCE, createRandom(5), out);
+      out.end();
+      assert.strictEqual(
+        hash.digest("hex"),
+        "7bbab2e35883983a27e2a04534fa043905f82a1293c4973685e82c9910df31eb",
+      );
+    });
+
+    it("--lines 2000000 streams in bounded memory (a 24 MB heap, under 200 MB resident)", async function () {
+      this.timeout(300_000);
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gen-stream-"));
+      try {
+        const bundle = path.join(dir, "generate.js");
+        fs.writeFileSync(bundle, bundleScript("components/network/generator/main.ts", { minify: true }));
+        const rss = path.join(dir, "rss");
+        const probe = path.join(dir, "probe.js");
+        fs.writeFileSync(
+          probe,
+          `process.on("exit", () => require("fs").writeFileSync(${JSON.stringify(rss)}, String(process.resourceUsage().maxRSS)));`,
+        );
+        const child = spawn(
+          process.execPath,
+          ["--max-old-space-size=24", "-r", probe, bundle, "--lines", "2000000", "--seed", "1"],
+          {
+            stdio: ["ignore", "pipe", "pipe"],
+          },
+        );
+        let newlines = 0;
+        let stderr = "";
+        child.stdout.on("data", (d: Buffer) => {
+          for (let i = d.indexOf(10); i !== -1; i = d.indexOf(10, i + 1)) newlines++;
+        });
+        child.stderr.on("data", (d) => (stderr += d));
+        const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+        assert.strictEqual(code, 0, stderr);
+        assert.strictEqual(newlines, 2_000_000);
+        const maxRssKiB = Number(fs.readFileSync(rss, "utf8"));
+        assert.ok(maxRssKiB < 200 * 1024, `peak resident memory ${maxRssKiB} KiB`);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+
+  describe("service", () => {
+    const cadence: Cadence = {
+      linesPerInterval: 2,
+      intervalSeconds: 60,
+      burstLines: 0,
+      burstIntervalSeconds: 0,
+    };
+    function harness(times: number[]) {
+      const written: string[] = [];
+      const reports: string[] = [];
+      let fail = false;
+      const deps: DaemonDeps = {
+        now: () => times.shift() as number,
+        report: (m) => reports.push(m),
+        append: (_p, lines) => {
+          if (fail && lines.length)
+            throw Object.assign(new Error("EACCES: permission denied"), { code: "EACCES" });
+          written.push(...lines);
+        },
+      };
+      return { deps, written, reports, setFail: (f: boolean) => (fail = f) };
+    }
+
+    it("never repeats a tick when the wall clock steps back 300 s", () => {
+      const times = [
+        T0 + 3 * MINUTE,
+        T0 + 3 * MINUTE - 300_000,
+        T0 + 2 * MINUTE,
+        T0 + 3 * MINUTE,
+        T0 + 4 * MINUTE,
+      ];
+      const h = harness(times);
+      let last = T0;
+      for (let i = 0; i < 5; i++) last = daemonStep(last, "/x", 1 << 20, cadence, createRandom(1), h.deps);
+      const stamps = h.written.map((l) => l.slice(1, 25));
+      // Ticks at +1, +2, +3 minutes (first step), nothing while the clock is behind, then +4.
+      assert.strictEqual(h.written.length, 8);
+      assert.deepStrictEqual(
+        [...new Set(stamps)],
+        [1, 2, 3, 4].map((m) => formatTimestamp(T0 + m * MINUTE)),
+      );
+    });
+
+    it("reports a failed write with the lines lost and keeps running", () => {
+      const h = harness([T0 + MINUTE, T0 + 2 * MINUTE]);
+      h.setFail(true);
+      let last = daemonStep(T0, "/var/log/app.log", 1 << 20, cadence, createRandom(1), h.deps);
+      assert.deepStrictEqual(h.reports, [
+        "generator: cannot append 2 line(s) to /var/log/app.log (EACCES); they are lost, retrying at the next tick.",
+      ]);
+      h.setFail(false);
+      last = daemonStep(last, "/var/log/app.log", 1 << 20, cadence, createRandom(1), h.deps);
+      assert.strictEqual(last, T0 + 2 * MINUTE);
+      assert.strictEqual(h.written.length, 2);
+    });
+
+    it("the real service keeps running on an unwritable --file and says why", async function () {
+      this.timeout(60_000);
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gen-bad-"));
+      try {
+        const bundle = path.join(dir, "generate.js");
+        fs.writeFileSync(bundle, bundleScript("components/network/generator/main.ts", { minify: true }));
+        // The log file is a directory: every append fails with EISDIR.
+        const target = path.join(dir, "app.log");
+        fs.mkdirSync(target);
+        const child = spawn(
+          process.execPath,
+          [
+            bundle,
+            "--file",
+            target,
+            "--interval-seconds",
+            "1",
+            "--lines-per-interval",
+            "1",
+            "--burst-interval-seconds",
+            "0",
+          ],
+          { stdio: ["ignore", "pipe", "pipe"] },
+        );
+        let stderr = "";
+        child.stderr.on("data", (d) => (stderr += d));
+        await new Promise((resolve) => setTimeout(resolve, 3500));
+        assert.strictEqual(child.exitCode, null, `the service stopped: ${stderr}`);
+        child.kill("SIGTERM");
+        const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+        assert.strictEqual(code, 0);
+        assert.match(
+          stderr,
+          /^generator: cannot append 1 line\(s\) to .*app\.log \(EISDIR\); they are lost, retrying at the next tick\.$/m,
+        );
+        assert.ok(stderr.trim().split("\n").length >= 2, stderr);
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }
