@@ -212,10 +212,14 @@ export async function sendBulk(
   const rejected: RejectedDocument[] = [];
   let written = 0;
   let requests = 0;
-  let reasons: Record<string, number> = {};
+  // The last reason each item failed for; a failure caused by the budget running out (a request
+  // cut short, or not sent) keeps an earlier, real reason, so the error names what went wrong.
+  const why: string[] = [];
+  const fail = (items: readonly number[], reason: string, budget = false) => {
+    for (const i of items) if (!budget || why[i] === undefined) why[i] = reason;
+  };
   let pending = Array.from({ length: total }, (_v, i) => i);
   const stuck: number[] = [];
-  const stuckReasons: Record<string, number> = {};
 
   for (let round = 0; pending.length > 0; round++) {
     if (round > 0) {
@@ -223,8 +227,9 @@ export async function sendBulk(
       const wait = Math.floor(random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (round - 1)));
       if (now() + wait >= deadline) break;
       await sleep(wait);
+      // A late timer on a busy machine: the failures of the last round stay the reasons.
+      if (now() >= deadline) break;
     }
-    reasons = {};
     const retry: number[] = [];
     const queue = pack(pending, sizes, maxBytes);
     while (queue.length > 0) {
@@ -232,8 +237,8 @@ export async function sendBulk(
       const left = deadline - now();
       if (left <= 0) {
         retry.push(...group, ...queue.flat());
-        reasons["time budget spent"] =
-          (reasons["time budget spent"] ?? 0) + group.length + queue.flat().length;
+        fail(group, "time budget spent", true);
+        fail(queue.flat(), "time budget spent", true);
         queue.length = 0;
         break;
       }
@@ -255,7 +260,7 @@ export async function sendBulk(
           continue;
         }
         if (kind === "retry") {
-          reasons[reason] = (reasons[reason] ?? 0) + group.length;
+          fail(group, reason, timeout < requestTimeoutMs);
           retry.push(...group);
           continue;
         }
@@ -267,13 +272,13 @@ export async function sendBulk(
         }
         // A request refused as a whole (403, 400, ...) says nothing about the documents and will not
         // change within this invocation: they fail it, so Lambda retries and then keeps the batch.
-        stuckReasons[reason] = (stuckReasons[reason] ?? 0) + group.length;
+        fail(group, reason);
         stuck.push(...group);
         continue;
       }
       const items = (response.body as { items?: Record<string, BulkItemResult>[] } | undefined)?.items;
       if (!Array.isArray(items) || items.length !== group.length) {
-        reasons["unexpected bulk response"] = (reasons["unexpected bulk response"] ?? 0) + group.length;
+        fail(group, "unexpected bulk response");
         retry.push(...group);
         continue;
       }
@@ -287,7 +292,7 @@ export async function sendBulk(
         const type =
           typeof result.error === "string" ? result.error : (result.error?.type ?? `status ${status}`);
         if (isRetryableStatus(status)) {
-          reasons[type] = (reasons[type] ?? 0) + 1;
+          fail([group[k]], type);
           retry.push(group[k]);
         } else {
           const reason = typeof result.error === "object" ? (result.error.reason ?? type) : type;
@@ -299,7 +304,8 @@ export async function sendBulk(
     if (now() >= deadline) break;
   }
   if (pending.length + stuck.length > 0) {
-    for (const [r, n] of Object.entries(stuckReasons)) reasons[r] = (reasons[r] ?? 0) + n;
+    const reasons: Record<string, number> = {};
+    for (const i of [...pending, ...stuck]) reasons[why[i]] = (reasons[why[i]] ?? 0) + 1;
     throw new BulkFailedError(pending.length + stuck.length, total, reasons, written, rejected);
   }
   return { written, requests, rejected };

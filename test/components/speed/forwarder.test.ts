@@ -218,6 +218,28 @@ describe("forwarder handler against a loopback _bulk server", function () {
     server.maxBytes = Infinity;
   });
 
+  it("sends the bodies of a large batch one at a time and still sends the others when one fails", async () => {
+    server.maxBytes = 10_000;
+    // Every request that carries the first document is answered 503: only its body fails.
+    const firstId = "37000000000000000000000000000000000000000000000000000000";
+    server.script = (_n, ids) => (ids.includes(firstId) ? 503 : { itemStatus: () => 201 });
+    const err = await handlerWith(2_000, { maxBytes: 10_000, budgetMs: 300 })(subscriptionEvent(300)).then(
+      () => assert.fail("expected a failure"),
+      (e: unknown) => e,
+    );
+    server.maxBytes = Infinity;
+    assert.ok(err instanceof BulkFailedError);
+    const bodyItems = server.requests.find((r) => r.items > 0)!.items;
+    assert.ok(bodyItems < 300, "the batch was split into several bodies");
+    assert.strictEqual(err.failed, bodyItems);
+    assert.strictEqual(err.written, 300 - bodyItems);
+    assert.strictEqual(server.docs.size, 300 - bodyItems);
+    assert.match(
+      err.message,
+      new RegExp(`^${bodyItems} of 300 documents were not written \\(HTTP 503: ${bodyItems}\\)`),
+    );
+  });
+
   it("indexes the rest of a batch whose one message is nested 5,000 deep", async () => {
     const deep = '{"@x":1,"a":' + "[".repeat(5000) + "]".repeat(5000) + "}";
     const ev = subscriptionEvent(3);
