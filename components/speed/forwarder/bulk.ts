@@ -28,23 +28,30 @@ export interface BulkClient {
 const MIB = 1024 * 1024;
 
 /**
- * Request size the sender uses when none is configured: well under the 10 MiB
- * `http.max_content_length` of the smallest instance types, leaving room for the request line and
- * headers (SigV4 adds about 1 KB).
+ * Request size the forwarder uses when none is configured, and the most it builds for any domain:
+ * the low end of the 5-15 MiB bulk size AWS recommends starting with
+ * (https://repost.aws/knowledge-center/opensearch-indexing-performance), chosen for the function's
+ * memory: the bodies are built and sent one at a time, and `tools/bench/forwarderMemory.ts` measured
+ * the peak for a 1 MB gzip batch at 5 MiB well under the 256 MB function, while 32 MiB bodies
+ * exceeded it. It is also under the 10 MiB payload quota of the smallest instance types, with room
+ * for the request line and headers (SigV4 adds about 1 KB).
  */
-export const DEFAULT_BULK_MAX_BYTES = 8 * MIB;
+export const DEFAULT_BULK_MAX_BYTES = 5 * MIB;
 
 /**
- * The largest `_bulk` body for a domain of `instanceType`: the "Maximum size of HTTP request
- * payloads" in the Amazon OpenSearch Service quotas (network limits per instance type,
+ * The request size for a domain of `instanceType`: the "Maximum size of HTTP request payloads" in
+ * the Amazon OpenSearch Service quotas (network limits per instance type,
  * https://docs.aws.amazon.com/opensearch-service/latest/developerguide/limits.html#network-limits)
- * is 10 MiB for the t2/t3 small and medium types and m3.medium, 100 MiB for the larger types; the
- * result keeps 20 % of headroom below it.
+ * is 10 MiB for the t2/t3 small and medium types and m3.medium and 100 MiB for the larger types;
+ * 20 % of headroom below it, and never more than {@link DEFAULT_BULK_MAX_BYTES}, which bounds the
+ * function's memory. Today both quotas are above that bound, so every type gets it; the quota
+ * decides only if a type with a smaller one is chosen.
  */
 export function maxBulkBytesFor(instanceType: string): number {
   const small =
     /^(t2|t3)\.(micro|small|medium)\.(search|elasticsearch)$|^m3\.medium\.(search|elasticsearch)$/;
-  return small.test(instanceType) ? DEFAULT_BULK_MAX_BYTES : 80 * MIB;
+  const quota = small.test(instanceType) ? 10 * MIB : 100 * MIB;
+  return Math.min(Math.floor(quota * 0.8), DEFAULT_BULK_MAX_BYTES);
 }
 
 /** Reads the request size limit from the environment value `raw` (bytes); one sentence when invalid. */

@@ -5,7 +5,13 @@ import { gunzipSync, gzipSync } from "zlib";
 import type { CloudWatchLogsDecodedData, CloudWatchLogsEvent } from "aws-lambda";
 import { Client } from "@opensearch-project/opensearch";
 import { AwsSigv4Signer } from "@opensearch-project/opensearch/aws";
-import { BulkClient, BulkFailedError } from "../../../components/speed/forwarder/bulk";
+import {
+  BulkClient,
+  BulkFailedError,
+  DEFAULT_BULK_MAX_BYTES,
+  maxBulkBytesFor,
+  parseMaxBytes,
+} from "../../../components/speed/forwarder/bulk";
 import { createHandler } from "../../../components/speed/forwarder/handler";
 import { MalformedPayloadError } from "../../../components/speed/forwarder/transform";
 
@@ -345,5 +351,28 @@ describe("forwarder handler against a loopback _bulk server", function () {
     const text = JSON.stringify(logs.filter((l) => l.record.outcome !== "rejected"));
     assert.ok(!text.includes("loopback-secret-not-real") && !text.includes("AKIDLOOPBACKTEST0000"));
     assert.ok(!text.includes("This is ERROR."));
+  });
+});
+
+describe("forwarder request size", () => {
+  it("builds requests of at most 5 MiB for every instance type, under each type's payload quota", () => {
+    for (const type of [
+      "t3.small.search",
+      "t2.micro.elasticsearch",
+      "m3.medium.search",
+      "r6g.large.search",
+    ]) {
+      assert.strictEqual(maxBulkBytesFor(type), 5 * 1024 * 1024, type);
+    }
+    assert.strictEqual(DEFAULT_BULK_MAX_BYTES, 5 * 1024 * 1024);
+  });
+
+  it("reads BULK_MAX_BYTES and rejects a value outside 64 KiB..100 MiB in one sentence", () => {
+    assert.strictEqual(parseMaxBytes(undefined, "BULK_MAX_BYTES"), DEFAULT_BULK_MAX_BYTES);
+    assert.strictEqual(parseMaxBytes("67108864", "BULK_MAX_BYTES"), 64 * 1024 * 1024);
+    assert.throws(
+      () => parseMaxBytes("10", "BULK_MAX_BYTES"),
+      /^Error: BULK_MAX_BYTES is "10"; use a whole number of bytes from 65536 to 104857600\.$/,
+    );
   });
 });
