@@ -577,7 +577,10 @@ class BodyBuilder implements BulkBodies {
       parts[n++] = action;
       parts[n++] = id;
       parts[n++] = '"}}\n';
-      let start = '{"@id":"';
+      // The document's start: the message's members (or the parser's fields) and then `"@id":"`,
+      // as two pieces, so no concatenated string has to be flattened by the join.
+      let start = "";
+      let idKey = '{"@id":"';
       let whole: string | undefined;
       let first = message.charCodeAt(0);
       if (first === 32 || first === 9 || first === 10 || first === 13)
@@ -587,7 +590,10 @@ class BodyBuilder implements BulkBodies {
         const end = skipSpace(message, 0) === open ? scanObject(message, open) : -1;
         if (end >= 0 && skipSpace(message, end) === message.length) {
           // One line of spliceable JSON: its members as written, then ours.
-          if (topKeys > 0) start = message.slice(open, end - 1) + ',"@id":"';
+          if (topKeys > 0) {
+            start = message.slice(open, end - 1);
+            idKey = ',"@id":"';
+          }
         } else {
           const ms = Math.floor(ts - sec * 1000);
           whole = slowJsonDocument(message, {
@@ -599,7 +605,8 @@ class BodyBuilder implements BulkBodies {
           });
         }
       } else if (first === 91 /* [ */) {
-        start = logLineFields(message) + '"@id":"';
+        start = logLineFields(message);
+        idKey = '"@id":"';
       }
       if (whole !== undefined) {
         parts[n++] = whole;
@@ -608,6 +615,7 @@ class BodyBuilder implements BulkBodies {
         const ms = MS_TO_MESSAGE[Math.floor(ts - sec * 1000)];
         const quoted = JSON.stringify(message);
         parts[n++] = start;
+        parts[n++] = idKey;
         parts[n++] = id;
         parts[n++] = timestampToSecond;
         parts[n++] = ms;
@@ -618,6 +626,7 @@ class BodyBuilder implements BulkBodies {
           2 * id.length +
           4 +
           start.length +
+          idKey.length +
           timestampToSecond.length +
           ms.length +
           quoted.length +
