@@ -2,6 +2,7 @@
 import * as aws from "@pulumi/aws";
 import { BURST_LEVEL } from "../shared/logformat";
 import { LayerContext } from "./context";
+import { metricNamespace } from "./metrics";
 
 /** CloudWatch metric the error filter emits. */
 export const ERROR_METRIC_NAME = "ErrorLogEvents";
@@ -22,7 +23,7 @@ export interface AlarmInputs extends LayerContext {
 /** The alarm path on the app log group; returns the topic the alarm notifies. */
 export function alarm(inputs: AlarmInputs): aws.sns.Topic {
   const { name, parent, prefix, stack, logPath, key, appLogs, threshold, periodSeconds } = inputs;
-  const metricNamespace = `DataLake/${stack}`;
+  const namespace = metricNamespace(stack);
   new aws.cloudwatch.LogMetricFilter(
     `${name}-error-filter`,
     {
@@ -31,7 +32,7 @@ export function alarm(inputs: AlarmInputs): aws.sns.Topic {
       pattern: `{ $.alarmlevel = "${BURST_LEVEL}" }`,
       metricTransformation: {
         name: ERROR_METRIC_NAME,
-        namespace: metricNamespace,
+        namespace,
         value: "1",
         unit: "Count",
       },
@@ -48,7 +49,7 @@ export function alarm(inputs: AlarmInputs): aws.sns.Topic {
     {
       name: `${prefix}-error-burst`,
       alarmDescription: `${BURST_LEVEL} log events reached ${threshold} within ${periodSeconds} s in ${logPath}/app`,
-      namespace: metricNamespace,
+      namespace,
       metricName: ERROR_METRIC_NAME,
       statistic: "Sum",
       period: periodSeconds,

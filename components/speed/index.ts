@@ -12,6 +12,7 @@ import { dashboardsLocalUrl, portForwardCommand } from "./policies";
 import { validate } from "./validate";
 
 export { ERROR_METRIC_NAME } from "./alarm";
+export { REJECTED_DOCUMENTS_METRIC_NAME, metricNamespace } from "./metrics";
 export { ISM_POLICY_ID, WRITER_ROLE } from "./bootstrapFunction";
 export { MASTER_USER_NAME, TLS_SECURITY_POLICY } from "./domain";
 
@@ -156,6 +157,7 @@ export class SpeedLayer extends pulumi.ComponentResource {
       logGroup: logs.logGroup,
       appLogs: logs.appLogs,
       domain,
+      instanceType,
       subnetIds: args.subnetIds,
       securityGroup: net.forwarderSg,
       egress: net.egress,

@@ -53,8 +53,19 @@ export interface ForwarderDeps {
   readonly log?: (level: "info" | "error", record: Record<string, unknown>) => void;
 }
 
-const defaultLog = (level: "info" | "error", record: Record<string, unknown>) =>
-  (level === "error" ? console.error : console.log)(JSON.stringify({ level, ...record }));
+/**
+ * One structured record as one log line: `{"level":...,...}`. Written to stdout/stderr directly,
+ * not through `console`, whose Lambda patch prefixes each line with a timestamp, the request id
+ * and the level: this way every log event in the function's log group is exactly one JSON object,
+ * which the metric filter on rejected documents (metrics.ts) and Logs Insights read as fields.
+ */
+export function logLine(level: "info" | "error", record: Record<string, unknown>): string {
+  return JSON.stringify({ level, ...record }) + "\n";
+}
+
+const defaultLog = (level: "info" | "error", record: Record<string, unknown>) => {
+  (level === "error" ? process.stderr : process.stdout).write(logLine(level, record));
+};
 
 /** Logs one rejected event as records of at most RECORD_PART_CHARS message characters each. */
 function logRejected(

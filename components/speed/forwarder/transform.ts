@@ -7,7 +7,10 @@
  * message's JSON object, or the hands-on parser's fields of a plain line, with our `@` fields
  * assigned on it), but it is built as one string, without intermediate objects, and every line
  * is valid JSON without duplicate keys in valid UTF-8. The benchmark (`npm run bench:forwarder`)
- * compares it with the blueprint's way and checks that both give the same bytes.
+ * checks that both give the same bytes and compares them in alternating pairs: on a shared 2-vCPU
+ * machine (other jobs running) it printed a speed-up per pair of 1.83 / 1.99 / 2.39x (min / median
+ * / max, 33 pairs) for decode + bodies; `--profile` shows the per-event work bounds it (74 % of the
+ * time; the fixed base64, gunzip and payload JSON.parse about 21 %).
  *
  * One event never sinks its batch: an event that cannot become a document is returned as an
  * {@link EventFailure} (the handler records it) and the others are indexed.

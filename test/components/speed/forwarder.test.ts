@@ -12,7 +12,8 @@ import {
   maxBulkBytesFor,
   parseMaxBytes,
 } from "../../../components/speed/forwarder/bulk";
-import { createHandler } from "../../../components/speed/forwarder/handler";
+import { createHandler, logLine } from "../../../components/speed/forwarder/handler";
+import { REJECTED_DOCUMENTS_FILTER_PATTERN } from "../../../components/speed/metrics";
 import { MalformedPayloadError } from "../../../components/speed/forwarder/transform";
 
 /** A loopback stand-in for OpenSearch `_bulk` that stores documents by index/_id. */
@@ -374,5 +375,20 @@ describe("forwarder request size", () => {
       () => parseMaxBytes("10", "BULK_MAX_BYTES"),
       /^Error: BULK_MAX_BYTES is "10"; use a whole number of bytes from 65536 to 104857600\.$/,
     );
+  });
+});
+
+describe("forwarder log records", () => {
+  it("writes each record as one line that is exactly one JSON object, the shape the rejected-documents filter reads", () => {
+    const line = logLine("error", { outcome: "rejected", part: 1, parts: 1, message: 'a\nb"c' });
+    assert.ok(line.endsWith("}\n") && line.indexOf("\n") === line.length - 1);
+    assert.deepStrictEqual(JSON.parse(line), {
+      level: "error",
+      outcome: "rejected",
+      part: 1,
+      parts: 1,
+      message: 'a\nb"c',
+    });
+    assert.strictEqual(REJECTED_DOCUMENTS_FILTER_PATTERN, '{ ($.outcome = "rejected") && ($.part = 1) }');
   });
 });
