@@ -8,7 +8,7 @@ import { BatchLayer } from "../components/batch";
 import { EtlLayer } from "../components/etl";
 import { GeneratorAgent, NetworkWithGenerator } from "../components/network";
 import { Operations, PipelineDashboard } from "../components/ops";
-import { ERROR_METRIC_NAME, SpeedLayer, errorMetricNamespace } from "../components/speed";
+import { ERROR_METRIC_NAME, SpeedLayer, metricNamespace } from "../components/speed";
 import { AGENT_INDEX_PREFIX } from "../components/shared/names";
 import { AgentDestinations } from "../components/network/agent/render";
 import { ConfigError, PlatformConfig } from "./config";
@@ -158,7 +158,7 @@ export function createPlatform(config: PlatformConfig): Platform {
   // Last: the dashboard reads the names every layer returned.
   const dashboard = new PipelineDashboard("pipeline", {
     appLogGroupName: speed.appLogGroupName,
-    errorMetricNamespace: errorMetricNamespace(pulumi.getStack()),
+    errorMetricNamespace: metricNamespace(pulumi.getStack()),
     errorMetricName: ERROR_METRIC_NAME,
     forwarderFunctionName: speed.forwarderFunctionName,
     deadLetterQueueName: speed.deadLetterQueueName,

@@ -2,14 +2,10 @@
 import * as aws from "@pulumi/aws";
 import { BURST_LEVEL } from "../shared/logformat";
 import { LayerContext } from "./context";
+import { metricNamespace } from "./metrics";
 
 /** CloudWatch metric the error filter emits. */
 export const ERROR_METRIC_NAME = "ErrorLogEvents";
-
-/** CloudWatch namespace of the stack's own metrics (the ERROR-line filter's). */
-export function errorMetricNamespace(stack: string): string {
-  return `DataLake/${stack}`;
-}
 
 export interface AlarmInputs extends LayerContext {
   /** The layer's key: the topic is encrypted with it. */
@@ -27,7 +23,7 @@ export interface AlarmInputs extends LayerContext {
 /** The alarm path on the app log group; returns the topic the alarm notifies. */
 export function alarm(inputs: AlarmInputs): aws.sns.Topic {
   const { name, parent, prefix, stack, logPath, key, appLogs, threshold, periodSeconds } = inputs;
-  const metricNamespace = errorMetricNamespace(stack);
+  const namespace = metricNamespace(stack);
   new aws.cloudwatch.LogMetricFilter(
     `${name}-error-filter`,
     {
@@ -36,7 +32,7 @@ export function alarm(inputs: AlarmInputs): aws.sns.Topic {
       pattern: `{ $.alarmlevel = "${BURST_LEVEL}" }`,
       metricTransformation: {
         name: ERROR_METRIC_NAME,
-        namespace: metricNamespace,
+        namespace,
         value: "1",
         unit: "Count",
       },
@@ -53,7 +49,7 @@ export function alarm(inputs: AlarmInputs): aws.sns.Topic {
     {
       name: `${prefix}-error-burst`,
       alarmDescription: `${BURST_LEVEL} log events reached ${threshold} within ${periodSeconds} s in ${logPath}/app`,
-      namespace: metricNamespace,
+      namespace,
       metricName: ERROR_METRIC_NAME,
       statistic: "Sum",
       period: periodSeconds,

@@ -9,8 +9,14 @@ import { bundleLambdaHandler } from "../shared/bundle";
 import { assumeRolePolicy, toJson } from "../shared/iam";
 import { FORWARDER_INDEX_PREFIX } from "../shared/names";
 import { LayerContext } from "./context";
+import { maxBulkBytesFor } from "./forwarder/bulk";
 import { FORWARDER_ENV } from "./forwarder/env";
 import { LogGroupFactory } from "./logs";
+import {
+  REJECTED_DOCUMENTS_FILTER_PATTERN,
+  REJECTED_DOCUMENTS_METRIC_NAME,
+  metricNamespace,
+} from "./metrics";
 import { forwarderPolicy, logGroupSourceArn } from "./policies";
 
 export interface ForwarderInputs extends LayerContext {
@@ -21,6 +27,8 @@ export interface ForwarderInputs extends LayerContext {
   /** The log group the subscription reads. */
   readonly appLogs: aws.cloudwatch.LogGroup;
   readonly domain: aws.opensearch.Domain;
+  /** The domain's data node instance type: it bounds the `_bulk` request size (maxBulkBytesFor). */
+  readonly instanceType: string;
   /** Workload subnets (all of them) and the function's security group. */
   readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
   readonly securityGroup: aws.ec2.SecurityGroup;
@@ -41,7 +49,7 @@ export interface Forwarder {
 
 /** The forwarder function, its failure path and its subscription to the app log group. */
 export function forwarderFunction(inputs: ForwarderInputs): Forwarder {
-  const { name, parent, prefix, partition, region, accountId, key, appLogs } = inputs;
+  const { name, parent, prefix, stack, partition, region, accountId, key, appLogs } = inputs;
 
   // Dead-letter queue of the forwarder: Lambda's on-failure destination (delivered by the Lambda
   // service, so it works from isolated subnets too).
@@ -88,19 +96,41 @@ export function forwarderFunction(inputs: ForwarderInputs): Forwarder {
       handler: "index.handler",
       code: new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(code) }),
       memorySize: inputs.memoryMb,
-      // Room for the sender's retries (5 attempts of up to 30 s plus backoff).
+      // The sender retries against the invocation's remaining time (less a 5 s reserve to log and
+      // return), with each request bounded by REQUEST_TIMEOUT_MS: 300 s leave room for sustained
+      // throttling of the largest batch without holding a failing one for long (Lambda's maximum
+      // is 900 s, https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html).
       timeout: 300,
       environment: {
         variables: {
           [FORWARDER_ENV.endpoint]: inputs.domain.endpoint,
           [FORWARDER_ENV.indexPrefix]: FORWARDER_INDEX_PREFIX,
           [FORWARDER_ENV.requestTimeoutMs]: "30000",
+          [FORWARDER_ENV.bulkMaxBytes]: String(maxBulkBytesFor(inputs.instanceType)),
         },
       },
       vpcConfig: { subnetIds: inputs.subnetIds, securityGroupIds: [inputs.securityGroup.id] },
       loggingConfig: { logFormat: "Text", logGroup: forwarderLogs.name },
     },
     { parent, dependsOn: [rolePolicy, ...inputs.egress] },
+  );
+  // Documents OpenSearch rejected for their content are logged as `outcome: "rejected"` records
+  // in the function's log group, not retried and not in the dead-letter queue: this metric counts
+  // them (one per document) so that an alarm can watch it (metrics.ts).
+  new aws.cloudwatch.LogMetricFilter(
+    `${name}-forwarder-rejected-filter`,
+    {
+      name: `${prefix}-forwarder-rejected-documents`,
+      logGroupName: forwarderLogs.name,
+      pattern: REJECTED_DOCUMENTS_FILTER_PATTERN,
+      metricTransformation: {
+        name: REJECTED_DOCUMENTS_METRIC_NAME,
+        namespace: metricNamespace(stack),
+        value: "1",
+        unit: "Count",
+      },
+    },
+    { parent },
   );
   new aws.lambda.FunctionEventInvokeConfig(
     `${name}-forwarder-async`,

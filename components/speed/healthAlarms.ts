@@ -1,12 +1,13 @@
 /**
  * The SpeedLayer's health alarms, all notifying the operations topic: the forwarder's dead-letter
- * queue, errors and throttles; the OpenSearch domain's health; and the heartbeat of the
+ * queue, errors, throttles and the documents it recorded as rejected; the OpenSearch domain's health; and the heartbeat of the
  * application log group (the generator and its agent are alive and shipping).
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { OpsAlarmSpec, OpsScope, opsAlarm } from "../shared/alarms";
 import { LayerContext } from "./context";
+import { REJECTED_DOCUMENTS_METRIC_NAME, metricNamespace } from "./metrics";
 
 export interface HealthAlarmInputs extends LayerContext {
   readonly topicArn: pulumi.Input<string>;
@@ -36,6 +37,7 @@ export function healthAlarmSpecs(
     keyof LayerContext | "topicArn" | "appLogs" | "forwarder" | "deadLetter" | "domain"
   > & {
     readonly logPath: string;
+    readonly stack: string;
   },
   dims: {
     readonly queue: Record<string, pulumi.Input<string>>;
@@ -92,6 +94,16 @@ export function healthAlarmSpecs(
       "Throttles",
       dims.fn,
       "The subscription forwarder was throttled at least once in 5 minutes.",
+    ),
+    // Documents OpenSearch refused for their content: not retried and not in the dead-letter
+    // queue, so this alarm is what tells an operator to inspect and replay them (docs/speed.md).
+    // The metric comes from a metric filter on the forwarder's log group (forwarderFunction.ts).
+    event(
+      "forwarder-rejected-documents",
+      metricNamespace(i.stack),
+      REJECTED_DOCUMENTS_METRIC_NAME,
+      {},
+      "The forwarder recorded at least one document OpenSearch rejected in 5 minutes; inspect and replay it (docs/speed.md, Rejected documents).",
     ),
     // OpenSearch: the statistics, periods and evaluation counts AWS recommends
     // (https://docs.aws.amazon.com/opensearch-service/latest/developerguide/cloudwatch-alarms.html).

@@ -14,7 +14,8 @@ import { probeFunction } from "./probeFunction";
 import { dashboardsLocalUrl, portForwardCommand } from "./policies";
 import { validate } from "./validate";
 
-export { ERROR_METRIC_NAME, errorMetricNamespace } from "./alarm";
+export { ERROR_METRIC_NAME } from "./alarm";
+export { REJECTED_DOCUMENTS_METRIC_NAME, metricNamespace } from "./metrics";
 export { ISM_POLICY_ID, WRITER_ROLE, indexReplicas } from "./bootstrapFunction";
 export { freeStorageThresholdMiB } from "./healthAlarms";
 export {
@@ -203,6 +204,7 @@ export class SpeedLayer extends pulumi.ComponentResource {
       logGroup: logs.logGroup,
       appLogs: logs.appLogs,
       domain,
+      instanceType,
       subnetIds: args.subnetIds,
       securityGroup: net.forwarderSg,
       egress: net.egress,

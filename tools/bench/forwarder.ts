@@ -1,12 +1,18 @@
 /**
- * Benchmark of the forwarder's hot path (`npm run bench:forwarder`): decodeEvent + buildBulkBody on
- * a realistic subscription event of about 1 MB compressed, against a straightforward baseline
- * (JSON.parse/JSON.stringify of document objects, joined at the end). Prints events per second and
- * peak memory of each, and the speed-up. Options: `--seconds N` per variant (default 10).
+ * Benchmark of the forwarder's hot path (`npm run bench:forwarder`): decodeEvent + the `_bulk`
+ * bodies the handler sends (bulkBodies at the default request size) on a realistic subscription
+ * event of about 1 MB compressed, against the console blueprint's way (see {@link baseline}),
+ * which builds one body. It first checks that both give the same bytes, then times them in
+ * alternating pairs and prints the machine, each variant's median time and the min/median/max of
+ * the per-pair ratio. Options: `--seconds N` of pairs (default 20); `--profile` prints where the
+ * forwarder's time goes instead (base64, gunzip, text decoding, the payload's JSON.parse, the
+ * per-event work and the joins).
  */
 import type { CloudWatchLogsDecodedData, CloudWatchLogsEvent } from "aws-lambda";
 import { gzipSync, gunzipSync } from "zlib";
-import { buildBulkBody, decodeEvent } from "../../components/speed/forwarder/transform";
+import * as os from "os";
+import { DEFAULT_BULK_MAX_BYTES } from "../../components/speed/forwarder/bulk";
+import { bulkBodies, decodeEvent } from "../../components/speed/forwarder/transform";
 import { LOG_LEVELS, parseLogLine } from "../../components/shared/logformat";
 
 const HOSTS = ["prd-db02", "prd-web002", "prd-ap001"];
@@ -112,79 +118,133 @@ export function baseline(event: CloudWatchLogsEvent, indexPrefix = "cwl"): strin
   return body;
 }
 
-interface Result {
-  readonly eventsPerSecond: number;
-  readonly peakRssMiB: number;
-  readonly peakHeapMiB: number;
-  readonly iterations: number;
+/** The forwarder's work for one event: decode, then every body the handler would send. */
+export function forwarder(event: CloudWatchLogsEvent): string[] {
+  const bodies = bulkBodies(decodeEvent(event), { maxChars: DEFAULT_BULK_MAX_BYTES });
+  const out: string[] = [];
+  for (let b = bodies.next(); b !== undefined; b = bodies.next()) out.push(b);
+  return out;
+}
+
+const now = () => Number(process.hrtime.bigint()) / 1e6;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const spread = (xs: number[], digits: number) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return [sorted[0], median(xs), sorted[sorted.length - 1]].map((x) => x.toFixed(digits)).join(" / ");
+};
+
+function machine(): string {
+  const cpus = os.cpus();
+  return `${cpus[0]?.model ?? "unknown CPU"}, ${cpus.length} cores, Node ${process.version}, load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ")}`;
 }
 
 /**
- * Runs the variants in turn (A, B, A, B, ...) for `seconds` in total, so that load from other
- * processes on a shared machine falls on both alike. Memory is sampled right after each run, while
- * its result is still alive.
+ * Pairs of runs (the order alternates: baseline first, then forwarder first) for `seconds`, so
+ * load from other processes on a shared machine falls on both alike; one ratio per pair.
  */
-function measure(
-  variants: Record<string, () => string>,
-  seconds: number,
-  eventsPerRun: number,
-): Record<string, Result> {
-  const names = Object.keys(variants);
-  const stats = Object.fromEntries(names.map((n) => [n, { ns: 0n, runs: 0, rss: 0, heap: 0 }]));
-  for (const n of names) variants[n](); // warm-up (JIT)
-  const deadline = process.hrtime.bigint() + BigInt(Math.round(seconds * 1e9));
-  while (process.hrtime.bigint() < deadline) {
-    for (const n of names) {
-      global.gc?.();
-      const start = process.hrtime.bigint();
-      const body = variants[n]();
-      const end = process.hrtime.bigint();
-      const m = process.memoryUsage();
-      if (body.length === 0) throw new Error("empty body");
-      const st = stats[n];
-      st.ns += end - start;
-      st.runs++;
-      st.rss = Math.max(st.rss, m.rss);
-      st.heap = Math.max(st.heap, m.heapUsed);
+function compare(event: CloudWatchLogsEvent, seconds: number): { base: number[]; ours: number[] } {
+  const base: number[] = [];
+  const ours: number[] = [];
+  const time = (f: () => unknown) => {
+    global.gc?.();
+    const start = now();
+    f();
+    return now() - start;
+  };
+  forwarder(event); // warm-up (JIT)
+  baseline(event);
+  const deadline = now() + seconds * 1000;
+  for (let pair = 0; now() < deadline || pair < 3; pair++) {
+    if (pair % 2 === 0) {
+      base.push(time(() => baseline(event)));
+      ours.push(time(() => forwarder(event)));
+    } else {
+      ours.push(time(() => forwarder(event)));
+      base.push(time(() => baseline(event)));
     }
   }
-  return Object.fromEntries(
-    names.map((n) => {
-      const st = stats[n];
-      return [
-        n,
-        {
-          eventsPerSecond: (st.runs * eventsPerRun) / (Number(st.ns) / 1e9),
-          peakRssMiB: st.rss / 2 ** 20,
-          peakHeapMiB: st.heap / 2 ** 20,
-          iterations: st.runs,
-        },
-      ];
-    }),
-  );
+  return { base, ours };
+}
+
+/** Milliseconds per phase of the forwarder, each measured on its own, `runs` times. */
+function profile(event: CloudWatchLogsEvent, runs: number): void {
+  const phases: Record<string, number[]> = {
+    "base64 decode": [],
+    gunzip: [],
+    "bytes to text": [],
+    "payload JSON.parse": [],
+    "bodies (per-event work and joins)": [],
+    "  of which joins (estimate)": [],
+    "decodeEvent + bodies, together": [],
+  };
+  const timed = <T>(name: string, f: () => T): T => {
+    const start = now();
+    const result = f();
+    phases[name].push(now() - start);
+    return result;
+  };
+  for (let r = 0; r < runs + 1; r++) {
+    global.gc?.();
+    const gzip = timed("base64 decode", () => Buffer.from(event.awslogs.data, "base64"));
+    const isize = gzip.readUInt32LE(gzip.length - 4);
+    const raw = timed("gunzip", () => gunzipSync(gzip, { chunkSize: isize + 64 }));
+    const text = timed("bytes to text", () => raw.toString("latin1"));
+    const data = timed("payload JSON.parse", () => JSON.parse(text) as CloudWatchLogsDecodedData);
+    global.gc?.();
+    const bodies = timed("bodies (per-event work and joins)", () => {
+      const b = bulkBodies(data, { maxChars: DEFAULT_BULK_MAX_BYTES });
+      const out: string[] = [];
+      for (let x = b.next(); x !== undefined; x = b.next()) out.push(x);
+      return out;
+    });
+    // The builder joins its pieces every 4,096 (about 300 KB) and then those into a body: the same
+    // bytes joined again from 300 KB pieces is what the second join costs.
+    const pieces = bodies.map((b) => {
+      const out: string[] = [];
+      for (let p = 0; p < b.length; p += 300_000)
+        out.push(Buffer.from(b.slice(p, p + 300_000)).toString("latin1"));
+      return out;
+    });
+    global.gc?.();
+    timed("  of which joins (estimate)", () => pieces.map((p) => p.join("")));
+    global.gc?.();
+    timed("decodeEvent + bodies, together", () => forwarder(event));
+    if (r === 0) for (const k of Object.keys(phases)) phases[k].length = 0; // the first run warms up
+  }
+  const total = median(phases["decodeEvent + bodies, together"]);
+  console.log(`phase (median of ${runs} runs, ms; share of the forwarder's total ${total.toFixed(0)} ms)`);
+  for (const [name, ms] of Object.entries(phases)) {
+    console.log(
+      `${name.padEnd(36)} ${median(ms).toFixed(1).padStart(8)}   ${((100 * median(ms)) / total).toFixed(0).padStart(3)} %`,
+    );
+  }
 }
 
 function main(): void {
-  const secondsArg = process.argv.indexOf("--seconds");
-  const seconds = secondsArg > 0 ? Number(process.argv[secondsArg + 1]) : 10;
+  const arg = (name: string) => process.argv.indexOf(name);
+  const seconds = arg("--seconds") > 0 ? Number(process.argv[arg("--seconds") + 1]) : 20;
   const { event, events } = realisticEvent();
-  const ours = () => buildBulkBody(decodeEvent(event));
-  const theirs = () => baseline(event);
-  if (ours() !== theirs()) {
+  const compressed = Math.round((event.awslogs.data.length * 3) / 4);
+  console.log(`machine: ${machine()}`);
+  console.log(`event: ${events} log events, ${(compressed / 1e6).toFixed(2)} MB compressed`);
+  if (forwarder(event).join("") !== baseline(event)) {
     throw new Error(
-      "the optimized and the baseline bulk bodies differ: the benchmark would compare different work",
+      "the forwarder's and the baseline's bulk bodies differ: the benchmark would compare different work",
     );
   }
-  const compressed = Math.round((event.awslogs.data.length * 3) / 4);
-  console.log(
-    `event: ${events} log events, ${(compressed / 1e6).toFixed(2)} MB compressed, ${seconds}s of alternating runs`,
-  );
-  const { baseline: b, forwarder: o } = measure({ baseline: theirs, forwarder: ours }, seconds, events);
-  const row = (label: string, r: Result) =>
-    `${label.padEnd(10)} ${Math.round(r.eventsPerSecond).toLocaleString("en-US").padStart(12)} events/s   peak RSS ${r.peakRssMiB.toFixed(0)} MiB   peak heap ${r.peakHeapMiB.toFixed(0)} MiB   (${r.iterations} runs)`;
-  console.log(row("baseline", b));
-  console.log(row("forwarder", o));
-  console.log(`speed-up: ${(o.eventsPerSecond / b.eventsPerSecond).toFixed(2)}x`);
+  console.log("output: the forwarder's bodies joined are byte-identical to the baseline's body");
+  if (arg("--profile") > 0) {
+    profile(event, 7);
+    return;
+  }
+  const { base, ours } = compare(event, seconds);
+  const ratios = base.map((b, i) => b / ours[i]);
+  console.log(`baseline  median ${median(base).toFixed(0)} ms per event (${base.length} runs)`);
+  console.log(`forwarder median ${median(ours).toFixed(0)} ms per event (${ours.length} runs)`);
+  console.log(`speed-up per pair, min / median / max: ${spread(ratios, 2)}x`);
 }
 
 if (require.main === module) main();

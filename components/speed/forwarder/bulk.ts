@@ -28,23 +28,30 @@ export interface BulkClient {
 const MIB = 1024 * 1024;
 
 /**
- * Request size the sender uses when none is configured: well under the 10 MiB
- * `http.max_content_length` of the smallest instance types, leaving room for the request line and
- * headers (SigV4 adds about 1 KB).
+ * Request size the forwarder uses when none is configured, and the most it builds for any domain:
+ * the low end of the 5-15 MiB bulk size AWS recommends starting with
+ * (https://repost.aws/knowledge-center/opensearch-indexing-performance), chosen for the function's
+ * memory: the bodies are built and sent one at a time, and `tools/bench/forwarderMemory.ts` measured
+ * the peak for a 1 MB gzip batch at 5 MiB well under the 256 MB function, while 32 MiB bodies
+ * exceeded it. It is also under the 10 MiB payload quota of the smallest instance types, with room
+ * for the request line and headers (SigV4 adds about 1 KB).
  */
-export const DEFAULT_BULK_MAX_BYTES = 8 * MIB;
+export const DEFAULT_BULK_MAX_BYTES = 5 * MIB;
 
 /**
- * The largest `_bulk` body for a domain of `instanceType`: the "Maximum size of HTTP request
- * payloads" in the Amazon OpenSearch Service quotas (network limits per instance type,
+ * The request size for a domain of `instanceType`: the "Maximum size of HTTP request payloads" in
+ * the Amazon OpenSearch Service quotas (network limits per instance type,
  * https://docs.aws.amazon.com/opensearch-service/latest/developerguide/limits.html#network-limits)
- * is 10 MiB for the t2/t3 small and medium types and m3.medium, 100 MiB for the larger types; the
- * result keeps 20 % of headroom below it.
+ * is 10 MiB for the t2/t3 small and medium types and m3.medium and 100 MiB for the larger types;
+ * 20 % of headroom below it, and never more than {@link DEFAULT_BULK_MAX_BYTES}, which bounds the
+ * function's memory. Today both quotas are above that bound, so every type gets it; the quota
+ * decides only if a type with a smaller one is chosen.
  */
 export function maxBulkBytesFor(instanceType: string): number {
   const small =
     /^(t2|t3)\.(micro|small|medium)\.(search|elasticsearch)$|^m3\.medium\.(search|elasticsearch)$/;
-  return small.test(instanceType) ? DEFAULT_BULK_MAX_BYTES : 80 * MIB;
+  const quota = small.test(instanceType) ? 10 * MIB : 100 * MIB;
+  return Math.min(Math.floor(quota * 0.8), DEFAULT_BULK_MAX_BYTES);
 }
 
 /** Reads the request size limit from the environment value `raw` (bytes); one sentence when invalid. */
@@ -212,10 +219,14 @@ export async function sendBulk(
   const rejected: RejectedDocument[] = [];
   let written = 0;
   let requests = 0;
-  let reasons: Record<string, number> = {};
+  // The last reason each item failed for; a failure caused by the budget running out (a request
+  // cut short, or not sent) keeps an earlier, real reason, so the error names what went wrong.
+  const why: string[] = [];
+  const fail = (items: readonly number[], reason: string, budget = false) => {
+    for (const i of items) if (!budget || why[i] === undefined) why[i] = reason;
+  };
   let pending = Array.from({ length: total }, (_v, i) => i);
   const stuck: number[] = [];
-  const stuckReasons: Record<string, number> = {};
 
   for (let round = 0; pending.length > 0; round++) {
     if (round > 0) {
@@ -223,8 +234,9 @@ export async function sendBulk(
       const wait = Math.floor(random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (round - 1)));
       if (now() + wait >= deadline) break;
       await sleep(wait);
+      // A late timer on a busy machine: the failures of the last round stay the reasons.
+      if (now() >= deadline) break;
     }
-    reasons = {};
     const retry: number[] = [];
     const queue = pack(pending, sizes, maxBytes);
     while (queue.length > 0) {
@@ -232,8 +244,8 @@ export async function sendBulk(
       const left = deadline - now();
       if (left <= 0) {
         retry.push(...group, ...queue.flat());
-        reasons["time budget spent"] =
-          (reasons["time budget spent"] ?? 0) + group.length + queue.flat().length;
+        fail(group, "time budget spent", true);
+        fail(queue.flat(), "time budget spent", true);
         queue.length = 0;
         break;
       }
@@ -255,7 +267,7 @@ export async function sendBulk(
           continue;
         }
         if (kind === "retry") {
-          reasons[reason] = (reasons[reason] ?? 0) + group.length;
+          fail(group, reason, timeout < requestTimeoutMs);
           retry.push(...group);
           continue;
         }
@@ -267,13 +279,13 @@ export async function sendBulk(
         }
         // A request refused as a whole (403, 400, ...) says nothing about the documents and will not
         // change within this invocation: they fail it, so Lambda retries and then keeps the batch.
-        stuckReasons[reason] = (stuckReasons[reason] ?? 0) + group.length;
+        fail(group, reason);
         stuck.push(...group);
         continue;
       }
       const items = (response.body as { items?: Record<string, BulkItemResult>[] } | undefined)?.items;
       if (!Array.isArray(items) || items.length !== group.length) {
-        reasons["unexpected bulk response"] = (reasons["unexpected bulk response"] ?? 0) + group.length;
+        fail(group, "unexpected bulk response");
         retry.push(...group);
         continue;
       }
@@ -287,7 +299,7 @@ export async function sendBulk(
         const type =
           typeof result.error === "string" ? result.error : (result.error?.type ?? `status ${status}`);
         if (isRetryableStatus(status)) {
-          reasons[type] = (reasons[type] ?? 0) + 1;
+          fail([group[k]], type);
           retry.push(group[k]);
         } else {
           const reason = typeof result.error === "object" ? (result.error.reason ?? type) : type;
@@ -299,7 +311,8 @@ export async function sendBulk(
     if (now() >= deadline) break;
   }
   if (pending.length + stuck.length > 0) {
-    for (const [r, n] of Object.entries(stuckReasons)) reasons[r] = (reasons[r] ?? 0) + n;
+    const reasons: Record<string, number> = {};
+    for (const i of [...pending, ...stuck]) reasons[why[i]] = (reasons[why[i]] ?? 0) + 1;
     throw new BulkFailedError(pending.length + stuck.length, total, reasons, written, rejected);
   }
   return { written, requests, rejected };

@@ -19,9 +19,17 @@ import type { CloudWatchLogsDecodedData, CloudWatchLogsEvent, Context } from "aw
 import { Client } from "@opensearch-project/opensearch";
 import { AwsSigv4Signer } from "@opensearch-project/opensearch/aws";
 import { defaultProvider } from "@aws-sdk/credential-provider-node";
-import { BulkClient, BulkFailedError, RejectedDocument, SendOptions, parseMaxBytes, sendBulk } from "./bulk";
+import {
+  BulkClient,
+  BulkFailedError,
+  DEFAULT_BULK_MAX_BYTES,
+  RejectedDocument,
+  SendOptions,
+  parseMaxBytes,
+  sendBulk,
+} from "./bulk";
 import { FORWARDER_ENV } from "./env";
-import { EventFailure, MalformedPayloadError, buildBulk, decodeEvent } from "./transform";
+import { BulkBodies, MalformedPayloadError, bulkBodies, decodeEvent } from "./transform";
 
 export interface ForwarderResult {
   readonly written: number;
@@ -45,13 +53,24 @@ export interface ForwarderDeps {
   readonly log?: (level: "info" | "error", record: Record<string, unknown>) => void;
 }
 
-const defaultLog = (level: "info" | "error", record: Record<string, unknown>) =>
-  (level === "error" ? console.error : console.log)(JSON.stringify({ level, ...record }));
+/**
+ * One structured record as one log line: `{"level":...,...}`. Written to stdout/stderr directly,
+ * not through `console`, whose Lambda patch prefixes each line with a timestamp, the request id
+ * and the level: this way every log event in the function's log group is exactly one JSON object,
+ * which the metric filter on rejected documents (metrics.ts) and Logs Insights read as fields.
+ */
+export function logLine(level: "info" | "error", record: Record<string, unknown>): string {
+  return JSON.stringify({ level, ...record }) + "\n";
+}
+
+const defaultLog = (level: "info" | "error", record: Record<string, unknown>) => {
+  (level === "error" ? process.stderr : process.stdout).write(logLine(level, record));
+};
 
 /** Logs one rejected event as records of at most RECORD_PART_CHARS message characters each. */
 function logRejected(
   log: NonNullable<ForwarderDeps["log"]>,
-  data: CloudWatchLogsDecodedData,
+  data: Pick<CloudWatchLogsDecodedData, "owner" | "logGroup" | "logStream">,
   event: { id?: string; timestamp?: unknown; message?: string },
   why: Record<string, unknown>,
 ): void {
@@ -80,7 +99,17 @@ function eventOf(doc: RejectedDocument): { id?: string; timestamp?: unknown; mes
   return { id: String(source["@id"]), timestamp: source["@timestamp"], message: String(source["@message"]) };
 }
 
-/** The handler logic with its dependencies passed in (the tests run it against a loopback server). */
+/** What the invocation needs of the payload once its events are released. */
+type BatchInfo = Pick<CloudWatchLogsDecodedData, "owner" | "logGroup" | "logStream">;
+
+/**
+ * The handler logic with its dependencies passed in (the tests run it against a loopback server).
+ *
+ * Memory: a batch near CloudWatch Logs' 1 MB compressed limit decodes to ~60,000 events and a
+ * ~37 MB body. The bodies are built and sent one at a time, each at most the request size, and
+ * the events behind a body are released once it is built, so only one request's body is alive
+ * beside the rest of the decoded batch (`tools/bench/forwarderMemory.ts` measures the peak).
+ */
 export function createHandler(
   deps: ForwarderDeps,
 ): (
@@ -88,15 +117,17 @@ export function createHandler(
   context?: Pick<Context, "getRemainingTimeInMillis">,
 ) => Promise<ForwarderResult> {
   const log = deps.log ?? defaultLog;
+  const maxBytes = deps.maxBytes ?? deps.send?.maxBytes ?? DEFAULT_BULK_MAX_BYTES;
   return async (event, context) => {
     let data: CloudWatchLogsDecodedData | undefined;
     let events = 0;
-    let body: string;
-    let failures: readonly EventFailure[];
+    let bodies: BulkBodies;
     try {
       data = decodeEvent(event);
       events = Array.isArray(data.logEvents) ? data.logEvents.length : 0;
-      ({ body, failures } = buildBulk(data, { indexPrefix: deps.indexPrefix }));
+      // UTF-16 length is a lower bound of the UTF-8 size: sendBulk splits a body that is still
+      // larger in bytes (non-ASCII text), so no request exceeds maxBytes.
+      bodies = bulkBodies(data, { indexPrefix: deps.indexPrefix, maxChars: maxBytes, releaseEvents: true });
     } catch (err) {
       if (err instanceof MalformedPayloadError) {
         // Retrying cannot help, but failing is the only way to reach the dead-letter queue from a
@@ -105,47 +136,74 @@ export function createHandler(
       }
       throw err;
     }
-    const logGroup = data.logGroup;
-    for (const f of failures) logRejected(log, data, f, { reason: f.reason });
-    if (body === "") {
-      if (data.messageType === "CONTROL_MESSAGE")
-        log("info", { outcome: "skipped", reason: "CONTROL_MESSAGE" });
-      return { written: 0, requests: 0, rejected: failures.length };
-    }
-    // The retries' budget is the invocation's remaining time, less a reserve to log and return.
-    const remaining = context?.getRemainingTimeInMillis();
-    const send: SendOptions = {
-      maxBytes: deps.maxBytes,
-      ...deps.send,
-      ...(remaining !== undefined ? { budgetMs: Math.max(0, remaining - SEND_RESERVE_MS) } : {}),
+    const batch: BatchInfo = { owner: data.owner, logGroup: data.logGroup, logStream: data.logStream };
+    const { logGroup, messageType } = data;
+    data = undefined;
+    let reported = 0;
+    const recordFailures = () => {
+      for (; reported < bodies.failures.length; reported++) {
+        const f = bodies.failures[reported];
+        logRejected(log, batch, f, { reason: f.reason });
+      }
     };
-    try {
-      const result = await sendBulk(deps.client, body, send);
-      for (const doc of result.rejected) {
-        logRejected(log, data, eventOf(doc), { status: doc.status, type: doc.type, reason: doc.reason });
-      }
-      const rejected = failures.length + result.rejected.length;
-      log("info", {
-        outcome: "written",
-        logGroup,
-        events,
-        written: result.written,
-        requests: result.requests,
-        rejected,
-      });
-      return { written: result.written, requests: result.requests, rejected };
-    } catch (err) {
-      if (err instanceof BulkFailedError) {
-        // The batch goes back to Lambda whole; rejected documents would be rejected again, so they
-        // are recorded now (a replay of the batch rewrites the others under the same _id).
-        for (const doc of err.rejected) {
-          logRejected(log, data, eventOf(doc), { status: doc.status, type: doc.type, reason: doc.reason });
+    let written = 0;
+    let requests = 0;
+    let rejected = 0;
+    let failed = 0;
+    let sent = 0;
+    const reasons: Record<string, number> = {};
+    for (let body = bodies.next(); body !== undefined; body = bodies.next()) {
+      recordFailures();
+      // The retries' budget is the invocation's remaining time, less a reserve to log and return.
+      const remaining = context?.getRemainingTimeInMillis();
+      const send: SendOptions = {
+        ...deps.send,
+        maxBytes,
+        ...(remaining !== undefined ? { budgetMs: Math.max(0, remaining - SEND_RESERVE_MS) } : {}),
+      };
+      let result: { written: number; requests: number; rejected: readonly RejectedDocument[] };
+      try {
+        result = await sendBulk(deps.client, body, send);
+      } catch (err) {
+        if (!(err instanceof BulkFailedError)) {
+          log("error", { outcome: "failed", logGroup, events, reason: (err as Error).message });
+          throw err;
         }
+        // The other bodies are still sent: a retry of the batch rewrites them under the same _id.
+        failed += err.failed;
+        for (const [r, n] of Object.entries(err.reasons)) reasons[r] = (reasons[r] ?? 0) + n;
+        result = { written: err.written, requests: 0, rejected: err.rejected };
       }
-      log("error", { outcome: "failed", logGroup, events, reason: (err as Error).message });
+      sent += itemCount(body);
+      written += result.written;
+      requests += result.requests;
+      // Rejected documents would be rejected again by a retry of the batch: recorded now.
+      for (const doc of result.rejected) {
+        logRejected(log, batch, eventOf(doc), { status: doc.status, type: doc.type, reason: doc.reason });
+      }
+      rejected += result.rejected.length;
+    }
+    recordFailures();
+    rejected += bodies.failures.length;
+    if (failed > 0) {
+      const err = new BulkFailedError(failed, sent, reasons, written);
+      log("error", { outcome: "failed", logGroup, events, reason: err.message });
       throw err;
     }
+    if (sent === 0) {
+      if (messageType === "CONTROL_MESSAGE") log("info", { outcome: "skipped", reason: "CONTROL_MESSAGE" });
+      return { written: 0, requests: 0, rejected };
+    }
+    log("info", { outcome: "written", logGroup, events, written, requests, rejected });
+    return { written, requests, rejected };
   };
+}
+
+/** Items in a `_bulk` body: two lines each. */
+function itemCount(body: string): number {
+  let lines = 0;
+  for (let p = body.indexOf("\n"); p >= 0; p = body.indexOf("\n", p + 1)) lines++;
+  return lines / 2;
 }
 
 /** The OpenSearch client: SigV4 with the function's own credentials (from its environment, no network call). */

@@ -7,7 +7,10 @@
  * message's JSON object, or the hands-on parser's fields of a plain line, with our `@` fields
  * assigned on it), but it is built as one string, without intermediate objects, and every line
  * is valid JSON without duplicate keys in valid UTF-8. The benchmark (`npm run bench:forwarder`)
- * compares it with the blueprint's way and checks that both give the same bytes.
+ * checks that both give the same bytes and compares them in alternating pairs: on a shared 2-vCPU
+ * machine (other jobs running) it printed a speed-up per pair of 1.83 / 1.99 / 2.39x (min / median
+ * / max, 33 pairs) for decode + bodies; `--profile` shows the per-event work bounds it (74 % of the
+ * time; the fixed base64, gunzip and payload JSON.parse about 21 %).
  *
  * One event never sinks its batch: an event that cannot become a document is returned as an
  * {@link EventFailure} (the handler records it) and the others are indexed.
@@ -40,7 +43,8 @@ const INDEX_PREFIX_PATTERN = /^[a-z0-9][a-z0-9_+-]*$/;
 /** Up to 15 digits: always a safe integer. */
 const DIGITS = /^\d{1,15}$/;
 const ALL_DIGITS = /^\d+$/;
-const GUNZIP_CHUNK_BYTES = 1 << 20;
+const GUNZIP_MIN_CHUNK_BYTES = 64 * 1024;
+const GUNZIP_MAX_CHUNK_BYTES = 64 * 1024 * 1024;
 /** Keys per object the splice path compares for duplicates (quadratic); objects with more take the slow path. */
 const MAX_SPLICED_KEYS = 32;
 
@@ -59,9 +63,16 @@ export function decodeEvent(event: CloudWatchLogsEvent): CloudWatchLogsDecodedDa
   }
   let text: string;
   try {
-    // Output chunks of 1 MiB instead of zlib's 16 KiB: a ~1 MB batch inflates to ~13 MB, which
-    // then takes a dozen chunks to concatenate instead of hundreds.
-    const raw = gunzipSync(Buffer.from(data, "base64"), { chunkSize: GUNZIP_CHUNK_BYTES });
+    const gzip = Buffer.from(data, "base64");
+    // One output chunk of the inflated size, which gzip records in its last four bytes (ISIZE,
+    // RFC 1952 section 2.3.1): zlib then returns that chunk as it is instead of concatenating a
+    // dozen (a ~1 MB batch inflates to ~13 MB, so this saves a copy and 13 MB of peak memory).
+    // ISIZE is only a hint (it is the size modulo 2^32 and the sender writes it): bounded, and a
+    // wrong one only costs chunks.
+    const isize = gzip.length >= 18 ? gzip.readUInt32LE(gzip.length - 4) : 0;
+    const raw = gunzipSync(gzip, {
+      chunkSize: Math.min(Math.max(isize + 64, GUNZIP_MIN_CHUNK_BYTES), GUNZIP_MAX_CHUNK_BYTES),
+    });
     // Log batches are nearly always ASCII, and for ASCII bytes latin1 decoding gives the same string
     // as UTF-8 decoding, several times faster (a copy instead of a UTF-8 validation pass).
     text = isAscii(raw) ? raw.toString("latin1") : raw.toString("utf8");
@@ -210,6 +221,12 @@ function scanLiteral(s: string, p: number, word: string): number {
   return s.startsWith(word, p) ? p + word.length : -1;
 }
 
+/** Whether s[a, a + len) and s[b, b + len) are the same text (without slicing either). */
+function sameText(s: string, a: number, b: number, len: number): boolean {
+  for (let k = 0; k < len; k++) if (s.charCodeAt(a + k) !== s.charCodeAt(b + k)) return false;
+  return true;
+}
+
 /** Records the key at [start, end) of the innermost object; false if it repeats or is one too many. */
 function addKey(s: string, start: number, end: number): boolean {
   const base = open[open.length - 1];
@@ -217,7 +234,7 @@ function addKey(s: string, start: number, end: number): boolean {
   if (open.length === 1 && s.charCodeAt(start) === RESERVED_FIRST_CHAR) return false;
   const len = end - start;
   for (let k = base; k < keySpans.length; k += 2) {
-    if (keySpans[k + 1] - keySpans[k] === len && s.startsWith(s.slice(start, end), keySpans[k])) return false;
+    if (keySpans[k + 1] - keySpans[k] === len && sameText(s, keySpans[k], start, len)) return false;
   }
   keySpans.push(start, end);
   return true;
@@ -280,14 +297,42 @@ function scanObject(s: string, p: number): number {
 }
 let topKeys = 0;
 
-/** Why a document carries `@parse_error`: its message parsed as JSON but cannot be re-serialized. */
+/** Why a document carries `@parse_error`: its message parsed as JSON but cannot be indexed as such. */
 const PARSE_ERROR_FIELD = "@parse_error";
 
 /**
+ * Deepest nesting of objects and arrays a document may have: OpenSearch's JSON parser rejects
+ * deeper documents (`XContentConstraints.DEFAULT_MAX_DEPTH` in OpenSearch's libs/core: the system
+ * property `opensearch.xcontent.depth.max`, 1,000 unless set, Jackson's StreamReadConstraints default).
+ * It also keeps JSON.stringify far from exhausting the stack (about 4,500 levels here, fewer on a
+ * deeper call stack) and the cost of a deep message bounded: overflowing the stack took ~10 ms
+ * per 10 KB message, and the depth at which it happened depended on the caller.
+ */
+export const MAX_JSON_DEPTH = 1000;
+
+/** Whether the JSON text `s` nests objects and arrays deeper than `limit` (strings are skipped). */
+function nestsDeeperThan(s: string, limit: number): boolean {
+  let depth = 0;
+  for (let p = 0; p < s.length; p++) {
+    const c = s.charCodeAt(p);
+    if (c === 34) {
+      for (p++; p < s.length; p++) {
+        const d = s.charCodeAt(p);
+        if (d === 92) p++;
+        else if (d === 34) break;
+      }
+    } else if (c === 123 || c === 91) {
+      if (++depth > limit) return true;
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return false;
+}
+
+/**
  * The slow path for JSON messages, the blueprint's way: parse, assign our `@` fields on the object
- * (ours win), serialize. `undefined` when the message is not a JSON object. A value JSON.stringify
- * cannot serialize (nesting deep enough to exhaust the stack: about 4,500 levels, a 10 KB message)
- * gives a document with the raw message and the reason instead of failing the batch.
+ * (ours win), serialize. `undefined` when the message is not a JSON object. A message nested
+ * deeper than {@link MAX_JSON_DEPTH}, or one JSON.stringify cannot serialize, gives a document
+ * with the raw message and the reason instead of failing the batch.
  */
 function slowJsonDocument(message: string, fields: OurFields): string | undefined {
   let obj: unknown;
@@ -297,28 +342,34 @@ function slowJsonDocument(message: string, fields: OurFields): string | undefine
     return undefined;
   }
   if (obj === null || typeof obj !== "object" || Array.isArray(obj)) return undefined;
-  const record = obj as Record<string, unknown>;
-  record["@id"] = fields.id;
-  record["@timestamp"] = fields.timestamp;
-  record["@message"] = message;
-  record["@owner"] = fields.owner;
-  record["@log_group"] = fields.logGroup;
-  record["@log_stream"] = fields.logStream;
-  try {
-    return JSON.stringify(record) + "\n";
-  } catch (e) {
-    return (
-      JSON.stringify({
-        "@id": fields.id,
-        "@timestamp": fields.timestamp,
-        "@message": message,
-        "@owner": fields.owner,
-        "@log_group": fields.logGroup,
-        "@log_stream": fields.logStream,
-        [PARSE_ERROR_FIELD]: `the message is JSON that cannot be re-serialized (${(e as Error).message}); only the raw message is indexed`,
-      }) + "\n"
-    );
+  let problem: string;
+  if (nestsDeeperThan(message, MAX_JSON_DEPTH)) {
+    problem = `the message is JSON nested deeper than ${MAX_JSON_DEPTH} levels, which OpenSearch rejects; only the raw message is indexed`;
+  } else {
+    const record = obj as Record<string, unknown>;
+    record["@id"] = fields.id;
+    record["@timestamp"] = fields.timestamp;
+    record["@message"] = message;
+    record["@owner"] = fields.owner;
+    record["@log_group"] = fields.logGroup;
+    record["@log_stream"] = fields.logStream;
+    try {
+      return JSON.stringify(record) + "\n";
+    } catch (e) {
+      problem = `the message is JSON that cannot be re-serialized (${(e as Error).message}); only the raw message is indexed`;
+    }
   }
+  return (
+    JSON.stringify({
+      "@id": fields.id,
+      "@timestamp": fields.timestamp,
+      "@message": message,
+      "@owner": fields.owner,
+      "@log_group": fields.logGroup,
+      "@log_stream": fields.logStream,
+      [PARSE_ERROR_FIELD]: problem,
+    }) + "\n"
+  );
 }
 
 interface OurFields {
@@ -353,12 +404,11 @@ function logLineFields(message: string): string {
 }
 
 /**
- * Events per intermediate join. The pieces of a whole batch (~10 per event) held in one array all
- * survive every young-generation collection until the final join, and copying them around took
- * a third of the time; joined every few hundred events they die young, and the chunk strings
- * (~0.3 MB) go straight to the large-object space. The price is one more copy of the body.
+ * Pieces per intermediate join. Pieces held in one array until a body of several MiB is joined
+ * survive young-generation collections and are copied around; joined every few thousand they die
+ * young, and the joined strings (~0.3 MB) go straight to the large-object space.
  */
-const EVENTS_PER_CHUNK = 512;
+const PIECES_PER_CHUNK = 4096;
 
 /** An event that could not become a document; the handler records it where it can be replayed. */
 export interface EventFailure {
@@ -379,16 +429,33 @@ export interface BulkBuild {
   readonly failures: readonly EventFailure[];
 }
 
-/**
- * The NDJSON `_bulk` body for a decoded payload: per log event one `index` action (index
- * `<prefix>-YYYY.MM.DD` from the event's UTC timestamp, `_id` = the event id, so a retried batch
- * overwrites instead of duplicating) and one document: the members of a JSON object message (or
- * the hands-on parser's fields of a plain log line), then `@id`, `@timestamp`, `@message`,
- * `@owner`, `@log_group` and `@log_stream`. Nothing for a `CONTROL_MESSAGE`. An event without a
- * string id and message and a timestamp in range becomes an {@link EventFailure}.
- */
-export function buildBulk(data: CloudWatchLogsDecodedData, options: BulkBodyOptions = {}): BulkBuild {
-  if (data.messageType === "CONTROL_MESSAGE") return { body: "", documents: 0, failures: [] };
+export interface BulkBodiesOptions extends BulkBodyOptions {
+  /**
+   * Largest body in UTF-16 code units (`string.length`), which is the UTF-8 size for ASCII and a
+   * lower bound otherwise (the sender measures bytes exactly and splits what is still too large).
+   * An item longer than this gets a body of its own. @default Infinity — one body
+   */
+  readonly maxChars?: number;
+  /**
+   * Clear each event from `logEvents` once its body is returned, so the decoded batch is released
+   * while the bodies are sent one at a time (the handler's memory bound). @default false
+   */
+  readonly releaseEvents?: boolean;
+}
+
+/** The `_bulk` bodies of one payload, built one at a time (see {@link bulkBodies}). */
+export interface BulkBodies {
+  /** The next body (whole items only), or `undefined` when every event has been used. */
+  next(): string | undefined;
+  /** Documents in the bodies returned so far. */
+  readonly documents: number;
+  /** Events that could not become documents, so far. */
+  readonly failures: readonly EventFailure[];
+}
+
+/** Validates the payload's type and the prefix; `undefined` for a `CONTROL_MESSAGE`. */
+function checkedPrefix(data: CloudWatchLogsDecodedData, options: BulkBodyOptions): string | undefined {
+  if (data.messageType === "CONTROL_MESSAGE") return undefined;
   if (data.messageType !== "DATA_MESSAGE") {
     throw new MalformedPayloadError(
       `messageType ${JSON.stringify(data.messageType)} is neither DATA_MESSAGE nor CONTROL_MESSAGE`,
@@ -400,123 +467,220 @@ export function buildBulk(data: CloudWatchLogsDecodedData, options: BulkBodyOpti
       `buildBulkBody: indexPrefix ${JSON.stringify(prefix)} must be lower-case letters, digits, _, + or -, starting with a letter or digit`,
     );
   }
-  // Constant per batch: serialize once.
-  const tail =
-    ',"@owner":' +
-    JSON.stringify(data.owner) +
-    ',"@log_group":' +
-    JSON.stringify(data.logGroup) +
-    ',"@log_stream":' +
-    JSON.stringify(data.logStream) +
-    "}\n";
+  return prefix;
+}
 
-  const failures: EventFailure[] = [];
-  const chunks: string[] = [];
-  const parts: string[] = [];
-  let n = 0;
-  let documents = 0;
-  let day = NaN;
-  let dayIso = "";
-  let action = "";
-  let second = NaN;
-  let timestampToSecond = "";
-  const events = data.logEvents;
-  for (let i = 0; i < events.length; i++) {
-    const e = events[i];
-    const ts = e?.timestamp;
-    const message = e?.message;
-    if (
-      typeof e?.id !== "string" ||
-      typeof message !== "string" ||
-      typeof ts !== "number" ||
-      !(ts >= 0 && ts <= MAX_TIMESTAMP)
-    ) {
-      failures.push({
-        index: i,
-        id: typeof e?.id === "string" ? e.id : undefined,
-        timestamp: ts,
-        message: typeof message === "string" ? message : undefined,
-        reason: `logEvents[${i}] needs a string id, a string message and a timestamp in epoch milliseconds from 0 to ${MAX_TIMESTAMP}`,
-      });
-      continue;
-    }
-    if (documents % EVENTS_PER_CHUNK === 0 && n > 0) {
-      parts.length = n;
-      chunks.push(parts.join(""));
-      n = 0;
-    }
-    documents++;
-    const sec = Math.floor(ts / 1000);
-    if (sec !== second) {
-      // Events of one batch are a few milliseconds apart: the action prefix is cached per day and
-      // the `@timestamp` up to the seconds per second.
-      second = sec;
-      const d = Math.floor(ts / DAY_MS);
-      if (d !== day) {
-        day = d;
-        dayIso = new Date(d * DAY_MS).toISOString().slice(0, 11);
-        action =
-          '{"index":{"_index":"' +
-          prefix +
-          "-" +
-          dayIso.slice(0, 4) +
-          "." +
-          dayIso.slice(5, 7) +
-          "." +
-          dayIso.slice(8, 10) +
-          '","_id":"';
-      }
-      let s = sec - d * 86_400;
-      const h = Math.floor(s / 3600);
-      s -= h * 3600;
-      const mi = Math.floor(s / 60);
-      s -= mi * 60;
-      timestampToSecond = '","@timestamp":"' + dayIso + TIME_2[h] + ":" + TIME_2[mi] + ":" + TIME_2[s] + ".";
-    }
-    const id = idInner(e.id);
-    parts[n++] = action;
-    parts[n++] = id;
-    parts[n++] = '"}}\n';
-    let first = message.charCodeAt(0);
-    if (first === 32 || first === 9 || first === 10 || first === 13)
-      first = message.trimStart().charCodeAt(0);
-    if (first === 123 /* { */) {
-      const start = message.indexOf("{");
-      const end = skipSpace(message, 0) === start ? scanObject(message, start) : -1;
-      if (end >= 0 && skipSpace(message, end) === message.length) {
-        // One line of spliceable JSON: its members as written, then ours.
-        parts[n++] = topKeys > 0 ? message.slice(start, end - 1) + ',"@id":"' : '{"@id":"';
-      } else {
-        const ms = Math.floor(ts - sec * 1000);
-        const doc = slowJsonDocument(message, {
-          id: e.id,
-          timestamp: timestampToSecond.slice(16) + MS_TO_MESSAGE[ms].slice(0, 4),
-          owner: data.owner,
-          logGroup: data.logGroup,
-          logStream: data.logStream,
-        });
-        if (doc !== undefined) {
-          parts[n++] = doc;
-          continue;
-        }
-        parts[n++] = '{"@id":"';
-      }
-    } else if (first === 91 /* [ */) {
-      parts[n++] = logLineFields(message) + '"@id":"';
-    } else {
-      parts[n++] = '{"@id":"';
-    }
-    parts[n++] = id;
-    parts[n++] = timestampToSecond;
-    parts[n++] = MS_TO_MESSAGE[Math.floor(ts - sec * 1000)];
-    parts[n++] = JSON.stringify(message);
-    parts[n++] = tail;
+/**
+ * The builder behind {@link bulkBodies}. Its loop state lives in fields between bodies and in
+ * locals within one (locals stay in registers in the per-event loop).
+ */
+class BodyBuilder implements BulkBodies {
+  documents = 0;
+  readonly failures: EventFailure[] = [];
+  private next_ = 0;
+  private day = NaN;
+  private dayIso = "";
+  private action = "";
+  private second = NaN;
+  private timestampToSecond = "";
+  /** The pieces of the item that did not fit in the previous body. */
+  private carry: string[] = [];
+  private carryChars = 0;
+  /** Constant per batch: serialized once. */
+  private readonly tail: string;
+
+  constructor(
+    private readonly data: CloudWatchLogsDecodedData,
+    private readonly prefix: string,
+    private readonly maxChars: number,
+    private readonly release: boolean,
+  ) {
+    this.tail =
+      ',"@owner":' +
+      JSON.stringify(data.owner) +
+      ',"@log_group":' +
+      JSON.stringify(data.logGroup) +
+      ',"@log_stream":' +
+      JSON.stringify(data.logStream) +
+      "}\n";
   }
-  parts.length = n;
-  chunks.push(parts.join(""));
-  // Pieces are joined, not concatenated: concatenating them event by event built millions of
-  // intermediate rope nodes, and the garbage collector then dominated the time.
-  return { body: chunks.join(""), documents, failures };
+
+  next(): string | undefined {
+    const data = this.data;
+    const events = data.logEvents;
+    const from = this.next_;
+    if (from >= events.length && this.carry.length === 0) return undefined;
+    const { prefix, maxChars, tail, failures } = this;
+    const chunks: string[] = [];
+    const parts = this.carry;
+    let n = parts.length;
+    let chars = this.carryChars;
+    this.carry = [];
+    this.carryChars = 0;
+    // A carried item is the first document of this body.
+    let documents = this.documents + (n > 0 ? 1 : 0);
+    let { day, dayIso, action, second, timestampToSecond } = this;
+    let i = from;
+    for (; i < events.length; i++) {
+      const e = events[i];
+      const ts = e?.timestamp;
+      const message = e?.message;
+      if (
+        typeof e?.id !== "string" ||
+        typeof message !== "string" ||
+        typeof ts !== "number" ||
+        !(ts >= 0 && ts <= MAX_TIMESTAMP)
+      ) {
+        failures.push({
+          index: i,
+          id: typeof e?.id === "string" ? e.id : undefined,
+          timestamp: ts,
+          message: typeof message === "string" ? message : undefined,
+          reason: `logEvents[${i}] needs a string id, a string message and a timestamp in epoch milliseconds from 0 to ${MAX_TIMESTAMP}`,
+        });
+        continue;
+      }
+      if (n >= PIECES_PER_CHUNK) {
+        parts.length = n;
+        chunks.push(parts.join(""));
+        n = 0;
+      }
+      const itemStart = n;
+      const charsStart = chars;
+      documents++;
+      const sec = Math.floor(ts / 1000);
+      if (sec !== second) {
+        // Events of one batch are a few milliseconds apart: the action prefix is cached per day and
+        // the `@timestamp` up to the seconds per second.
+        second = sec;
+        const d = Math.floor(ts / DAY_MS);
+        if (d !== day) {
+          day = d;
+          dayIso = new Date(d * DAY_MS).toISOString().slice(0, 11);
+          action =
+            '{"index":{"_index":"' +
+            prefix +
+            "-" +
+            dayIso.slice(0, 4) +
+            "." +
+            dayIso.slice(5, 7) +
+            "." +
+            dayIso.slice(8, 10) +
+            '","_id":"';
+        }
+        let s = sec - d * 86_400;
+        const h = Math.floor(s / 3600);
+        s -= h * 3600;
+        const mi = Math.floor(s / 60);
+        s -= mi * 60;
+        timestampToSecond =
+          '","@timestamp":"' + dayIso + TIME_2[h] + ":" + TIME_2[mi] + ":" + TIME_2[s] + ".";
+      }
+      const id = idInner(e.id);
+      parts[n++] = action;
+      parts[n++] = id;
+      parts[n++] = '"}}\n';
+      // The document's start: the message's members (or the parser's fields) and then `"@id":"`,
+      // as two pieces, so no concatenated string has to be flattened by the join.
+      let start = "";
+      let idKey = '{"@id":"';
+      let whole: string | undefined;
+      let first = message.charCodeAt(0);
+      if (first === 32 || first === 9 || first === 10 || first === 13)
+        first = message.trimStart().charCodeAt(0);
+      if (first === 123 /* { */) {
+        const open = message.indexOf("{");
+        const end = skipSpace(message, 0) === open ? scanObject(message, open) : -1;
+        if (end >= 0 && skipSpace(message, end) === message.length) {
+          // One line of spliceable JSON: its members as written, then ours.
+          if (topKeys > 0) {
+            start = message.slice(open, end - 1);
+            idKey = ',"@id":"';
+          }
+        } else {
+          const ms = Math.floor(ts - sec * 1000);
+          whole = slowJsonDocument(message, {
+            id: e.id,
+            timestamp: timestampToSecond.slice(16) + MS_TO_MESSAGE[ms].slice(0, 4),
+            owner: data.owner,
+            logGroup: data.logGroup,
+            logStream: data.logStream,
+          });
+        }
+      } else if (first === 91 /* [ */) {
+        start = logLineFields(message);
+        idKey = '"@id":"';
+      }
+      if (whole !== undefined) {
+        parts[n++] = whole;
+        chars += action.length + id.length + 4 + whole.length;
+      } else {
+        const ms = MS_TO_MESSAGE[Math.floor(ts - sec * 1000)];
+        const quoted = JSON.stringify(message);
+        parts[n++] = start;
+        parts[n++] = idKey;
+        parts[n++] = id;
+        parts[n++] = timestampToSecond;
+        parts[n++] = ms;
+        parts[n++] = quoted;
+        parts[n++] = tail;
+        chars +=
+          action.length +
+          2 * id.length +
+          4 +
+          start.length +
+          idKey.length +
+          timestampToSecond.length +
+          ms.length +
+          quoted.length +
+          tail.length;
+      }
+      if (chars > maxChars && (itemStart > 0 || chunks.length > 0)) {
+        // The item does not fit: it starts the next body.
+        this.carry = parts.slice(itemStart, n);
+        this.carryChars = chars - charsStart;
+        documents--;
+        n = itemStart;
+        i++;
+        break;
+      }
+    }
+    parts.length = n;
+    chunks.push(parts.join(""));
+    Object.assign(this, { day, dayIso, action, second, timestampToSecond });
+    this.next_ = i;
+    // The carried item's pieces hold what they need of its event: every event before `i` is done.
+    if (this.release) events.fill(undefined as never, from, i);
+    const body = chunks.length === 1 ? chunks[0] : chunks.join("");
+    if (body === "") return this.next();
+    this.documents = documents;
+    return body;
+  }
+}
+
+/**
+ * The NDJSON `_bulk` bodies for a decoded payload, one per call of `next()`, each of whole items
+ * and at most `maxChars` long: per log event one `index` action (index `<prefix>-YYYY.MM.DD` from
+ * the event's UTC timestamp, `_id` = the event id, so a retried batch overwrites instead of
+ * duplicating) and one document: the members of a JSON object message (or the hands-on parser's
+ * fields of a plain log line), then `@id`, `@timestamp`, `@message`, `@owner`, `@log_group` and
+ * `@log_stream`. Nothing for a `CONTROL_MESSAGE`. An event without a string id and message and a
+ * timestamp in range becomes an {@link EventFailure}. The bodies joined are the same bytes
+ * whatever `maxChars` is.
+ */
+export function bulkBodies(data: CloudWatchLogsDecodedData, options: BulkBodiesOptions = {}): BulkBodies {
+  const prefix = checkedPrefix(data, options);
+  if (prefix === undefined) return { next: () => undefined, documents: 0, failures: [] };
+  const maxChars = options.maxChars ?? Infinity;
+  if (!(maxChars > 0)) throw new Error(`bulkBodies: maxChars is ${maxChars}; use a positive number`);
+  return new BodyBuilder(data, prefix, maxChars, options.releaseEvents ?? false);
+}
+
+/** All of a payload's documents in one body (the tests and the fuzz check read whole bodies). */
+export function buildBulk(data: CloudWatchLogsDecodedData, options: BulkBodyOptions = {}): BulkBuild {
+  const bodies = bulkBodies(data, options);
+  const body = bodies.next() ?? "";
+  return { body, documents: bodies.documents, failures: bodies.failures };
 }
 
 /** {@link buildBulk}'s body alone (the benchmark and the tests compare bodies). */

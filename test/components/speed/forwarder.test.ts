@@ -5,8 +5,15 @@ import { gunzipSync, gzipSync } from "zlib";
 import type { CloudWatchLogsDecodedData, CloudWatchLogsEvent } from "aws-lambda";
 import { Client } from "@opensearch-project/opensearch";
 import { AwsSigv4Signer } from "@opensearch-project/opensearch/aws";
-import { BulkClient, BulkFailedError } from "../../../components/speed/forwarder/bulk";
-import { createHandler } from "../../../components/speed/forwarder/handler";
+import {
+  BulkClient,
+  BulkFailedError,
+  DEFAULT_BULK_MAX_BYTES,
+  maxBulkBytesFor,
+  parseMaxBytes,
+} from "../../../components/speed/forwarder/bulk";
+import { createHandler, logLine } from "../../../components/speed/forwarder/handler";
+import { REJECTED_DOCUMENTS_FILTER_PATTERN } from "../../../components/speed/metrics";
 import { MalformedPayloadError } from "../../../components/speed/forwarder/transform";
 
 /** A loopback stand-in for OpenSearch `_bulk` that stores documents by index/_id. */
@@ -218,6 +225,28 @@ describe("forwarder handler against a loopback _bulk server", function () {
     server.maxBytes = Infinity;
   });
 
+  it("sends the bodies of a large batch one at a time and still sends the others when one fails", async () => {
+    server.maxBytes = 10_000;
+    // Every request that carries the first document is answered 503: only its body fails.
+    const firstId = "37000000000000000000000000000000000000000000000000000000";
+    server.script = (_n, ids) => (ids.includes(firstId) ? 503 : { itemStatus: () => 201 });
+    const err = await handlerWith(2_000, { maxBytes: 10_000, budgetMs: 300 })(subscriptionEvent(300)).then(
+      () => assert.fail("expected a failure"),
+      (e: unknown) => e,
+    );
+    server.maxBytes = Infinity;
+    assert.ok(err instanceof BulkFailedError);
+    const bodyItems = server.requests.find((r) => r.items > 0)!.items;
+    assert.ok(bodyItems < 300, "the batch was split into several bodies");
+    assert.strictEqual(err.failed, bodyItems);
+    assert.strictEqual(err.written, 300 - bodyItems);
+    assert.strictEqual(server.docs.size, 300 - bodyItems);
+    assert.match(
+      err.message,
+      new RegExp(`^${bodyItems} of 300 documents were not written \\(HTTP 503: ${bodyItems}\\)`),
+    );
+  });
+
   it("indexes the rest of a batch whose one message is nested 5,000 deep", async () => {
     const deep = '{"@x":1,"a":' + "[".repeat(5000) + "]".repeat(5000) + "}";
     const ev = subscriptionEvent(3);
@@ -323,5 +352,43 @@ describe("forwarder handler against a loopback _bulk server", function () {
     const text = JSON.stringify(logs.filter((l) => l.record.outcome !== "rejected"));
     assert.ok(!text.includes("loopback-secret-not-real") && !text.includes("AKIDLOOPBACKTEST0000"));
     assert.ok(!text.includes("This is ERROR."));
+  });
+});
+
+describe("forwarder request size", () => {
+  it("builds requests of at most 5 MiB for every instance type, under each type's payload quota", () => {
+    for (const type of [
+      "t3.small.search",
+      "t2.micro.elasticsearch",
+      "m3.medium.search",
+      "r6g.large.search",
+    ]) {
+      assert.strictEqual(maxBulkBytesFor(type), 5 * 1024 * 1024, type);
+    }
+    assert.strictEqual(DEFAULT_BULK_MAX_BYTES, 5 * 1024 * 1024);
+  });
+
+  it("reads BULK_MAX_BYTES and rejects a value outside 64 KiB..100 MiB in one sentence", () => {
+    assert.strictEqual(parseMaxBytes(undefined, "BULK_MAX_BYTES"), DEFAULT_BULK_MAX_BYTES);
+    assert.strictEqual(parseMaxBytes("67108864", "BULK_MAX_BYTES"), 64 * 1024 * 1024);
+    assert.throws(
+      () => parseMaxBytes("10", "BULK_MAX_BYTES"),
+      /^Error: BULK_MAX_BYTES is "10"; use a whole number of bytes from 65536 to 104857600\.$/,
+    );
+  });
+});
+
+describe("forwarder log records", () => {
+  it("writes each record as one line that is exactly one JSON object, the shape the rejected-documents filter reads", () => {
+    const line = logLine("error", { outcome: "rejected", part: 1, parts: 1, message: 'a\nb"c' });
+    assert.ok(line.endsWith("}\n") && line.indexOf("\n") === line.length - 1);
+    assert.deepStrictEqual(JSON.parse(line), {
+      level: "error",
+      outcome: "rejected",
+      part: 1,
+      parts: 1,
+      message: 'a\nb"c',
+    });
+    assert.strictEqual(REJECTED_DOCUMENTS_FILTER_PATTERN, '{ ($.outcome = "rejected") && ($.part = 1) }');
   });
 });

@@ -34,7 +34,7 @@ describe("SpeedLayer health alarms (under mocks)", function () {
     assert.deepStrictEqual(alarms, []);
   });
 
-  it("creates the nine single-node alarms on the operations topic, with the defaults", async () => {
+  it("creates the ten single-node alarms on the operations topic, with the defaults", async () => {
     const { byRole, session } = await build({ operationsTopicArn: TOPIC });
     const summary = Object.fromEntries(
       Object.entries(byRole).map(([role, a]) => [
@@ -75,6 +75,16 @@ describe("SpeedLayer health alarms (under mocks)", function () {
       "forwarder-throttles": [
         "AWS/Lambda",
         "Throttles",
+        "Sum",
+        "GreaterThanOrEqualToThreshold",
+        1,
+        300,
+        1,
+        "notBreaching",
+      ],
+      "forwarder-rejected-documents": [
+        "DataLake/test",
+        "ForwarderRejectedDocuments",
         "Sum",
         "GreaterThanOrEqualToThreshold",
         1,
@@ -179,7 +189,7 @@ describe("SpeedLayer health alarms (under mocks)", function () {
       jvmMemoryPressurePercent: 80,
       heartbeatMinutes: 15,
     });
-    assert.strictEqual(Object.keys(byRole).length, 10);
+    assert.strictEqual(Object.keys(byRole).length, 11);
     const y = byRole["opensearch-yellow"];
     assert.deepStrictEqual(
       [y.inputs.metricName, y.inputs.period, y.inputs.evaluationPeriods],

@@ -2,10 +2,12 @@ import * as assert from "assert";
 import {
   ISM_POLICY_ID,
   READER_ROLE,
+  REJECTED_DOCUMENTS_METRIC_NAME,
   SpeedLayer,
   SpeedLayerArgs,
   TLS_SECURITY_POLICY,
   WRITER_ROLE,
+  metricNamespace,
 } from "../../../components/speed";
 import { json, mockSession, unwrap } from "../../helpers/mocks";
 
@@ -54,7 +56,7 @@ const BASE = {
   "aws:lambda/function:Function": 3,
   "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig": 1,
   "aws:lambda/invocation:Invocation": 1,
-  "aws:cloudwatch/logMetricFilter:LogMetricFilter": 1,
+  "aws:cloudwatch/logMetricFilter:LogMetricFilter": 2,
   "aws:sns/topic:Topic": 1,
   "aws:cloudwatch/metricAlarm:MetricAlarm": 1,
   "aws:lambda/permission:Permission": 1,
@@ -275,8 +277,36 @@ describe("SpeedLayer (under mocks)", function () {
       OPENSEARCH_ENDPOINT: session.named("speed-domain").outputs.endpoint,
       INDEX_PREFIX: "cwl",
       REQUEST_TIMEOUT_MS: "30000",
+      // 5 MiB: under t3.small.search's 10 MiB payload quota and the forwarder's memory bound.
+      BULK_MAX_BYTES: "5242880",
     });
     assert.deepStrictEqual(fn.vpcConfig.subnetIds, ["subnet-a", "subnet-b", "subnet-c"]);
+  });
+
+  it("counts the forwarder's rejected documents with a metric filter on its log group", async () => {
+    const { session } = await build();
+    const filter = session.named("speed-forwarder-rejected-filter").inputs as any;
+    assert.deepStrictEqual(
+      {
+        name: filter.name,
+        logGroupName: filter.logGroupName,
+        pattern: filter.pattern,
+        metricTransformation: filter.metricTransformation,
+      },
+      {
+        name: "datalake-test-speed-forwarder-rejected-documents",
+        logGroupName: session.named("speed-forwarder-logs").outputs.name,
+        pattern: '{ ($.outcome = "rejected") && ($.part = 1) }',
+        metricTransformation: {
+          name: "ForwarderRejectedDocuments",
+          namespace: "DataLake/test",
+          value: "1",
+          unit: "Count",
+        },
+      },
+    );
+    assert.strictEqual(REJECTED_DOCUMENTS_METRIC_NAME, "ForwarderRejectedDocuments");
+    assert.strictEqual(metricNamespace("test"), "DataLake/test");
   });
 
   it("alarms on ≥ 50 ERROR events per minute through a KMS-encrypted topic", async () => {

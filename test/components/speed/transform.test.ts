@@ -5,6 +5,7 @@ import {
   MalformedPayloadError,
   buildBulk,
   buildBulkBody,
+  bulkBodies,
   decodeEvent,
 } from "../../../components/speed/forwarder/transform";
 import { baseline, realisticEvent } from "../../../tools/bench/forwarder";
@@ -200,5 +201,43 @@ describe("forwarder transform: buildBulkBody", () => {
   it("gives the same body as the straightforward implementation on the benchmark event", () => {
     const { event } = realisticEvent(50_000);
     assert.strictEqual(buildBulkBody(decodeEvent(event)), baseline(event));
+  });
+
+  it("splits into bodies of whole items up to maxChars, the same bytes joined, an oversize item alone", () => {
+    const messages = Array.from({ length: 40 }, (_v, i) =>
+      i === 7
+        ? JSON.stringify({ big: "x".repeat(5_000) })
+        : JSON.stringify({ n: i, text: "y".repeat(i * 10) }),
+    );
+    messages[3] = "not a document without a timestamp";
+    const data = payload(
+      messages,
+      messages.map((_m, i) => (i === 3 ? Number.NaN : Date.UTC(2026, 0, 1, 0, 0, i))),
+    );
+    const whole = buildBulk(data);
+    const bodies = bulkBodies(data, { maxChars: 2_000, releaseEvents: true });
+    const out: string[] = [];
+    for (let b = bodies.next(); b !== undefined; b = bodies.next()) out.push(b);
+    assert.strictEqual(out.join(""), whole.body);
+    assert.strictEqual(bodies.documents, 39);
+    assert.deepStrictEqual(
+      bodies.failures.map((f) => f.index),
+      [3],
+    );
+    const items = out.map((b) => b.split("\n").length / 2 - 0.5);
+    assert.strictEqual(
+      items.reduce((a, b) => a + b, 0),
+      39,
+    );
+    for (const b of out) {
+      assert.ok(b.endsWith("\n"));
+      // Only a body of one item may be longer than the limit: the 5,000-character message.
+      if (b.length > 2_000) assert.ok(b.includes('"big"') && b.split("\n").length === 3, b.slice(0, 80));
+    }
+    assert.ok(out.length > 5);
+    assert.ok(
+      data.logEvents.every((e) => e === undefined),
+      "every event is released",
+    );
   });
 });

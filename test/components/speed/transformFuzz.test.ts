@@ -135,7 +135,7 @@ describe("forwarder transform: every document is valid (fuzz, 20,000 payloads)",
         return "x".repeat(int(3)) + pick(["\ud800", "\udfff", "\u0000", "\n", "é", "\ud83d\ude00"]);
       case 2:
         if (random() < 0.8) return json(0);
-        // Deep nesting: 5,000 levels, past JSON.stringify's stack.
+        // Deep nesting: 5,000 levels, past OpenSearch's limit and JSON.stringify's stack.
         return '{"@x":1,"a":' + "[".repeat(5000) + "]".repeat(5000) + "}";
       case 3:
       case 4:
@@ -200,10 +200,31 @@ describe("forwarder transform: every document is valid (fuzz, 20,000 payloads)",
     });
     const [, doc1, , doc2] = built.body.split("\n").map((l) => (l ? JSON.parse(l) : l));
     assert.strictEqual(doc1["@message"], deep);
-    assert.match(
+    assert.strictEqual(
       doc1["@parse_error"],
-      /^the message is JSON that cannot be re-serialized \(Maximum call stack/,
+      "the message is JSON nested deeper than 1000 levels, which OpenSearch rejects; only the raw message is indexed",
     );
     assert.deepStrictEqual(doc2.b, 2);
+  });
+
+  it("serializes a message nested 1,000 deep (OpenSearch's limit) and keeps one nested 1,001 deep raw", () => {
+    const nested = (depth: number) => '{"@x":1,"a":' + "[".repeat(depth - 1) + "]".repeat(depth - 1) + "}";
+    const built = buildBulk({
+      messageType: "DATA_MESSAGE",
+      owner: "o",
+      logGroup: "g",
+      logStream: "s",
+      subscriptionFilters: [],
+      logEvents: [
+        { id: "1", timestamp: 0, message: nested(1000) },
+        { id: "2", timestamp: 0, message: nested(1001) },
+      ],
+    });
+    const [, doc1, , doc2] = built.body.split("\n").map((l) => (l ? JSON.parse(l) : l));
+    assert.strictEqual(doc1["@x"], 1);
+    assert.strictEqual(doc1["@parse_error"], undefined);
+    assert.strictEqual(doc2["@x"], undefined);
+    assert.strictEqual(doc2["@message"], nested(1001));
+    assert.match(doc2["@parse_error"], /^the message is JSON nested deeper than 1000 levels/);
   });
 });

@@ -1,0 +1,106 @@
+/**
+ * Peak memory of the forwarder handler for the largest batch CloudWatch Logs sends (about 1 MB
+ * gzip of agent records), measured the way Lambda reports "Max Memory Used": the peak resident
+ * set of the process that runs the function. Run:
+ * `node -r ts-node/register/transpile-only tools/bench/forwarderMemory.ts [--runs 3] [--handler path/to/handler.ts] [--bulk-max-bytes N]`
+ *
+ * The handler is bundled with esbuild as for deployment and runs in a plain Node.js process of its
+ * own (no TypeScript compiler loaded) with the bundle's SigV4 client; the fake `_bulk` server (10 MiB limit) runs in a third
+ * process. Reported per run: RSS before the invocation (runtime, bundle, the event), the kernel's
+ * peak RSS of the process (`process.resourceUsage().maxRSS`) and the difference, which is the
+ * handler's own peak. `--handler` measures another version of the handler (e.g. an older checkout).
+ */
+import { fork } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { bundleScript } from "../../components/shared/bundle";
+import { DEFAULT_BULK_MAX_BYTES } from "../../components/speed/forwarder/bulk";
+import { startFakeBulk } from "./fakeBulk";
+import { realisticEvent } from "./forwarder";
+
+const MIB = 1024 * 1024;
+
+/** The measured process: plain JavaScript, so nothing but the runtime and the bundle is loaded. */
+const RUNNER = `
+const fs = require("fs");
+const [bundle, eventFile, url, maxBytes] = process.argv.slice(2);
+const { createClient, createHandler } = require(bundle);
+const event = { awslogs: { data: fs.readFileSync(eventFile, "utf8") } };
+const client = createClient(url, "ap-northeast-1", 60000);
+global.gc();
+const before = process.memoryUsage().rss;
+createHandler({ client, maxBytes: Number(maxBytes), log: () => undefined })(event, {
+  getRemainingTimeInMillis: () => 300000,
+}).then(
+  (result) => process.send({ before, peak: process.resourceUsage().maxRSS * 1024, result }),
+  (err) => process.send({ error: err.message }),
+);
+`;
+
+interface Run {
+  readonly before: number;
+  readonly peak: number;
+  readonly result?: { written: number };
+  readonly error?: string;
+}
+
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+}
+
+async function main(): Promise<void> {
+  const runs = Number(option("--runs") ?? 3);
+  const maxBytes = Number(option("--bulk-max-bytes") ?? DEFAULT_BULK_MAX_BYTES);
+  const entry = path.resolve(option("--handler") ?? "components/speed/forwarder/handler.ts");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "forwarder-memory-"));
+  const bundle = path.join(dir, "handler.js");
+  fs.writeFileSync(bundle, bundleScript(entry));
+  const runner = path.join(dir, "runner.js");
+  fs.writeFileSync(runner, RUNNER);
+  const { event, events } = realisticEvent(1_000_000);
+  const eventFile = path.join(dir, "event.b64");
+  fs.writeFileSync(eventFile, event.awslogs.data);
+  const fake = await startFakeBulk(10 * MIB);
+  try {
+    console.log(
+      `${events} events, ${((event.awslogs.data.length * 3) / 4 / 1e6).toFixed(2)} MB gzip, BULK_MAX_BYTES ${maxBytes}, ` +
+        `handler ${path.relative(process.cwd(), entry)}, Node ${process.version}`,
+    );
+    const peaks: number[] = [];
+    for (let r = 0; r < runs; r++) {
+      const child = fork(runner, [bundle, eventFile, fake.url, String(maxBytes)], {
+        execArgv: ["--expose-gc", ...(process.env.RUNNER_FLAGS ?? "").split(" ").filter(Boolean)],
+        // The bundle's own SigV4 client, as deployed; made-up credentials, read from the
+        // environment without a network call, and the fake on loopback ignores the signature.
+        env: {
+          ...process.env,
+          AWS_ACCESS_KEY_ID: "AKIDLOOPBACKTEST0000",
+          AWS_SECRET_ACCESS_KEY: "loopback-secret-not-real",
+        },
+      });
+      const run = await new Promise<Run>((resolve) => child.once("message", (m) => resolve(m as Run)));
+      child.kill();
+      if (run.error !== undefined) throw new Error(`the handler failed: ${run.error}`);
+      peaks.push(run.peak);
+      console.log(
+        `run ${r + 1}: written ${run.result?.written}, RSS before ${(run.before / MIB).toFixed(0)} MiB, ` +
+          `peak RSS ${(run.peak / MIB).toFixed(0)} MiB, handler's own peak ${((run.peak - run.before) / MIB).toFixed(0)} MiB`,
+      );
+    }
+    peaks.sort((a, b) => a - b);
+    const mib = (b: number) => (b / MIB).toFixed(0);
+    console.log(
+      `peak RSS min/median/max: ${mib(peaks[0])}/${mib(peaks[Math.floor(peaks.length / 2)])}/${mib(peaks[peaks.length - 1])} MiB`,
+    );
+  } finally {
+    fake.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error((err as Error).message);
+  process.exitCode = 1;
+});
