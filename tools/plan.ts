@@ -26,7 +26,7 @@ import {
 import { PROJECT_ROOT, renderStack, stackRegion } from "./offline/render";
 import { SECRET_PLACEHOLDER, StackConfig, StackConfigError, readStackConfig } from "./offline/stackConfig";
 import { StateResource } from "./offline/recorder";
-import { GateInputError, formatText, readPolicyConfig, runGate, toJson } from "./offline/policyGate";
+import { GateInputError, PackSession, formatText, readPolicyConfig, toJson } from "./offline/policyGate";
 import { costReport } from "./offline/cost";
 
 export const PLAN_COMMAND: CommandSpec = {
@@ -116,32 +116,40 @@ async function main(): Promise<number> {
   const stackConfig: StackConfig = readStackConfig(PROJECT_ROOT, args.stack, project, {
     placeholder: offlinePlaceholder,
   });
-  let result;
+  // The policy pack starts in its own process (transpiler and gRPC start-up, most of a second) while
+  // this one renders the program: the same pack and the same gRPC path, started earlier.
+  const pack = PackSession.start();
+  pack.catch(() => undefined); // Observed below; an early render error must not leave it unhandled.
   try {
-    result = await renderStack(project, args.stack, stackConfig);
-  } catch (err) {
-    if ((err as Error).name === "ConfigError") {
-      throw new UsageError(`Pulumi.${args.stack}.yaml: ${(err as Error).message}`);
+    let result;
+    try {
+      result = await renderStack(project, args.stack, stackConfig);
+    } catch (err) {
+      if ((err as Error).name === "ConfigError") {
+        throw new UsageError(`Pulumi.${args.stack}.yaml: ${(err as Error).message}`);
+      }
+      throw err;
     }
-    throw err;
-  }
-  // The stack's policy config is read before the export is written (and after the stack config
-  // is checked, whose errors come first), so a stack without one gets a sentence and no export.
-  const policyConfigFile = path.join(PROJECT_ROOT, "policies", "config", `${args.stack}.json`);
-  const policyConfig = readPolicyConfig(policyConfigFile);
-  const out = path.resolve(PROJECT_ROOT, args.out);
-  writeTextFile(out, JSON.stringify(result.state, null, 2) + "\n");
-  const region = stackRegion(stackConfig) ?? "(none)";
-  process.stdout.write(summarize(args.stack, region, result.state.deployment.resources) + "\n");
-  process.stdout.write(costReport(region, result.state.deployment.resources) + "\n");
-  process.stdout.write(`Wrote ${path.relative(process.cwd(), out) || out}\n`);
+    // The stack's policy config is read before the export is written (and after the stack config
+    // is checked, whose errors come first), so a stack without one gets a sentence and no export.
+    const policyConfigFile = path.join(PROJECT_ROOT, "policies", "config", `${args.stack}.json`);
+    const policyConfig = readPolicyConfig(policyConfigFile);
+    const out = path.resolve(PROJECT_ROOT, args.out);
+    writeTextFile(out, JSON.stringify(result.state, null, 2) + "\n");
+    const region = stackRegion(stackConfig) ?? "(none)";
+    process.stdout.write(summarize(args.stack, region, result.state.deployment.resources) + "\n");
+    process.stdout.write(costReport(region, result.state.deployment.resources) + "\n");
+    process.stdout.write(`Wrote ${path.relative(process.cwd(), out) || out}\n`);
 
-  // The policy gate over the graph just rendered, with this stack's policy config.
-  const gate = await runGate(result.state, policyConfig);
-  process.stdout.write(formatText(gate) + "\n");
-  if (args.policyJson)
-    writeTextFile(path.resolve(args.policyJson), JSON.stringify(toJson(gate), null, 2) + "\n");
-  return gate.summary.passed ? EXIT_OK : EXIT_FAILED;
+    // The policy gate over the graph just rendered, with this stack's policy config.
+    const gate = await (await pack).analyze(result.state, policyConfig);
+    process.stdout.write(formatText(gate) + "\n");
+    if (args.policyJson)
+      writeTextFile(path.resolve(args.policyJson), JSON.stringify(toJson(gate), null, 2) + "\n");
+    return gate.summary.passed ? EXIT_OK : EXIT_FAILED;
+  } finally {
+    (await pack.catch(() => undefined))?.close();
+  }
 }
 
 if (require.main === module) runCommand("plan", main, [StackConfigError, GateInputError]);

@@ -2,7 +2,9 @@
  * Bundles a TypeScript entry point and its imports into one CommonJS file with esbuild, so the
  * program ships runtime code (the generator, Lambda handlers) with no separate build step.
  */
+import { createHash } from "crypto";
 import * as esbuild from "esbuild";
+import * as fs from "fs";
 import * as path from "path";
 
 export interface BundleOptions {
@@ -30,12 +32,66 @@ export const LAMBDA_NODEJS_TARGET = "node22";
 
 const cache = new Map<string, string>();
 
-/** The bundled source of `entry` (absolute path, or relative to the project root). Cached per process. */
-export function bundleScript(entry: string, options: BundleOptions = {}): string {
+/** Where bundles are kept between runs: the usual tool cache folder, never committed. */
+const DISK_CACHE_DIR = path.resolve(__dirname, "..", "..", "node_modules", ".cache", "datalake-bundles");
+
+interface DiskEntry {
+  /** Every file esbuild read for this bundle (from its metafile), with the sha256 of its content. */
+  readonly inputs: Record<string, string>;
+  readonly text: string;
+}
+
+function sha256(data: string | Buffer): string {
+  return createHash("sha256").update(data).digest("hex");
+}
+
+/**
+ * A bundle from an earlier run, if every file it was built from still has the same content. The
+ * check is exact (the inputs esbuild itself recorded, re-hashed), so a cached bundle is byte for
+ * byte the bundle esbuild would build now; any unreadable or changed input means a rebuild.
+ */
+function readDiskCache(file: string): string | undefined {
+  try {
+    const entry = JSON.parse(fs.readFileSync(file, "utf8")) as DiskEntry;
+    for (const [input, hash] of Object.entries(entry.inputs)) {
+      if (sha256(fs.readFileSync(input)) !== hash) return undefined;
+    }
+    return entry.text;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeDiskCache(file: string, entry: DiskEntry): void {
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(entry));
+    fs.renameSync(tmp, file);
+  } catch {
+    // A cache that cannot be written only costs the next run a rebuild.
+  }
+}
+
+/**
+ * The bundled source of `entry` (absolute path, or relative to the project root). Cached per
+ * process, and on disk keyed by esbuild's version, the options and the content of every input.
+ */
+export function bundleScript(
+  entry: string,
+  options: BundleOptions = {},
+  cacheDir: string = DISK_CACHE_DIR,
+): string {
   const absolute = path.resolve(__dirname, "..", "..", entry);
   const key = JSON.stringify([absolute, options]);
   const cached = cache.get(key);
   if (cached !== undefined) return cached;
+  const diskFile = path.join(cacheDir, `${sha256(JSON.stringify([esbuild.version, key]))}.json`);
+  const fromDisk = readDiskCache(diskFile);
+  if (fromDisk !== undefined) {
+    cache.set(key, fromDisk);
+    return fromDisk;
+  }
   const result = esbuild.buildSync({
     entryPoints: [absolute],
     bundle: true,
@@ -44,6 +100,7 @@ export function bundleScript(entry: string, options: BundleOptions = {}): string
     target: options.target ?? "node20",
     external: [...(options.external ?? [])],
     write: false,
+    metafile: true,
     minify: options.minify ?? false,
     // Minified, but with the original function and class names, so stack traces in the
     // function's logs still name the code that failed.
@@ -53,6 +110,18 @@ export function bundleScript(entry: string, options: BundleOptions = {}): string
   });
   const text = result.outputFiles[0].text;
   cache.set(key, text);
+  // esbuild's metafile names inputs relative to its working directory; a bundle with an input
+  // that is not a readable file is simply not cached.
+  try {
+    const inputs: Record<string, string> = {};
+    for (const input of Object.keys(result.metafile.inputs)) {
+      const file = path.resolve(process.cwd(), input);
+      inputs[file] = sha256(fs.readFileSync(file));
+    }
+    writeDiskCache(diskFile, { inputs, text });
+  } catch {
+    // Not cached; the next run bundles again.
+  }
   return text;
 }
 

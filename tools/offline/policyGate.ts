@@ -549,7 +549,9 @@ export class PackSession {
   static async start(packDir = POLICY_PACK_DIR, timeoutMs = 60_000): Promise<PackSession> {
     const child = spawn(
       process.execPath,
-      ["-r", require.resolve("ts-node/register/transpile-only"), "index.ts"],
+      // esbuild-register transpiles the pack's TypeScript on load, like ts-node's transpile-only
+      // mode the CLI uses, in a fraction of the start-up time (the pack is type-checked by tsc).
+      ["-r", require.resolve("esbuild-register"), "index.ts"],
       {
         cwd: packDir,
         stdio: ["ignore", "pipe", "pipe"],

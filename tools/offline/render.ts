@@ -67,7 +67,10 @@ export async function renderStack(
   try {
     const outputs =
       (await pulumi.runtime.runInPulumiStack(async () => {
-        const program = await import(PROGRAM);
+        // `require`, as the CLI's Node.js language host loads a CommonJS program (cmd/run/run.js),
+        // so whichever transpiler hook is registered (ts-node, esbuild-register) compiles it.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const program = require(PROGRAM) as Record<string, unknown>;
         return { ...program };
       })) ?? {};
     await waitForRPCs();

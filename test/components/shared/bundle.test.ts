@@ -1,4 +1,8 @@
 import * as assert from "assert";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { builtinModules } from "module";
 import {
   LAMBDA_NODEJS_RUNTIME_EXTERNALS,
@@ -16,7 +20,7 @@ const provided = (m: string) =>
 const builtin = (m: string) => builtinModules.includes(m.replace(/^node:/, ""));
 
 describe("Lambda bundles", () => {
-  for (const handler of ["forwarder", "bootstrap"]) {
+  for (const handler of ["forwarder", "bootstrap", "probe"]) {
     const entry = `components/speed/${handler}/handler.ts`;
 
     it(`the ${handler} bundle requires only Node builtins and what the nodejs22.x runtime provides`, () => {
@@ -46,5 +50,36 @@ describe("Lambda bundles", () => {
       requiresOf(code).filter((m) => !builtin(m)),
       [],
     );
+  });
+});
+
+describe("bundle cache on disk", () => {
+  it("reuses a bundle from an earlier run only while every input file keeps its content", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bundle-cache-"));
+    const cacheDir = path.join(dir, "cache");
+    const dep = path.join(dir, "dep.ts");
+    const entry = path.join(dir, "entry.ts");
+    fs.writeFileSync(dep, 'export const word = "first";\n');
+    fs.writeFileSync(entry, 'import { word } from "./dep";\nconsole.log(word);\n');
+    // Each run is its own process, as `npm run plan` is, so only the disk cache links them.
+    const run = () =>
+      execFileSync(
+        process.execPath,
+        [
+          "-r",
+          "esbuild-register",
+          "-e",
+          `process.stdout.write(require(${JSON.stringify(path.resolve("components/shared/bundle.ts"))}).bundleScript(${JSON.stringify(entry)}, {}, ${JSON.stringify(cacheDir)}))`,
+        ],
+        { encoding: "utf8" },
+      );
+    assert.match(run(), /"first"/);
+    const [file] = fs.readdirSync(cacheDir);
+    // Mark the cached text: a run that returns the mark read the cache instead of bundling.
+    const cached = JSON.parse(fs.readFileSync(path.join(cacheDir, file), "utf8"));
+    fs.writeFileSync(path.join(cacheDir, file), JSON.stringify({ ...cached, text: "from the cache" }));
+    assert.strictEqual(run(), "from the cache");
+    fs.writeFileSync(dep, 'export const word = "second";\n');
+    assert.match(run(), /"second"/);
   });
 });
