@@ -63,23 +63,23 @@ export async function renderStack(
   const asyncErrors: Error[] = [];
   const onRejection = (reason: unknown) =>
     asyncErrors.push(reason instanceof Error ? reason : new Error(String(reason)));
+  // A failed program leaves the runtime settling its registrations, which reject again with the
+  // same failure after this function throws; the collector stays installed then, so they are not
+  // reported a second time as an unhandled rejection while the caller reports the first.
   process.on("unhandledRejection", onRejection);
-  try {
-    const outputs =
-      (await pulumi.runtime.runInPulumiStack(async () => {
-        // `require`, as the CLI's Node.js language host loads a CommonJS program (cmd/run/run.js),
-        // so whichever transpiler hook is registered (ts-node, esbuild-register) compiles it.
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const program = require(PROGRAM) as Record<string, unknown>;
-        return { ...program };
-      })) ?? {};
-    await waitForRPCs();
-    if (asyncErrors.length) throw asyncErrors[0];
-    return {
-      state: recorder.toExport(stack, project, packageVersions()),
-      outputs: outputs as Record<string, unknown>,
-    };
-  } finally {
-    process.off("unhandledRejection", onRejection);
-  }
+  const outputs =
+    (await pulumi.runtime.runInPulumiStack(async () => {
+      // `require`, as the CLI's Node.js language host loads a CommonJS program (cmd/run/run.js),
+      // so whichever transpiler hook is registered (ts-node, esbuild-register) compiles it.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const program = require(PROGRAM) as Record<string, unknown>;
+      return { ...program };
+    })) ?? {};
+  await waitForRPCs();
+  if (asyncErrors.length) throw asyncErrors[0];
+  process.off("unhandledRejection", onRejection);
+  return {
+    state: recorder.toExport(stack, project, packageVersions()),
+    outputs: outputs as Record<string, unknown>,
+  };
 }
