@@ -9,15 +9,11 @@ import { StackExport } from "../../tools/offline/recorder";
 const ROOT = path.join(__dirname, "..", "..");
 
 function plan(args: string[]) {
-  const result = spawnSync(
-    process.execPath,
-    [require.resolve("ts-node/dist/bin.js"), "--transpile-only", "tools/plan.ts", ...args],
-    {
-      cwd: ROOT,
-      encoding: "utf8",
-      timeout: 300_000,
-    },
-  );
+  const result = spawnSync(process.execPath, ["-r", "esbuild-register", "tools/plan.ts", ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    timeout: 300_000,
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

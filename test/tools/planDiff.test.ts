@@ -65,7 +65,7 @@ describe("planDiff", () => {
       try {
         return {
           code: 0,
-          out: execFileSync("node", ["-r", "ts-node/register/transpile-only", "tools/planDiff.ts", ...args], {
+          out: execFileSync("node", ["-r", "esbuild-register", "tools/planDiff.ts", ...args], {
             encoding: "utf8",
             stdio: "pipe",
           }),

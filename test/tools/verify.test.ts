@@ -530,7 +530,7 @@ describe("verify: the real script, offline", function () {
       };
       execFile(
         process.execPath,
-        ["-r", "ts-node/register/transpile-only", "tools/verify/main.ts", ...args],
+        ["-r", "esbuild-register", "tools/verify/main.ts", ...args],
         { cwd: ROOT, env },
         (err, stdout, stderr) => resolve({ code: err ? ((err as any).code ?? null) : 0, stdout, stderr }),
       );

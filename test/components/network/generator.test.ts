@@ -198,15 +198,7 @@ describe("log generator", () => {
       const root = path.join(__dirname, "..", "..", "..");
       const out = execFileSync(
         process.execPath,
-        [
-          require.resolve("ts-node/dist/bin.js"),
-          "--transpile-only",
-          "components/network/generator/main.ts",
-          "--lines",
-          "25",
-          "--seed",
-          "3",
-        ],
+        ["-r", "esbuild-register", "components/network/generator/main.ts", "--lines", "25", "--seed", "3"],
         { cwd: root, encoding: "utf8" },
       );
       const lines = out.trimEnd().split("\n");

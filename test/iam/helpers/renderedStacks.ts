@@ -29,16 +29,7 @@ function plan(stack: string): Promise<RenderedStack> {
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
-      [
-        require.resolve("ts-node/dist/bin.js"),
-        "--transpile-only",
-        "tools/plan.ts",
-        stack,
-        "--out",
-        out,
-        "--policy-json",
-        gateFile,
-      ],
+      ["-r", "esbuild-register", "tools/plan.ts", stack, "--out", out, "--policy-json", gateFile],
       { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 },
       (err, stdout, stderr) => {
         const code = err ? ((err as { code?: number }).code ?? 1) : 0;
