@@ -116,6 +116,17 @@ export function strings(o: Props | undefined, key: string, path = key): string[]
   return v as string[];
 }
 
+/**
+ * A list whose elements the caller inspects itself (an EventBridge pattern's match values, which
+ * may mix strings and content filters), empty when absent; a present non-list is an error.
+ */
+export function list(o: Props | undefined, key: string, path = key): unknown[] {
+  const v = at(o, key);
+  if (absent(v)) return [];
+  if (!Array.isArray(v)) throw wrong(path, v, "a list");
+  return v;
+}
+
 /** True for a non-empty string property; a present value of another type is an error. */
 export function isSetString(o: Props | undefined, key: string, path = key): boolean {
   return (str(o, key, path) ?? "").length > 0;

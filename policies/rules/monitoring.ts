@@ -7,8 +7,24 @@
  * rule to the job its `eventPattern` names, a target to its rule, and an action to its topic, all
  * read from `propertyDependencies` (never by comparing names or ids, which are unknown at preview).
  */
-import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { configNumber, configStrings, forStackTypes, nameOf, Props } from "./common";
+import { PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
+import {
+  bool,
+  closedSchema,
+  configNumber,
+  configStrings,
+  forStackTypes,
+  list,
+  nameOf,
+  num,
+  obj,
+  Props,
+  PropertyTypeError,
+  reportingTypeErrors,
+  ruleConfig,
+  str,
+  within,
+} from "./common";
 import { FIREHOSE as FIREHOSE_STREAM } from "./firehose";
 import { GLUE_JOB } from "./glue";
 import { SNS_TOPIC, SQS_QUEUE } from "./messaging";
@@ -26,15 +42,34 @@ function linked(r: PolicyResource, key: string, type: string): PolicyResource[] 
   return (r.propertyDependencies?.[key] ?? []).filter((d) => d.type === type);
 }
 
-/** The metric alarms on `metricName` whose dimensions were built from `target`. */
+/**
+ * The metric alarms on `metricName` whose dimensions were built from `target`. Every property
+ * compared is read through the typed readers (inside `within`, so a wrong type names the alarm):
+ * a `dimensions` that is not an object, or a namespace or metric name that is not a string, is a
+ * violation instead of an alarm that silently matches nothing.
+ */
 function alarmsOn(all: PolicyResource[], target: PolicyResource, namespace: string, metricName: string) {
   return all.filter(
     (a) =>
       a.type === METRIC_ALARM &&
       (a.propertyDependencies?.dimensions ?? []).some((d) => d.urn === target.urn) &&
-      a.props.namespace === namespace &&
-      a.props.metricName === metricName,
+      within(a, (p) => {
+        obj(p, "dimensions");
+        return str(p, "namespace") === namespace && str(p, "metricName") === metricName;
+      }),
   );
+}
+
+/** The alarms' thresholds, each read as a number (a string threshold is a violation naming its alarm). */
+const thresholds = (alarms: PolicyResource[]) => alarms.map((a) => within(a, (p) => num(p, "threshold")));
+
+/** Checks each resource on its own, so a wrong-typed property on one does not hide the others' findings. */
+function each(
+  resources: Iterable<PolicyResource>,
+  report: ReportViolation,
+  check: (r: PolicyResource) => void,
+) {
+  for (const r of resources) reportingTypeErrors(() => check(r), report, r);
 }
 
 export const DLQ_ALARM_DEFAULTS = { maxThreshold: 10 } as const;
@@ -45,19 +80,17 @@ export const queueRequiresDepthAlarm: StackValidationPolicy = {
     "Every SQS queue used as a Lambda failure destination or dead-letter queue has an alarm on ApproximateNumberOfMessagesVisible (a queue nobody watches is silent loss).",
   severity: "high",
   tags: [...TAGS, "sqs"],
-  configSchema: {
-    properties: {
-      maxThreshold: {
-        type: "integer",
-        minimum: 1,
-        default: DLQ_ALARM_DEFAULTS.maxThreshold,
-        description: "Highest allowed alarm threshold (visible messages).",
-      },
+  configSchema: closedSchema({
+    maxThreshold: {
+      type: "integer",
+      minimum: 1,
+      default: DLQ_ALARM_DEFAULTS.maxThreshold,
+      description: "Highest allowed alarm threshold (visible messages).",
     },
-  },
+  }),
   validateStack: forStackTypes([LAMBDA_FUNCTION, EVENT_INVOKE_CONFIG], (sources, args, report) => {
     const max = configNumber(
-      args.getConfig<Record<string, unknown>>(),
+      ruleConfig(args, queueRequiresDepthAlarm.configSchema!),
       "maxThreshold",
       DLQ_ALARM_DEFAULTS.maxThreshold,
     );
@@ -67,20 +100,20 @@ export const queueRequiresDepthAlarm: StackValidationPolicy = {
       for (const q of linked(s, key, SQS_QUEUE)) queues.set(q.urn, q);
     }
     if (queues.size === 0) return args.notApplicable("no SQS queue is a Lambda failure destination");
-    for (const queue of queues.values()) {
+    each(queues.values(), report, (queue) => {
       const alarms = alarmsOn(args.resources, queue, "AWS/SQS", "ApproximateNumberOfMessagesVisible");
       if (alarms.length === 0) {
         report(
           `SQS queue ${nameOf(queue)} receives failed Lambda events but no alarm watches it. Add a MetricAlarm on AWS/SQS ApproximateNumberOfMessagesVisible with dimensions { QueueName: queue.name } and a threshold of at most ${max}.`,
           queue.urn,
         );
-      } else if (!alarms.some((a) => typeof a.props.threshold === "number" && a.props.threshold <= max)) {
+      } else if (!thresholds(alarms).some((t) => t !== undefined && t <= max)) {
         report(
           `SQS queue ${nameOf(queue)}: its depth alarm fires only above ${max} visible messages. Set the threshold to at most ${max}.`,
           queue.urn,
         );
       }
-    }
+    });
   }),
 };
 
@@ -94,25 +127,29 @@ export const firehoseRequiresFreshnessAlarm: StackValidationPolicy = {
     "Every Firehose delivery stream has an alarm on DeliveryToS3.DataFreshness within a few buffering intervals.",
   severity: "medium",
   tags: [...TAGS, "firehose"],
-  configSchema: {
-    properties: {
-      maxBufferFactor: {
-        type: "number",
-        minimum: 1,
-        default: FRESHNESS_DEFAULTS.maxBufferFactor,
-        description: "Highest allowed threshold, in buffering intervals (at least 60 s).",
-      },
+  configSchema: closedSchema({
+    maxBufferFactor: {
+      type: "number",
+      minimum: 1,
+      default: FRESHNESS_DEFAULTS.maxBufferFactor,
+      description: "Highest allowed threshold, in buffering intervals (at least 60 s).",
     },
-  },
+  }),
   validateStack: forStackTypes([FIREHOSE_STREAM], (streams, args, report) => {
     const factor = configNumber(
-      args.getConfig<Record<string, unknown>>(),
+      ruleConfig(args, firehoseRequiresFreshnessAlarm.configSchema!),
       "maxBufferFactor",
       FRESHNESS_DEFAULTS.maxBufferFactor,
     );
-    for (const stream of streams) {
-      const buffer = ((stream.props.extendedS3Configuration as Props | undefined)?.bufferingInterval ??
-        DEFAULT_BUFFER_SECONDS) as number;
+    each(streams, report, (stream) => {
+      const buffer =
+        within(stream, (p) =>
+          num(
+            obj(p, "extendedS3Configuration"),
+            "bufferingInterval",
+            "extendedS3Configuration.bufferingInterval",
+          ),
+        ) ?? DEFAULT_BUFFER_SECONDS;
       const max = Math.max(buffer, 60) * factor;
       const alarms = alarmsOn(args.resources, stream, "AWS/Firehose", "DeliveryToS3.DataFreshness");
       if (alarms.length === 0) {
@@ -120,13 +157,13 @@ export const firehoseRequiresFreshnessAlarm: StackValidationPolicy = {
           `Firehose stream ${nameOf(stream)} has no freshness alarm, so a stalled delivery to S3 goes unnoticed. Add a MetricAlarm on AWS/Firehose DeliveryToS3.DataFreshness with dimensions { DeliveryStreamName: stream.name } and a threshold of at most ${max} s.`,
           stream.urn,
         );
-      } else if (!alarms.some((a) => typeof a.props.threshold === "number" && a.props.threshold <= max)) {
+      } else if (!thresholds(alarms).some((t) => t !== undefined && t <= max)) {
         report(
           `Firehose stream ${nameOf(stream)}: its freshness alarm fires later than ${max} s (${factor} × the ${buffer} s buffer). Lower the threshold.`,
           stream.urn,
         );
       }
-    }
+    });
   }),
 };
 
@@ -136,8 +173,16 @@ export const alarmRequiresSnsAction: StackValidationPolicy = {
   severity: "medium",
   tags: TAGS,
   validateStack: forStackTypes([METRIC_ALARM], (alarms, _args, report) => {
-    for (const alarm of alarms) {
-      if (alarm.props.actionsEnabled === false) {
+    each(alarms, report, (alarm) => {
+      // Both read typed: `actionsEnabled: "false"` or an `alarmActions` that is not a list would
+      // otherwise pass on the strength of the dependency alone. Only the list itself is checked,
+      // not its elements: a new topic's ARN is unknown at preview, and the dependency says which
+      // topic it is.
+      const enabled = within(alarm, (p) => {
+        list(p, "alarmActions");
+        return bool(p, "actionsEnabled");
+      });
+      if (enabled === false) {
         report(
           `Metric alarm ${nameOf(alarm)} has its actions disabled. Set actionsEnabled: true.`,
           alarm.urn,
@@ -148,24 +193,43 @@ export const alarmRequiresSnsAction: StackValidationPolicy = {
           alarm.urn,
         );
       }
-    }
+    });
   }),
 };
 
 export const GLUE_FAILURE_DEFAULTS = { requiredStates: ["FAILED", "TIMEOUT", "ERROR"] } as const;
 
-function parsePattern(v: unknown): Props | undefined {
-  if (typeof v !== "string") return undefined;
+/**
+ * A rule's event pattern, parsed: text that is not JSON, or JSON that is not an object, is a
+ * PropertyTypeError (EventBridge rejects both, and a rule that cannot be read must not pass).
+ */
+function eventPattern(p: Props): Props | undefined {
+  const text = str(p, "eventPattern");
+  if (text === undefined) return undefined;
+  let parsed: unknown;
   try {
-    const parsed = JSON.parse(v) as unknown;
-    return parsed && typeof parsed === "object" ? (parsed as Props) : undefined;
+    parsed = JSON.parse(text);
   } catch {
-    return undefined;
+    throw new PropertyTypeError(
+      "eventPattern",
+      `is not a JSON event pattern (the string ${JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text)})`,
+    );
   }
+  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed))
+    throw new PropertyTypeError("eventPattern", "is not a JSON object (an event pattern is one)");
+  return parsed as Props;
 }
 
-const includesAll = (v: unknown, wanted: readonly string[]) =>
-  Array.isArray(v) && wanted.every((w) => v.includes(w));
+/**
+ * True when the pattern's match values at `key` include every wanted string. EventBridge match
+ * values are always lists ("Match values are always in arrays", EventBridge User Guide, "Event
+ * patterns"), so a present value that is not a list is a type error; content filters (objects)
+ * in the list are allowed and simply do not count as exact matches.
+ */
+const matchesAll = (o: Props | undefined, key: string, path: string, wanted: readonly string[]) => {
+  const values = list(o, key, path);
+  return wanted.every((w) => values.includes(w));
+};
 
 export const glueJobRequiresFailureRule: StackValidationPolicy = {
   name: "datalake-glue-job-requires-failure-rule",
@@ -173,37 +237,37 @@ export const glueJobRequiresFailureRule: StackValidationPolicy = {
     "Every Glue job has an EventBridge rule that matches its failed runs and targets an SNS topic.",
   severity: "medium",
   tags: [...TAGS, "glue", "eventbridge"],
-  configSchema: {
-    properties: {
-      requiredStates: {
-        type: "array",
-        items: { type: "string", enum: ["FAILED", "TIMEOUT", "ERROR", "STOPPED"] },
-        default: [...GLUE_FAILURE_DEFAULTS.requiredStates],
-        description: "Job run states the rule must match.",
-      },
+  configSchema: closedSchema({
+    requiredStates: {
+      type: "array",
+      items: { type: "string", enum: ["FAILED", "TIMEOUT", "ERROR", "STOPPED"] },
+      default: [...GLUE_FAILURE_DEFAULTS.requiredStates],
+      description: "Job run states the rule must match.",
     },
-  },
+  }),
   validateStack: forStackTypes([GLUE_JOB], (jobs, args, report) => {
     const states = configStrings(
-      args.getConfig<Record<string, unknown>>(),
+      ruleConfig(args, glueJobRequiresFailureRule.configSchema!),
       "requiredStates",
       GLUE_FAILURE_DEFAULTS.requiredStates,
     );
     const rules = args.resources.filter((r) => r.type === EVENT_RULE);
     const targets = args.resources.filter((r) => r.type === EVENT_TARGET);
-    for (const job of jobs) {
+    each(jobs, report, (job) => {
       const mine = rules.filter((r) =>
         (r.propertyDependencies?.eventPattern ?? []).some((d) => d.urn === job.urn),
       );
-      const matching = mine.filter((r) => {
-        const p = parsePattern(r.props.eventPattern);
-        return (
-          !!p &&
-          includesAll(p.source, ["aws.glue"]) &&
-          includesAll(p["detail-type"], ["Glue Job State Change"]) &&
-          includesAll((p.detail as Props | undefined)?.state, states)
-        );
-      });
+      const matching = mine.filter((r) =>
+        within(r, (props) => {
+          const p = eventPattern(props);
+          return (
+            !!p &&
+            matchesAll(p, "source", "eventPattern.source", ["aws.glue"]) &&
+            matchesAll(p, "detail-type", 'eventPattern["detail-type"]', ["Glue Job State Change"]) &&
+            matchesAll(obj(p, "detail", "eventPattern.detail"), "state", "eventPattern.detail.state", states)
+          );
+        }),
+      );
       const notifying = matching.filter((r) =>
         targets.some(
           (t) =>
@@ -217,7 +281,7 @@ export const glueJobRequiresFailureRule: StackValidationPolicy = {
           job.urn,
         );
       }
-    }
+    });
   }),
 };
 
@@ -237,23 +301,21 @@ export const domainRequiresHealthAlarms: StackValidationPolicy = {
     "Every OpenSearch domain has the health alarms AWS recommends (red status, blocked writes, free storage, JVM pressure, snapshot failures).",
   severity: "medium",
   tags: [...TAGS, "opensearch"],
-  configSchema: {
-    properties: {
-      requiredMetrics: {
-        type: "array",
-        items: { type: "string" },
-        default: [...DOMAIN_ALARM_DEFAULTS.requiredMetrics],
-        description: "AWS/ES metrics that must each have an alarm on the domain.",
-      },
+  configSchema: closedSchema({
+    requiredMetrics: {
+      type: "array",
+      items: { type: "string" },
+      default: [...DOMAIN_ALARM_DEFAULTS.requiredMetrics],
+      description: "AWS/ES metrics that must each have an alarm on the domain.",
     },
-  },
+  }),
   validateStack: forStackTypes([OPENSEARCH_DOMAIN], (domains, args, report) => {
     const metrics = configStrings(
-      args.getConfig<Record<string, unknown>>(),
+      ruleConfig(args, domainRequiresHealthAlarms.configSchema!),
       "requiredMetrics",
       DOMAIN_ALARM_DEFAULTS.requiredMetrics,
     );
-    for (const domain of domains) {
+    each(domains, report, (domain) => {
       const missing = metrics.filter((m) => alarmsOn(args.resources, domain, "AWS/ES", m).length === 0);
       if (missing.length) {
         report(
@@ -261,7 +323,7 @@ export const domainRequiresHealthAlarms: StackValidationPolicy = {
           domain.urn,
         );
       }
-    }
+    });
   }),
 };
 

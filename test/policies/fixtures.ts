@@ -434,3 +434,167 @@ export function asyncFunction(
   }
   return out;
 }
+
+// ---- Monitoring: alarms, failure rules and the topic they notify -----------------------------------
+
+export const M = {
+  alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+  rule: "aws:cloudwatch/eventRule:EventRule",
+  target: "aws:cloudwatch/eventTarget:EventTarget",
+} as const;
+
+const TOPIC_ARN = "arn:aws:sns:ap-northeast-1:123456789012:ops";
+
+/** The AWS/ES metrics the domain health rule requires by default. */
+export const DOMAIN_METRICS = [
+  "ClusterStatus.red",
+  "ClusterIndexWritesBlocked",
+  "FreeStorageSpace",
+  "JVMMemoryPressure",
+  "AutomatedSnapshotFailure",
+];
+
+/** A metric alarm on `metricName` whose dimensions come from `target`, notifying `topic` (none with null). */
+export function alarm(
+  name: string,
+  target: ExportedResource,
+  namespace: string,
+  metricName: string,
+  threshold: number,
+  opts: { topic?: ExportedResource | null } = {},
+): ExportedResource {
+  const t = opts.topic === undefined ? seeds.topic() : opts.topic;
+  return res(
+    M.alarm,
+    name,
+    {
+      namespace,
+      metricName,
+      dimensions: { Name: `${target.urn}-name` },
+      threshold,
+      actionsEnabled: true,
+      alarmActions: t ? [TOPIC_ARN] : [],
+    },
+    { deps: { dimensions: [target], ...(t ? { alarmActions: [t] } : {}) } },
+  );
+}
+
+/** A function whose on-failure destination is a queue, with (or without) a depth alarm on it. */
+export function failureQueue(
+  opts: { alarm?: boolean; threshold?: number; viaDeadLetterConfig?: boolean } = {},
+): ExportedResource[] {
+  const queue = seeds.queue();
+  const fn = res(
+    T.lambdaFunction,
+    "fn",
+    {
+      role: "arn:aws:iam::123456789012:role/fn",
+      runtime: "nodejs22.x",
+      handler: "index.handler",
+      ...(opts.viaDeadLetterConfig ? { deadLetterConfig: { targetArn: "arn:aws:sqs:::queue" } } : {}),
+    },
+    opts.viaDeadLetterConfig ? { deps: { deadLetterConfig: [queue] } } : {},
+  );
+  const out = [seeds.topic(), queue, fn];
+  if (!opts.viaDeadLetterConfig) {
+    out.push(
+      res(
+        T.eventInvokeConfig,
+        "fn-async",
+        { functionName: "fn", destinationConfig: { onFailure: { destination: "arn:aws:sqs:::queue" } } },
+        { deps: { functionName: [fn], destinationConfig: [queue] } },
+      ),
+    );
+  }
+  if (opts.alarm ?? true) {
+    out.push(alarm("dlq-depth", queue, "AWS/SQS", "ApproximateNumberOfMessagesVisible", opts.threshold ?? 1));
+  }
+  return out;
+}
+
+/** The Firehose seed (buffering `buffer` s) with a freshness alarm at `threshold` s, or none. */
+export function streamWithAlarm(
+  opts: { alarm?: boolean; threshold?: number; buffer?: number } = {},
+): ExportedResource[] {
+  const stream = patch(seeds.firehose(), "extendedS3Configuration.bufferingInterval", opts.buffer ?? 60);
+  const out = [seeds.topic(), stream];
+  if (opts.alarm ?? true)
+    out.push(alarm("freshness", stream, "AWS/Firehose", "DeliveryToS3.DataFreshness", opts.threshold ?? 120));
+  return out;
+}
+
+/** The EventBridge pattern for the seed job's runs that end in `states`. */
+export const GLUE_PATTERN = (states: string[], jobName = "job") =>
+  JSON.stringify({
+    source: ["aws.glue"],
+    "detail-type": ["Glue Job State Change"],
+    detail: { jobName: [jobName], state: states },
+  });
+
+/** The failure rule of `job` (its pattern and, unless `target: false`, a target on `topic`). */
+function failureRule(
+  job: ExportedResource,
+  topic: ExportedResource,
+  opts: { states?: string[]; target?: boolean; pattern?: string } = {},
+): ExportedResource[] {
+  const name = `${job.urn.split("::").pop()}-failed`;
+  const rule = res(
+    M.rule,
+    name,
+    { name, eventPattern: opts.pattern ?? GLUE_PATTERN(opts.states ?? ["FAILED", "TIMEOUT", "ERROR"]) },
+    { deps: { eventPattern: [job] } },
+  );
+  if (opts.target === false) return [rule];
+  const target = res(
+    M.target,
+    `${name}-target`,
+    { rule: name, arn: TOPIC_ARN },
+    { deps: { rule: [rule], arn: [topic] } },
+  );
+  return [rule, target];
+}
+
+/** The Glue job seed with (or without) its failure rule. */
+export function jobWithRule(
+  opts: { rule?: boolean; states?: string[]; target?: boolean; pattern?: string } = {},
+): ExportedResource[] {
+  const job = seeds.glueJob();
+  const t = seeds.topic();
+  return [t, job, ...((opts.rule ?? true) ? failureRule(job, t, opts) : [])];
+}
+
+/** An alarm per metric on `domain`, named `<prefix>-<metric>`. */
+const domainAlarms = (
+  domain: ExportedResource,
+  metrics: readonly string[],
+  prefix: string,
+  topic?: ExportedResource,
+) =>
+  metrics.map((m) =>
+    alarm(`${prefix}-${m.toLowerCase().replace(/\./g, "-")}`, domain, "AWS/ES", m, 1, { topic }),
+  );
+
+/** The OpenSearch domain seed with an alarm per metric. */
+export function domainWithAlarms(metrics: readonly string[] = DOMAIN_METRICS): ExportedResource[] {
+  const domain = seeds.domain();
+  return [seeds.topic(), domain, ...domainAlarms(domain, metrics, "domain")];
+}
+
+/**
+ * `resources` plus the monitoring a real stack gives them (as the monitoring rules require): a
+ * freshness alarm per Firehose stream, the health alarms per OpenSearch domain, a failure rule per
+ * Glue job, all on one compliant topic. So a graph built for one rule's test is compliant with the
+ * whole pack, and a violation names only what the test broke.
+ */
+export function monitored(resources: ExportedResource[]): ExportedResource[] {
+  const topic = res(T.topic, "ops-topic", { kmsMasterKeyId: ARN_KEY });
+  const extra: ExportedResource[] = [];
+  for (const r of resources) {
+    const n = r.urn.split("::").pop();
+    if (r.type === T.firehose)
+      extra.push(alarm(`${n}-freshness`, r, "AWS/Firehose", "DeliveryToS3.DataFreshness", 600, { topic }));
+    else if (r.type === T.domain) extra.push(...domainAlarms(r, DOMAIN_METRICS, `${n}`, topic));
+    else if (r.type === T.glueJob) extra.push(...failureRule(r, topic));
+  }
+  return extra.length ? [...resources, topic, ...extra] : resources;
+}

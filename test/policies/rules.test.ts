@@ -3,12 +3,33 @@
  * the analyzer gRPC protocol, one pack per file. Per rule: a compliant state, a violating one,
  * the wrong resource type (not applicable), a value unknown at preview (advisory "can't run"),
  * and the `...V2` tokens where pulumi-aws has them.
+ *
+ * A rule's graph is complete: besides the resources the rule checks, `run` adds the monitoring a
+ * real stack gives them (fixtures.monitored: alarms, failure rules, the topic), so "compliant"
+ * means compliant with the whole pack and a violating graph must break exactly the rule under
+ * test. The monitoring rules' own graphs are built complete (or deliberately incomplete) by hand.
  */
 import * as assert from "assert";
 import { allPolicies } from "../../policies/rules";
 import { monitoringPolicies } from "../../policies/rules/monitoring";
 import { ExportedResource, GateResult, PackSession, PolicyConfigMap } from "../../tools/offline/policyGate";
-import { asyncFunction, lakeBucket, patch, res, seeds, state, T, UNKNOWN_STRING } from "./fixtures";
+import {
+  alarm,
+  asyncFunction,
+  DOMAIN_METRICS,
+  domainWithAlarms,
+  failureQueue,
+  jobWithRule,
+  lakeBucket,
+  monitored,
+  patch,
+  res,
+  seeds,
+  state,
+  streamWithAlarm,
+  T,
+  UNKNOWN_STRING,
+} from "./fixtures";
 
 interface RuleCase {
   readonly compliant: ExportedResource[][];
@@ -22,6 +43,9 @@ interface RuleCase {
 
 const bucketWith = (name: string, part: string, path: string, value: unknown, v2 = false) =>
   lakeBucket(name, { v2 }).map((r) => (r.urn.endsWith(`::${name}-${part}`) ? patch(r, path, value) : r));
+
+const withAt = (rs: ExportedResource[], name: string, dotted: string, value: unknown) =>
+  rs.map((r) => (r.urn.endsWith(`::${name}`) ? patch(r, dotted, value) : r));
 
 const CASES: Record<string, RuleCase> = {
   "datalake-s3-bucket-requires-sse-kms": {
@@ -434,7 +458,69 @@ const CASES: Record<string, RuleCase> = {
     // Protection is an option, never unknown; an unknown property of the resource does not matter.
     unknown: [],
   },
+  "datalake-sqs-queue-requires-depth-alarm": {
+    config: { maxThreshold: 5 },
+    compliant: [failureQueue(), failureQueue({ viaDeadLetterConfig: true }), failureQueue({ threshold: 5 })],
+    violating: [
+      failureQueue({ alarm: false }),
+      failureQueue({ alarm: false, viaDeadLetterConfig: true }),
+      failureQueue({ threshold: 6 }),
+      withAt(failureQueue(), "dlq-depth", "metricName", "NumberOfMessagesSent"),
+    ],
+    // A queue that catches no failures needs no depth alarm.
+    notApplicable: [[seeds.queue()], [seeds.kmsKey()]],
+    unknown: withAt(failureQueue(), "dlq-depth", "metricName", UNKNOWN_STRING),
+  },
+  "datalake-firehose-deliverystream-requires-freshness-alarm": {
+    config: { maxBufferFactor: 2 },
+    compliant: [
+      streamWithAlarm(),
+      streamWithAlarm({ buffer: 0, threshold: 120 }),
+      streamWithAlarm({ buffer: 300, threshold: 600 }),
+    ],
+    violating: [
+      streamWithAlarm({ alarm: false }),
+      streamWithAlarm({ threshold: 121 }),
+      withAt(streamWithAlarm(), "freshness", "metricName", "IncomingRecords"),
+    ],
+    notApplicable: [[seeds.kmsKey()]],
+    unknown: withAt(streamWithAlarm(), "freshness", "metricName", UNKNOWN_STRING),
+  },
+  "datalake-cloudwatch-metricalarm-requires-sns-action": {
+    compliant: [streamWithAlarm(), failureQueue()],
+    violating: [
+      [
+        seeds.topic(),
+        seeds.firehose(),
+        alarm("freshness", seeds.firehose(), "AWS/Firehose", "DeliveryToS3.DataFreshness", 1, {
+          topic: null,
+        }),
+      ],
+      withAt(streamWithAlarm(), "freshness", "actionsEnabled", false),
+    ],
+    notApplicable: [[seeds.topic()]],
+    unknown: withAt(streamWithAlarm(), "freshness", "actionsEnabled", UNKNOWN_STRING),
+  },
+  "datalake-glue-job-requires-failure-rule": {
+    compliant: [jobWithRule(), jobWithRule({ states: ["FAILED", "TIMEOUT", "ERROR", "STOPPED"] })],
+    violating: [
+      jobWithRule({ rule: false }),
+      jobWithRule({ target: false }),
+      jobWithRule({ states: ["FAILED"] }),
+      withAt(jobWithRule(), "job-failed", "eventPattern", JSON.stringify({ source: ["aws.s3"] })),
+    ],
+    notApplicable: [[seeds.glueCrawler()]],
+    unknown: withAt(jobWithRule(), "job-failed", "eventPattern", UNKNOWN_STRING),
+  },
+  "datalake-opensearch-domain-requires-health-alarms": {
+    compliant: [domainWithAlarms(), domainWithAlarms([...DOMAIN_METRICS, "ClusterStatus.yellow"])],
+    violating: [domainWithAlarms([]), domainWithAlarms(DOMAIN_METRICS.slice(1))],
+    notApplicable: [[seeds.kmsKey()]],
+    unknown: withAt(domainWithAlarms(), "domain-freestoragespace", "metricName", UNKNOWN_STRING),
+  },
 };
+
+const MONITORING = new Set(monitoringPolicies.map((p) => p.name));
 
 describe("policy rules (through the gate's gRPC path)", function () {
   let pack: PackSession;
@@ -442,6 +528,10 @@ describe("policy rules (through the gate's gRPC path)", function () {
     pack = await PackSession.start();
   });
   after(() => pack?.close());
+
+  /** The graph a case is run on: complete with its monitoring, except for the monitoring rules' own. */
+  const graph = (policy: string, resources: ExportedResource[]) =>
+    MONITORING.has(policy) ? resources : monitored(resources);
 
   const run = (policy: string, resources: ExportedResource[]): Promise<GateResult> => {
     const config: PolicyConfigMap = { all: { enforcementLevel: "mandatory" } };
@@ -453,14 +543,11 @@ describe("policy rules (through the gate's gRPC path)", function () {
         properties: { requireProtection: true },
       };
     }
-    return pack.analyze(state(...resources), config);
+    return pack.analyze(state(...graph(policy, resources)), config);
   };
 
   it("has a case for every rule of the pack", () => {
-    // The monitoring rules have their cases and mutations in monitoring.test.ts.
-    const monitoring = new Set(monitoringPolicies.map((p) => p.name));
-    const others = allPolicies.filter((p) => !monitoring.has(p.name));
-    assert.deepStrictEqual(Object.keys(CASES).sort(), others.map((p) => p.name).sort());
+    assert.deepStrictEqual(Object.keys(CASES).sort(), allPolicies.map((p) => p.name).sort());
   });
 
   for (const [policy, c] of Object.entries(CASES)) {
@@ -480,9 +567,10 @@ describe("policy rules (through the gate's gRPC path)", function () {
             [...new Set(result.violations.map((v) => `${v.level} ${v.policy}`))],
             [`mandatory ${policy}`],
           );
+          const all = graph(policy, resources);
           for (const v of result.violations) {
             assert.ok(
-              resources.some((r) => r.urn === v.urn),
+              all.some((r) => r.urn === v.urn),
               `violation names ${v.urn}`,
             );
             assert.match(v.message, /\.\s|\.$/);

@@ -8,7 +8,18 @@ import * as assert from "assert";
 import { allPolicies } from "../../policies/rules";
 import { editDistance, nearest } from "../../policies/rules/common";
 import { ExportedResource, nestingDepth, PackSession, PolicyConfigMap } from "../../tools/offline/policyGate";
-import { asyncFunction, lakeBucket, patch, seeds, state } from "./fixtures";
+import {
+  asyncFunction,
+  domainWithAlarms,
+  failureQueue,
+  GLUE_PATTERN,
+  jobWithRule,
+  lakeBucket,
+  patch,
+  seeds,
+  state,
+  streamWithAlarm,
+} from "./fixtures";
 
 interface TypeCase {
   /** The state with one property of the wrong type. */
@@ -21,6 +32,10 @@ const bucketWith = (part: string, path: string, value: unknown) =>
   lakeBucket("lake").map((r) => (r.urn.endsWith(`::lake-${part}`) ? patch(r, path, value) : r));
 
 const with_ = (r: ExportedResource, path: string, value: unknown) => [patch(r, path, value)];
+
+/** A graph with one property of the resource named `name` set to `value`. */
+const withAt = (rs: ExportedResource[], name: string, path: string, value: unknown) =>
+  rs.map((r) => (r.urn.endsWith(`::${name}`) ? patch(r, path, value) : r));
 
 const CASES: Record<string, TypeCase | { readonly readsNoProperty: string }> = {
   "datalake-s3-bucket-requires-sse-kms": {
@@ -168,6 +183,31 @@ const CASES: Record<string, TypeCase | { readonly readsNoProperty: string }> = {
       r.urn.endsWith("::forwarder") ? patch(r, "deadLetterConfig", 5) : r,
     ),
     says: "deadLetterConfig is the number 5, not an object",
+  },
+  "datalake-sqs-queue-requires-depth-alarm": {
+    resources: withAt(failureQueue(), "dlq-depth", "threshold", "1"),
+    says: 'threshold is the string "1", not a number',
+  },
+  "datalake-firehose-deliverystream-requires-freshness-alarm": {
+    resources: withAt(streamWithAlarm(), "stream", "extendedS3Configuration.bufferingInterval", "60"),
+    says: 'extendedS3Configuration.bufferingInterval is the string "60", not a number',
+  },
+  "datalake-cloudwatch-metricalarm-requires-sns-action": {
+    resources: withAt(streamWithAlarm(), "freshness", "alarmActions", "arn:aws:sns:ap-northeast-1:1:ops"),
+    says: 'alarmActions is the string "arn:aws:sns:ap-northeast-1:1:ops", not a list',
+  },
+  "datalake-glue-job-requires-failure-rule": {
+    resources: withAt(
+      jobWithRule(),
+      "job-failed",
+      "eventPattern",
+      GLUE_PATTERN(["FAILED", "TIMEOUT", "ERROR"]).replace('["FAILED","TIMEOUT","ERROR"]', '"FAILED"'),
+    ),
+    says: 'eventPattern.detail.state is the string "FAILED", not a list',
+  },
+  "datalake-opensearch-domain-requires-health-alarms": {
+    resources: withAt(domainWithAlarms(), "domain-clusterstatus-red", "dimensions", "search"),
+    says: 'dimensions is the string "search", not an object',
   },
   "datalake-stack-statefulresource-requires-protection": {
     readsNoProperty: "it checks the protect option only, which the analyzer protocol sends as a boolean",
