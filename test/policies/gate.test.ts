@@ -36,7 +36,7 @@ function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: st
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [require.resolve("ts-node/dist/bin.js"), "--transpile-only", "tools/policy.ts", ...args],
+      ["-r", "esbuild-register", "tools/policy.ts", ...args],
       { cwd: ROOT },
       (err, stdout, stderr) =>
         resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
@@ -347,14 +347,7 @@ describe("policy gate", function () {
         const r = await new Promise<{ code: number; stderr: string }>((resolve) =>
           execFile(
             process.execPath,
-            [
-              require.resolve("ts-node/dist/bin.js"),
-              "--transpile-only",
-              "tools/plan.ts",
-              stack,
-              "--out",
-              out,
-            ],
+            ["-r", "esbuild-register", "tools/plan.ts", stack, "--out", out],
             { cwd: ROOT },
             (err, _stdout, stderr) =>
               resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stderr }),
