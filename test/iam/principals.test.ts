@@ -7,7 +7,7 @@
  */
 import * as assert from "assert";
 import { Graph, PolicyDoc, Role } from "./helpers/graph";
-import { renderedStack } from "./helpers/renderedStacks";
+import { renderedStack } from "../helpers/renderedStacks";
 import { Call, Decision, Policies, decide } from "./helpers/simulate";
 
 interface Case {

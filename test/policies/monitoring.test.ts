@@ -9,7 +9,7 @@
 import * as assert from "assert";
 import { monitoringPolicies } from "../../policies/rules/monitoring";
 import { PackSession, PolicyConfigMap, reconcileConfig } from "../../tools/offline/policyGate";
-import { renderedStack } from "../iam/helpers/renderedStacks";
+import { renderedStack } from "../helpers/renderedStacks";
 import {
   failureQueue,
   GLUE_PATTERN,

@@ -16,7 +16,7 @@ import {
   readPolicyConfig,
 } from "../../tools/offline/policyGate";
 import { asyncFunction, M, patch, seeds, T } from "./fixtures";
-import { RenderedStack, renderedStack } from "../iam/helpers/renderedStacks";
+import { RenderedStack, renderedStack } from "../helpers/renderedStacks";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 

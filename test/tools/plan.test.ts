@@ -5,6 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import { SECRET_PLACEHOLDER, parseStackConfig } from "../../tools/offline/stackConfig";
 import { StackExport } from "../../tools/offline/recorder";
+import { RenderedStack, renderedStack } from "../helpers/renderedStacks";
 
 const ROOT = path.join(__dirname, "..", "..");
 
@@ -20,17 +21,15 @@ function plan(args: string[]) {
 describe("offline plan (npm run plan)", () => {
   for (const stack of ["dev", "prod"]) {
     describe(`of the ${stack} stack`, () => {
-      let out: string;
-      let run: ReturnType<typeof plan>;
+      let run: RenderedStack;
       let state: StackExport;
 
-      before(() => {
-        out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-")), `${stack}.json`);
-        run = plan([stack, "--out", out]);
-        if (run.code === 0) state = JSON.parse(fs.readFileSync(out, "utf8")) as StackExport;
+      // The run's shared render: `tools/plan.ts <stack> --out FILE` in a child process, once for
+      // every test file that reads this stack (test/helpers/renderedStacks.ts).
+      before(async () => {
+        run = await renderedStack(stack as "dev" | "prod");
+        state = run.state as unknown as StackExport;
       });
-
-      after(() => fs.rmSync(path.dirname(out), { recursive: true, force: true }));
 
       it("exits 0 and prints resources per component and the stack outputs", () => {
         assert.strictEqual(run.code, 0, run.stderr + run.stdout);
@@ -93,17 +92,14 @@ describe("offline plan (npm run plan)", () => {
     });
   }
 
-  it("puts the prod generator in a private subnet with no public IP", () => {
-    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-")), "prod.json");
-    try {
-      assert.strictEqual(plan(["prod", "--out", out]).code, 0);
-      const state = JSON.parse(fs.readFileSync(out, "utf8")) as StackExport;
-      const instance = state.deployment.resources.find((r) => r.type === "aws:ec2/instance:Instance")!;
-      assert.strictEqual(instance.inputs.associatePublicIpAddress, false);
-      assert.strictEqual(instance.inputs.instanceType, "t4g.small");
-    } finally {
-      fs.rmSync(path.dirname(out), { recursive: true, force: true });
-    }
+  it("puts the prod generator in a private subnet with no public IP", async () => {
+    const { code, state } = await renderedStack("prod");
+    assert.strictEqual(code, 0);
+    const instance = (state as unknown as StackExport).deployment.resources.find(
+      (r) => r.type === "aws:ec2/instance:Instance",
+    )!;
+    assert.strictEqual(instance.inputs.associatePublicIpAddress, false);
+    assert.strictEqual(instance.inputs.instanceType, "t4g.small");
   });
 
   it("exits 2 and names the key when the stack file has a bad value, before registering anything", () => {
