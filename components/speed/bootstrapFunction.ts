@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { createHash } from "crypto";
 import { bundleLambdaHandler } from "../shared/bundle";
-import { assumeRolePolicy, toJson } from "../shared/iam";
+import { functionRole } from "./functionRole";
 import { AGENT_INDEX_PREFIX, FORWARDER_INDEX_PREFIX } from "../shared/names";
 import { BootstrapSettings, settingsHash } from "./bootstrap/requests";
 import { LayerContext } from "./context";
@@ -55,22 +55,18 @@ export interface BootstrapInputs extends LayerContext {
 
 /** The bootstrap function and its run; returns the run, whose result the layer's endpoint waits for. */
 export function bootstrapFunction(inputs: BootstrapInputs): aws.lambda.Invocation {
-  const { name, parent, prefix, domain, password } = inputs;
-  const bootstrapName = `${prefix}-bootstrap`.slice(0, 64);
-  const bootstrapLogs = inputs.logGroup("bootstrap-logs", `/aws/lambda/${bootstrapName}`);
-  const role = new aws.iam.Role(
-    `${name}-bootstrap-role`,
-    {
-      description: "Speed layer bootstrap: configures the OpenSearch domain at deploy time",
-      assumeRolePolicy: toJson(assumeRolePolicy("lambda.amazonaws.com")),
-    },
-    { parent },
-  );
-  const rolePolicy = new aws.iam.RolePolicy(
-    `${name}-bootstrap-policy`,
-    { role: role.id, policy: toJson(bootstrapPolicy(bootstrapLogs.arn)) },
-    { parent },
-  );
+  const { name, parent, domain, password } = inputs;
+  const {
+    logs: bootstrapLogs,
+    functionName: bootstrapName,
+    role,
+    rolePolicy,
+  } = functionRole({
+    ...inputs,
+    fn: "bootstrap",
+    description: "Speed layer bootstrap: configures the OpenSearch domain at deploy time",
+    policy: bootstrapPolicy,
+  });
   const code = bundleLambdaHandler("components/speed/bootstrap/handler.ts");
   const bootstrap = new aws.lambda.Function(
     `${name}-bootstrap`,

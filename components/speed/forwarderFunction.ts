@@ -6,11 +6,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { bundleLambdaHandler } from "../shared/bundle";
-import { assumeRolePolicy, toJson } from "../shared/iam";
 import { FORWARDER_INDEX_PREFIX } from "../shared/names";
 import { LayerContext } from "./context";
 import { maxBulkBytesFor } from "./forwarder/bulk";
 import { FORWARDER_ENV } from "./forwarder/env";
+import { functionRole } from "./functionRole";
 import { LogGroupFactory } from "./logs";
 import {
   REJECTED_DOCUMENTS_FILTER_PATTERN,
@@ -59,31 +59,23 @@ export function forwarderFunction(inputs: ForwarderInputs): Forwarder {
     { parent },
   );
 
-  const forwarderName = `${prefix}-forwarder`.slice(0, 64);
-  const forwarderLogs = inputs.logGroup("forwarder-logs", `/aws/lambda/${forwarderName}`);
-  const role = new aws.iam.Role(
-    `${name}-forwarder-role`,
-    {
-      description: "Speed layer forwarder: CloudWatch Logs subscription to OpenSearch",
-      assumeRolePolicy: toJson(assumeRolePolicy("lambda.amazonaws.com")),
-    },
-    { parent },
-  );
-  const rolePolicy = new aws.iam.RolePolicy(
-    `${name}-forwarder-policy`,
-    {
-      role: role.id,
-      policy: toJson(
-        forwarderPolicy({
-          functionLogGroupArn: forwarderLogs.arn,
-          domainArn: inputs.domainArn,
-          queueArn: deadLetter.arn,
-          keyArn: key.arn,
-        }),
-      ),
-    },
-    { parent },
-  );
+  const {
+    functionName: forwarderName,
+    logs: forwarderLogs,
+    role,
+    rolePolicy,
+  } = functionRole({
+    ...inputs,
+    fn: "forwarder",
+    description: "Speed layer forwarder: CloudWatch Logs subscription to OpenSearch",
+    policy: (functionLogGroupArn) =>
+      forwarderPolicy({
+        functionLogGroupArn,
+        domainArn: inputs.domainArn,
+        queueArn: deadLetter.arn,
+        keyArn: key.arn,
+      }),
+  });
   const code = bundleLambdaHandler("components/speed/forwarder/handler.ts");
   const forwarder = new aws.lambda.Function(
     `${name}-forwarder`,

@@ -9,8 +9,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { bundleLambdaHandler } from "../shared/bundle";
-import { assumeRolePolicy, toJson } from "../shared/iam";
 import { LayerContext } from "./context";
+import { functionRole } from "./functionRole";
 import { LogGroupFactory } from "./logs";
 import { PROBE_ENV } from "./probe/env";
 import { probePolicy } from "./probe/policy";
@@ -33,25 +33,18 @@ export interface Probe {
 }
 
 export function probeFunction(inputs: ProbeInputs): Probe {
-  const { name, parent, prefix, domain } = inputs;
-  const probeName = `${prefix}-probe`.slice(0, 64);
-  const probeLogs = inputs.logGroup("probe-logs", `/aws/lambda/${probeName}`);
-  const role = new aws.iam.Role(
-    `${name}-probe-role`,
-    {
-      description: "Speed layer verify probe: read-only _search on the log indices",
-      assumeRolePolicy: toJson(assumeRolePolicy("lambda.amazonaws.com")),
-    },
-    { parent },
-  );
-  const rolePolicy = new aws.iam.RolePolicy(
-    `${name}-probe-policy`,
-    {
-      role: role.id,
-      policy: toJson(probePolicy({ functionLogGroupArn: probeLogs.arn, domainArn: inputs.domainArn })),
-    },
-    { parent },
-  );
+  const { name, parent, domain } = inputs;
+  const {
+    logs: probeLogs,
+    functionName: probeName,
+    role,
+    rolePolicy,
+  } = functionRole({
+    ...inputs,
+    fn: "probe",
+    description: "Speed layer verify probe: read-only _search on the log indices",
+    policy: (functionLogGroupArn) => probePolicy({ functionLogGroupArn, domainArn: inputs.domainArn }),
+  });
   const fn = new aws.lambda.Function(
     `${name}-probe`,
     {
