@@ -23,12 +23,8 @@ export type OutputName = (typeof REQUIRED_OUTPUTS)[number] | (typeof ETL_OUTPUTS
 export type StackOutputs = Readonly<Record<OutputName, string>> & { readonly region: string };
 
 /** A user-caused problem: the message is one sentence, printed as it is, exit code 2. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
-  }
-}
+import { UsageError } from "../cli";
+export { UsageError };
 
 /** Runs a program and returns its stdout (the seam the tests replace). */
 export type Exec = (file: string, args: string[]) => Promise<string>;
