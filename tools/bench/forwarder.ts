@@ -242,8 +242,8 @@ function main(): void {
   }
   const { base, ours } = compare(event, seconds);
   const ratios = base.map((b, i) => b / ours[i]);
-  console.log(`baseline  median ${median(base).toFixed(0)} ms per event (${base.length} runs)`);
-  console.log(`forwarder median ${median(ours).toFixed(0)} ms per event (${ours.length} runs)`);
+  console.log(`baseline  median ${median(base).toFixed(0)} ms per batch (${base.length} runs)`);
+  console.log(`forwarder median ${median(ours).toFixed(0)} ms per batch (${ours.length} runs)`);
   console.log(`speed-up per pair, min / median / max: ${spread(ratios, 2)}x`);
 }
 

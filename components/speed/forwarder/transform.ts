@@ -8,8 +8,8 @@
  * assigned on it), but it is built as one string, without intermediate objects, and every line
  * is valid JSON without duplicate keys in valid UTF-8. The benchmark (`npm run bench:forwarder`)
  * checks that both give the same bytes and compares them in alternating pairs: on a shared 2-vCPU
- * machine (other jobs running) it printed a speed-up per pair of 1.83 / 1.99 / 2.39x (min / median
- * / max, 33 pairs) for decode + bodies; `--profile` shows the per-event work bounds it (74 % of the
+ * machine (other jobs running) two runs printed a speed-up per pair of 1.83 / 1.99 / 2.39x and
+ * 1.34 / 2.16 / 3.10x (min / median / max, 33 and 31 pairs) for decode + bodies; `--profile` shows the per-event work bounds it (74 % of the
  * time; the fixed base64, gunzip and payload JSON.parse about 21 %).
  *
  * One event never sinks its batch: an event that cannot become a document is returned as an
