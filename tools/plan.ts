@@ -28,7 +28,7 @@ import { PROJECT_ROOT, renderStack, stackRegion } from "./offline/render";
 import { SECRET_PLACEHOLDER, StackConfig, StackConfigError, readStackConfig } from "./offline/stackConfig";
 import { StateResource } from "./offline/recorder";
 import { GateInputError, PackSession, formatText, readPolicyConfig, toJson } from "./offline/policyGate";
-import { costReport } from "./offline/cost";
+import { componentOf, costReport } from "./offline/cost";
 
 export const PLAN_COMMAND: CommandSpec = {
   command: "npm run -s plan --",
@@ -73,16 +73,6 @@ export function offlinePlaceholder(key: string, at: readonly string[]): string |
   return example === null ? SECRET_PLACEHOLDER : example;
 }
 
-/** Name of the component a resource belongs to (its nearest non-stack ancestor), or "(stack)". */
-function owner(r: StateResource, byUrn: Map<string, StateResource>): string {
-  let parent = r.parent ? byUrn.get(r.parent) : undefined;
-  while (parent && parent.parent && byUrn.get(parent.parent)?.type !== "pulumi:pulumi:Stack") {
-    parent = byUrn.get(parent.parent);
-  }
-  if (!parent || parent.type === "pulumi:pulumi:Stack") return "(stack)";
-  return `${parent.urn.split("::").pop()} (${parent.type})`;
-}
-
 export function summarize(stack: string, region: string, resources: readonly StateResource[]): string {
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
   const groups = new Map<string, Map<string, number>>();
@@ -91,7 +81,7 @@ export function summarize(stack: string, region: string, resources: readonly Sta
     if (r.type === "pulumi:pulumi:Stack" || r.type.startsWith("pulumi:providers:")) continue;
     if (!r.custom && r.parent && byUrn.get(r.parent)?.type === "pulumi:pulumi:Stack") continue;
     count++;
-    const g = owner(r, byUrn);
+    const g = componentOf(r, byUrn);
     const types = groups.get(g) ?? new Map<string, number>();
     types.set(r.type, (types.get(r.type) ?? 0) + 1);
     groups.set(g, types);
