@@ -1,8 +1,13 @@
-// `npm test`: the type-check, the lint (ESLint + Prettier) and mocha over every test file, run at
-// the same time (mocha itself in parallel workers) so the suite uses both cores of the machine;
-// see CONTRIBUTING.md. Each check's output is printed whole; mocha's is streamed as it runs. The
-// last line is the plain count CI reads: mocha's real passed/failed counts, with one more failure
-// for each static check that failed. Exit 0 only when every check and every test passed.
+// `npm test`: everything CI runs. First the type-check, the lint (ESLint + Prettier) and mocha over
+// every `*.test.ts` file, at the same time (mocha itself in parallel workers) so the suite uses both
+// cores of the machine; then, one after another so they do not compete for the cores, the suites
+// that run the project's code on real engines: `npm run test:<engine>` for each engine in ENGINES
+// that package.json defines (each installs what it needs into a cache, starts its engine on
+// loopback and stops it). `npm run test:unit` (`--unit`) is the fast everyday subset: the first
+// part only. See CONTRIBUTING.md. Each check's output is printed whole; mocha's is streamed as it
+// runs. The last line is the plain count CI reads: the real passed/failed counts of every suite,
+// with one more failure for each static check that failed and for each engine suite that printed
+// no counts. Exit 0 only when every check and every test passed.
 "use strict";
 const { spawn } = require("child_process");
 const fs = require("fs");
@@ -12,6 +17,20 @@ const root = path.resolve(__dirname, "..", "..");
 const bin = (name) => path.join(root, "node_modules", ".bin", name);
 const jobs = process.env.MOCHA_JOBS || "2";
 const CACHE = (p) => path.join(root, "node_modules", ".cache", p);
+const unitOnly = process.argv.includes("--unit");
+
+// The engine suites, in the order they run (Trino reads what the Spark suite's job wrote).
+const ENGINES = ["spark", "trino", "opensearch", "pulumi"];
+const COUNTS = /^(\d+) passed, (\d+) failed/;
+
+function countsOf(out) {
+  const line = out
+    .split("\n")
+    .reverse()
+    .find((l) => COUNTS.test(l));
+  const m = line && COUNTS.exec(line);
+  return m ? { passed: Number(m[1]), failed: Number(m[2]) } : undefined;
+}
 
 // Mocha hands files to free workers in the order given; the files that spawn the most child
 // processes (each a full program render or a tool run) go first, so no worker starts one of them
@@ -81,18 +100,28 @@ async function main() {
   );
   const mocha = run("mocha", bin("mocha"), ["--parallel", "--jobs", jobs, ...testFiles()], { stream: true });
   const results = await Promise.all([...statics, mocha]);
-  const m = results[results.length - 1];
-  const counts = /^(\d+) passed, (\d+) failed/m.exec(
-    m.out
-      .split("\n")
-      .reverse()
-      .find((l) => /^\d+ passed, \d+ failed/.test(l)) || "",
-  );
+  const counts = countsOf(results[results.length - 1].out);
   const staticFailures = results.slice(0, -1).filter((r) => r.code !== 0).length;
-  const passed = counts ? Number(counts[1]) : 0;
-  const failed = (counts ? Number(counts[2]) : 1) + staticFailures;
+  let passed = counts ? counts.passed : 0;
+  let failed = (counts ? counts.failed : 1) + staticFailures;
+  let ok = results.every((r) => r.code === 0);
+
+  const scripts = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).scripts || {};
+  const engines = unitOnly ? [] : ENGINES.filter((e) => scripts[`test:${e}`]);
+  for (const engine of engines) {
+    const started = Date.now();
+    process.stdout.write(`\n== test:${engine} (real engine suite)\n`);
+    const r = await run(`test:${engine}`, "npm", ["run", "--silent", `test:${engine}`], { stream: true });
+    const c = countsOf(r.out);
+    const seconds = ((Date.now() - started) / 1000).toFixed(0);
+    if (!c) process.stdout.write(`test:${engine} printed no test counts (it stopped before its tests ran); counting it as 1 failed.\n`);
+    process.stdout.write(`== test:${engine}: ${r.code === 0 ? "passed" : "FAILED"} in ${seconds} s\n`);
+    passed += c ? c.passed : 0;
+    failed += c ? c.failed : 1;
+    ok = ok && r.code === 0;
+  }
   process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
-  process.exitCode = failed === 0 && results.every((r) => r.code === 0) ? 0 : 1;
+  process.exitCode = failed === 0 && ok ? 0 : 1;
 }
 
 main();
