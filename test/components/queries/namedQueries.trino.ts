@@ -155,6 +155,16 @@ describe(`Athena's named queries on Trino ${TRINO_VERSION}, over the Glue job's 
     );
   });
 
+  it("Trino's protocol takes one statement without the trailing ';' the saved queries end with", async function () {
+    ready(this);
+    const [first] = QUERY_SETS[0].queries(DATABASE, RAW_TABLE_NAME);
+    assert.match(first.sql, /;$/);
+    await assert.rejects(
+      client.query(first.sql),
+      (err: unknown) => err instanceof TrinoQueryError && err.errorName === "SYNTAX_ERROR",
+    );
+  });
+
   for (const set of QUERY_SETS) {
     describe(set.title, () => {
       for (const q of set.queries(DATABASE, RAW_TABLE_NAME)) {
@@ -177,7 +187,7 @@ describe(`Athena's named queries on Trino ${TRINO_VERSION}, over the Glue job's 
     });
   }
 
-  describe("a wrong date_format pattern runs, returns rows, and is caught by the comparison", () => {
+  describe("a wrong date_format pattern runs without error and is caught by the comparison", () => {
     const original = QUERY_SETS[0]
       .queries(DATABASE, RAW_TABLE_NAME)
       .find((q) => q.id === "per-user-day") as NamedSql;
