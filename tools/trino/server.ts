@@ -179,7 +179,17 @@ export async function startTrino(o: StartOptions): Promise<TrinoServer> {
   if (pid === undefined) throw new SetupError(`could not start ${path.join(o.home, "bin", "launcher")}.`);
   const url = `http://127.0.0.1:${port}`;
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  // Should this process end without calling stop() (an interrupted test run), take the node with it.
+  const killOnExit = () => {
+    try {
+      process.kill(-pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  };
+  process.once("exit", killOnExit);
   const stop = async () => {
+    process.removeListener("exit", killOnExit);
     if (child.exitCode !== null || child.signalCode !== null) return;
     try {
       process.kill(-pid, "SIGTERM");
