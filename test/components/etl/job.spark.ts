@@ -3,10 +3,16 @@
  * `.venv-spark/` from components/etl/jobs/requirements-local.txt, then runs the Spark tests in
  * components/etl/jobs/tests_spark/ and reports each as a mocha test. A missing Java, Python 3.11 or
  * package index fails the first test with a sentence saying what to install; nothing is skipped.
- * Not named *.test.ts, so `npm test` stays fast.
+ * Last, it runs the job over the generator's recent logs: the sample lake (tools/etl/sample.ts) that
+ * the Trino suite, which runs next in `npm test`, queries. Not named *.test.ts, so `npm run test:unit` stays fast.
  */
 import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { CURATED_DATA_PREFIX } from "../../../components/shared/lake";
+import { SAMPLE_BUCKETS, buildLakeSample } from "../../../tools/etl/sample";
 import { SetupError, ensureSparkVenv } from "../../../tools/etl/venv";
+import { readLakeInput } from "../queries/lakeInput";
 import { defineUnittestSuite, runUnittest } from "./pyunit";
 
 let python: string | undefined;
@@ -23,4 +29,26 @@ describe("Glue job on local Spark (PySpark 3.5.4 in .venv-spark)", () => {
     assert.ok(python, setupError);
   });
   if (python) defineUnittestSuite(runUnittest(python, "tests_spark", 900_000), 11);
+  const venvPython = python;
+  if (venvPython) {
+    it("curates the generator's last nine days into the partitions of their UTC event times (the Trino suite's sample)", function () {
+      this.timeout(1_800_000);
+      const sample = buildLakeSample(venvPython);
+      const input = readLakeInput(path.join(sample.dir, SAMPLE_BUCKETS.raw));
+      const curated = path.join(sample.dir, SAMPLE_BUCKETS.curated, CURATED_DATA_PREFIX);
+      const published = new Set<string>();
+      for (const dt of fs.readdirSync(curated).filter((d) => d.startsWith("dt="))) {
+        for (const hour of fs.readdirSync(path.join(curated, dt))) {
+          if (fs.readdirSync(path.join(curated, dt, hour)).some((f) => f.endsWith(".parquet"))) {
+            published.add(`${dt}/${hour}`);
+          }
+        }
+      }
+      const expected = new Set(
+        input.curated.map((r) => `dt=${r.dt}/hour=${String(r.hour).padStart(2, "0")}`),
+      );
+      assert.deepStrictEqual([...published].sort(), [...expected].sort());
+      assert.ok(input.curated.length < input.raw.length, "the sample has no line the job leaves out");
+    });
+  }
 });
