@@ -43,8 +43,10 @@ export interface CommandSpec {
   readonly positionals?: readonly string[];
   readonly summary: string;
   readonly options: Readonly<Record<string, OptionSpec>>;
-  /** Extra paragraphs of the help text (exit codes, examples). */
+  /** Extra paragraphs of the help text (examples, where to read more). */
   readonly details?: string;
+  /** The exit-code paragraph, when the command's codes say more than the shared one. */
+  readonly exitCodes?: string;
 }
 
 export interface ParsedArgs {
@@ -80,7 +82,7 @@ export function helpText(spec: CommandSpec): string {
     ...rows.map(([flag, text]) => `  ${flag.padEnd(width)}  ${text}`),
     "",
     ...(spec.details ? [spec.details, ""] : []),
-    EXIT_CODES,
+    spec.exitCodes ?? EXIT_CODES,
   ].join("\n");
 }
 
