@@ -69,10 +69,10 @@ export function parsePlanArgs(argv: readonly string[]): PlanArgs {
 }
 
 /** `secure:` stand-ins that satisfy the field they replace (see `secretExample` in stacks/config.ts). */
-export async function offlinePlaceholder(): Promise<
-  (key: string, at: readonly string[]) => string | undefined
-> {
-  const { secretExample } = await import("../stacks/config");
+export function offlinePlaceholder(): (key: string, at: readonly string[]) => string | undefined {
+  // Loaded on first use, not at the top, so that --help does not load the program's modules.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { secretExample } = require("../stacks/config") as typeof import("../stacks/config");
   return (key, at) => {
     const example = secretExample(key, at);
     return example === null ? SECRET_PLACEHOLDER : example;
@@ -113,10 +113,14 @@ async function main(): Promise<number> {
   if (args.policyJson) prepareOutputFile(path.resolve(args.policyJson));
   const project = (parse(readTextFile(path.join(PROJECT_ROOT, "Pulumi.yaml"))) as { name: string }).name;
   const stackConfig: StackConfig = readStackConfig(PROJECT_ROOT, args.stack, project, {
-    placeholder: await offlinePlaceholder(),
+    placeholder: offlinePlaceholder(),
   });
-  const { renderStack, stackRegion } = await import("./offline/render");
-  const { PackSession, formatText, readPolicyConfig, toJson } = await import("./offline/policyGate");
+  // Loaded here, not at the top (require, since esbuild-register leaves import() to Node's ESM loader).
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { renderStack, stackRegion } = require("./offline/render") as typeof import("./offline/render");
+  const { PackSession, formatText, readPolicyConfig, toJson } =
+    require("./offline/policyGate") as typeof import("./offline/policyGate");
+  /* eslint-enable @typescript-eslint/no-require-imports */
   // The policy pack starts in its own process (transpiler and gRPC start-up, most of a second) while
   // this one renders the program: the same pack and the same gRPC path, started earlier.
   const pack = PackSession.start();

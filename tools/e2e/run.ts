@@ -66,8 +66,12 @@ export function checkPulumiCli(run: typeof spawnSync = spawnSync): void {
 async function run(): Promise<number> {
   const keep = parseCommandLine(E2E_COMMAND, process.argv.slice(2)).values.keep === true;
   checkPulumiCli();
-  const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
-  const { main: verify } = await import("../verify/main");
+  // Loaded once the command line is read (require: esbuild-register leaves import() to Node's ESM loader).
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { LocalWorkspace } =
+    require("@pulumi/pulumi/automation") as typeof import("@pulumi/pulumi/automation");
+  const { main: verify } = require("../verify/main") as typeof import("../verify/main");
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const stackName = `e2e-${randomBytes(3).toString("hex")}`;
   const log = (line: string) => process.stderr.write(`[e2e ${stackName}] ${line}\n`);
   const stack: Stack = await LocalWorkspace.createStack({ stackName, workDir: ROOT });
