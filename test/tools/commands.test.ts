@@ -33,6 +33,21 @@ describe("commands that need something outside the repository", function () {
     assert.strictEqual(r.stdout, "");
   });
 
+  for (const flag of ["--out", "--policy-json"]) {
+    it(`npm run plan -- dev ${flag} under /proc: one sentence, exit 2, before any rendering`, () => {
+      const started = Date.now();
+      const r = tool("tools/plan.ts", ["dev", flag, "/proc/datalake-plan/out.json"]);
+      assert.strictEqual(r.signal, null, "killed after 60 s");
+      assert.strictEqual(r.status, 2, r.stderr);
+      assert.match(
+        r.stderr,
+        /^cannot write \/proc\/datalake-plan\/out\.json: it is on the kernel's process file system/,
+      );
+      assert.strictEqual(r.stderr.trim().split("\n").length, 1);
+      assert.ok(Date.now() - started < 30_000, `took ${Date.now() - started} ms`);
+    });
+  }
+
   describe("npm run bench:scan --out", () => {
     let dir: string;
     beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "scan-out-"))));
