@@ -4,10 +4,12 @@
  * that names the key, the bad value and what is allowed.
  */
 import * as awsConfig from "@pulumi/aws/config/vars";
+import { Region } from "@pulumi/aws/types/enums";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { OPS_DEFAULTS } from "../components/shared/alarms";
 import { nearest } from "../components/shared/nearest";
+import { quoteValue } from "../components/shared/quote";
 import { PROJECT } from "../components/shared/names";
 import { isConfigSecret } from "./secrets";
 import { LOG_RETENTION_DAYS, isLogRetention } from "../components/shared/retention";
@@ -354,13 +356,35 @@ export class ConfigError extends pulumi.RunError {
 export const AWS_CONFIG_KEYS: readonly string[] = Object.keys(awsConfig).sort();
 
 /**
+ * The regions the AWS provider knows: its own `Region` enum (@pulumi/aws types/enums), every
+ * partition's, so a provider upgrade brings new regions along.
+ */
+export const AWS_REGIONS: readonly string[] = Object.values(Region).sort();
+
+/** A region that is not one of the provider's, with the nearest one or the list; undefined when known. */
+export function regionProblem(source: string, region: string): string | undefined {
+  if (AWS_REGIONS.includes(region)) return undefined;
+  const suggestion = nearest(region, AWS_REGIONS);
+  return (
+    `${source} is ${quoteValue(region, 60)}, which is not an AWS region` +
+    (suggestion ? `; did you mean ${suggestion}?` : `; the AWS provider knows ${AWS_REGIONS.join(", ")}`)
+  );
+}
+
+/** Config namespaces something in this program reads: its own, its providers' and Pulumi's. */
+const READ_NAMESPACES: readonly string[] = [PROJECT, "aws", "awsx", "random", "pulumi"];
+
+/**
  * Problems with the `aws:*` keys: a key the provider does not know (with the nearest known key),
- * and no region. The provider also takes the region from AWS_REGION or AWS_DEFAULT_REGION
+ * no region, or a region the provider does not know (unless aws:skipRegionValidation is true).
+ * The provider also takes the region from AWS_REGION or AWS_DEFAULT_REGION
  * (https://www.pulumi.com/registry/packages/aws/installation-configuration/), so those count.
+ * `values` holds the keys' values (the region is checked when given).
  */
 export function awsConfigProblems(
   keys: readonly string[],
   env: Readonly<Record<string, string | undefined>> = process.env,
+  values: Readonly<Record<string, string>> = {},
 ): string[] {
   const problems: string[] = [];
   for (const key of keys) {
@@ -379,6 +403,41 @@ export function awsConfigProblems(
     problems.push(
       "aws:region is not set: set it in the stack file (pulumi config set aws:region ap-northeast-1) " +
         "or in AWS_REGION, so the stack does not land in a region by accident",
+    );
+  }
+  const region = keys.includes("aws:region")
+    ? { source: "aws:region", value: values["aws:region"] }
+    : env.AWS_REGION
+      ? { source: "AWS_REGION", value: env.AWS_REGION }
+      : { source: "AWS_DEFAULT_REGION", value: env.AWS_DEFAULT_REGION };
+  if (region.value !== undefined && values["aws:skipRegionValidation"] !== "true") {
+    const problem = regionProblem(region.source, region.value);
+    if (problem) problems.push(problem);
+  }
+  return problems;
+}
+
+/**
+ * Keys in a namespace nothing here reads (`speed:retention` for `datalake:speed`'s retention, a
+ * misspelt `datalke:speed`): the program would never see them, so they are errors, naming the
+ * namespace that was meant.
+ */
+export function namespaceProblems(keys: readonly string[], sections: readonly string[]): string[] {
+  const problems: string[] = [];
+  for (const key of keys) {
+    const [namespace, ...rest] = key.split(":");
+    const name = rest.join(":");
+    if (READ_NAMESPACES.includes(namespace)) continue;
+    const meant = sections.includes(namespace)
+      ? `${PROJECT}:${namespace}, with ${name} as one of its settings`
+      : nearest(namespace, READ_NAMESPACES) !== undefined
+        ? `${nearest(namespace, READ_NAMESPACES)}:${name}`
+        : undefined;
+    problems.push(
+      `${quoteValue(key, 80).slice(1, -1)} is in the namespace "${namespace}:", which nothing in this program reads` +
+        (meant
+          ? `; did you mean ${meant}?`
+          : `; the program's keys are ${PROJECT}:<section>, the AWS provider's aws:<key>`),
     );
   }
   return problems;
@@ -423,7 +482,7 @@ function valueAt(raw: unknown, path: (string | number)[]): unknown {
 }
 
 function show(value: unknown): string {
-  return value === undefined ? "(not set)" : JSON.stringify(value);
+  return quoteValue(value);
 }
 
 /**
@@ -459,8 +518,12 @@ function deepFreeze<T>(o: T): T {
 /** Reads every section from the stack's config (`datalake:<section>`) and validates it. */
 export function loadConfig(config = new pulumi.Config(PROJECT)): PlatformConfig {
   const raw: Record<string, unknown> = {};
-  const allKeys = Object.keys(pulumi.runtime.allConfig());
-  const problems: string[] = awsConfigProblems(allKeys);
+  const allConfig = pulumi.runtime.allConfig();
+  const allKeys = Object.keys(allConfig);
+  const problems: string[] = [
+    ...awsConfigProblems(allKeys, process.env, allConfig),
+    ...namespaceProblems(allKeys, Object.keys(CONFIG_SECTIONS)),
+  ];
   const unknownKeys = allKeys
     .filter((k) => k.startsWith(`${PROJECT}:`))
     .map((k) => k.slice(PROJECT.length + 1))

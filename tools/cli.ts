@@ -43,8 +43,10 @@ export interface CommandSpec {
   readonly positionals?: readonly string[];
   readonly summary: string;
   readonly options: Readonly<Record<string, OptionSpec>>;
-  /** Extra paragraphs of the help text (exit codes, examples). */
+  /** Extra paragraphs of the help text (examples, where to read more). */
   readonly details?: string;
+  /** The exit-code paragraph, when the command's codes say more than the shared one. */
+  readonly exitCodes?: string;
 }
 
 export interface ParsedArgs {
@@ -80,7 +82,7 @@ export function helpText(spec: CommandSpec): string {
     ...rows.map(([flag, text]) => `  ${flag.padEnd(width)}  ${text}`),
     "",
     ...(spec.details ? [spec.details, ""] : []),
-    EXIT_CODES,
+    spec.exitCodes ?? EXIT_CODES,
   ].join("\n");
 }
 
@@ -178,6 +180,10 @@ export function describeIoError(err: unknown, file: string, action: "read" | "wr
       return `cannot ${action} ${shown}: the file system is read-only.`;
     case "ENOSPC":
       return `cannot ${action} ${shown}: no space left on the device.`;
+    case "ENXIO":
+      return `cannot ${action} ${shown}: it is a named pipe that no process reads; start its reader first.`;
+    case "ELOOP":
+      return `cannot ${action} ${shown}: it passes through too many symbolic links (a loop?).`;
     default:
       return `cannot ${action} ${shown}: ${(err as Error).message}.`;
   }
@@ -193,42 +199,165 @@ export function readTextFile(file: string): string {
 }
 
 /**
- * Writes a file, creating its directory. The text goes to a temporary file beside it first and is
- * renamed over the target, so a failure never leaves a half-written file behind.
+ * Kernel file systems (statfs `f_type`, linux/magic.h) where no output of ours belongs: creating
+ * a file or folder there fails, and Node's recursive mkdir loops forever on procfs.
+ */
+const KERNEL_FILE_SYSTEMS: ReadonlyMap<number, string> = new Map([
+  [0x9fa0, "the kernel's process file system (procfs)"],
+  [0x62656572, "the kernel's sysfs"],
+  [0x27e0eb, "the kernel's cgroup file system"],
+  [0x63677270, "the kernel's cgroup2 file system"],
+  [0x64626720, "the kernel's debugfs"],
+  [0x74726163, "the kernel's tracefs"],
+  [0x73636673, "the kernel's securityfs"],
+  [0xcafe4a11, "the kernel's bpf file system"],
+]);
+
+/** How many symbolic links a path may pass through, as the kernel allows (MAXSYMLINKS). */
+const MAX_SYMLINKS = 40;
+
+/** Where an output goes: a regular file (written beside and renamed), or an existing stream. */
+interface OutputTarget {
+  /** The path written: symbolic links followed, so the link itself stays. */
+  readonly path: string;
+  /** An existing FIFO or character device (`/dev/stdout`, a named pipe): written into, in place. */
+  readonly stream: boolean;
+}
+
+function ioError(code: string, message: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(message), { code });
+}
+
+/** The kernel file system `dir` (or its nearest existing folder) is on, if it is one. */
+function kernelFileSystem(dir: string): string | undefined {
+  let existing = dir;
+  while (!fs.existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
+  try {
+    return KERNEL_FILE_SYSTEMS.get(fs.statfsSync(existing).type);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Resolves an output path without touching anything: follows symbolic links (also a dangling one,
+ * to the file it names), refuses a directory, a block device, a socket and anything on a kernel
+ * file system (/proc, /sys), and tells an existing FIFO or character device apart from a file.
+ */
+function outputTarget(file: string): OutputTarget {
+  const shown = path.resolve(file);
+  let target = shown;
+  for (let hops = 0; ; hops++) {
+    let stats: fs.Stats;
+    try {
+      stats = fs.statSync(target);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+      // Missing, or a dangling link: follow the link to the file it names.
+      let link: fs.Stats | undefined;
+      try {
+        link = fs.lstatSync(target);
+      } catch {
+        link = undefined;
+      }
+      if (link?.isSymbolicLink()) {
+        if (hops >= MAX_SYMLINKS) throw ioError("ELOOP", "too many symbolic links");
+        target = path.resolve(path.dirname(target), fs.readlinkSync(target));
+        continue;
+      }
+      break;
+    }
+    if (stats.isDirectory()) throw ioError("EISDIR", "is a directory");
+    if (stats.isFIFO() || stats.isCharacterDevice()) return { path: target, stream: true };
+    if (!stats.isFile()) {
+      const what = stats.isBlockDevice() ? "a block device" : stats.isSocket() ? "a socket" : "not a file";
+      throw new UsageError(`cannot write ${shown}: it is ${what}; give a file name.`);
+    }
+    target = fs.realpathSync.native(target);
+    break;
+  }
+  const kernel = kernelFileSystem(path.dirname(target));
+  if (kernel) {
+    throw new UsageError(
+      `cannot write ${shown}: ${target === shown ? "it" : `it leads to ${target}, which`} is on ${kernel}, ` +
+        `where no file of ours can be kept; give a path on a disk, e.g. under /tmp.`,
+    );
+  }
+  return { path: target, stream: false };
+}
+
+/** Creates the missing folders above `file`, one at a time (Node's recursive mkdir can loop). */
+function makeParentFolders(file: string): void {
+  const missing: string[] = [];
+  for (let dir = path.dirname(file); !fs.existsSync(dir); dir = path.dirname(dir)) {
+    if (path.dirname(dir) === dir) break;
+    missing.unshift(dir);
+  }
+  for (const dir of missing) fs.mkdirSync(dir);
+}
+
+/** Writes all of `text` into an existing FIFO or character device, in place. */
+function writeStream(target: string, text: string): void {
+  const { O_WRONLY, O_NONBLOCK } = fs.constants;
+  let probe: number | undefined;
+  try {
+    // A FIFO nobody reads would block the open forever: a non-blocking open fails with ENXIO instead.
+    probe = fs.openSync(target, O_WRONLY | O_NONBLOCK);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENXIO") {
+      throw ioError("ENXIO", "no process reads the named pipe");
+    }
+    throw err;
+  }
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(target, O_WRONLY);
+  } finally {
+    fs.closeSync(probe);
+  }
+  try {
+    const bytes = Buffer.from(text);
+    for (let offset = 0; offset < bytes.length;) offset += fs.writeSync(fd, bytes, offset);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * Writes an output file. A regular file (new or existing, also behind a symbolic link, which stays
+ * a link) gets the text in a temporary file beside it first, renamed over it, so a failure never
+ * leaves a half-written file behind; missing folders above it are made. An existing FIFO or
+ * character device (`/dev/stdout`, a named pipe) is written into, never replaced. A directory,
+ * a block device, a socket and a path on /proc or /sys are refused with one sentence.
  */
 export function writeTextFile(file: string, text: string): void {
-  const target = path.resolve(file);
-  const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
+  let temporary: string | undefined;
   try {
-    if (fs.existsSync(target) && fs.statSync(target).isDirectory()) {
-      throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
-    }
-    fs.mkdirSync(path.dirname(target), { recursive: true });
+    const target = outputTarget(file);
+    if (target.stream) return writeStream(target.path, text);
+    makeParentFolders(target.path);
+    temporary = path.join(path.dirname(target.path), `.${path.basename(target.path)}.${process.pid}.tmp`);
     fs.writeFileSync(temporary, text);
-    fs.renameSync(temporary, target);
+    fs.renameSync(temporary, target.path);
   } catch (err) {
-    try {
-      fs.rmSync(temporary, { force: true });
-    } catch {
-      // The temporary file was never created (its directory is missing or not a directory).
-    }
+    if (temporary) fs.rmSync(temporary, { force: true });
+    if (err instanceof UsageError) throw err;
     throw new UsageError(describeIoError(err, file, "write"));
   }
 }
 
 /**
- * Checks, before any work, that `file` can be written where `writeTextFile` will write it: not a
- * directory, and its folder exists or can be made (not under a file). A command calls it first so
- * that a bad output path costs one sentence, not a render followed by one.
+ * Checks, before any work, that `file` can be written where `writeTextFile` will write it (the
+ * same refusals), and makes its folder. A command calls it first so that a bad output path costs
+ * one sentence, not a render followed by one. A FIFO is not opened here: that would end its
+ * reader's input before the output is ready.
  */
 export function prepareOutputFile(file: string): void {
-  const target = path.resolve(file);
   try {
-    if (fs.existsSync(target) && fs.statSync(target).isDirectory()) {
-      throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
-    }
-    fs.mkdirSync(path.dirname(target), { recursive: true });
+    const target = outputTarget(file);
+    if (!target.stream) makeParentFolders(target.path);
   } catch (err) {
+    if (err instanceof UsageError) throw err;
     throw new UsageError(describeIoError(err, file, "write"));
   }
 }

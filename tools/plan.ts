@@ -11,7 +11,6 @@
  */
 import * as path from "path";
 import { parse } from "yaml";
-import { secretExample } from "../stacks/config";
 import {
   CommandSpec,
   EXIT_FAILED,
@@ -24,11 +23,13 @@ import {
   usageLine,
   writeTextFile,
 } from "./cli";
-import { PROJECT_ROOT, renderStack, stackRegion } from "./offline/render";
 import { SECRET_PLACEHOLDER, StackConfig, StackConfigError, readStackConfig } from "./offline/stackConfig";
 import { StateResource } from "./offline/recorder";
-import { GateInputError, PackSession, formatText, readPolicyConfig, toJson } from "./offline/policyGate";
+import { GateInputError } from "./offline/policyGate";
 import { componentOf, costReport } from "./offline/cost";
+import { PROJECT_ROOT } from "./paths";
+// The program's modules (Pulumi, the AWS provider, the policy gate) are loaded in main, after the
+// command line is read, so that `--help` and a bad flag or output path answer at once.
 
 export const PLAN_COMMAND: CommandSpec = {
   command: "npm run -s plan --",
@@ -67,10 +68,15 @@ export function parsePlanArgs(argv: readonly string[]): PlanArgs {
   return { stack, out, ...(policyJson !== undefined ? { policyJson } : {}) };
 }
 
-/** `secure:` stand-ins that satisfy the field they replace (see `secretExample`). */
-export function offlinePlaceholder(key: string, at: readonly string[]): string | undefined {
-  const example = secretExample(key, at);
-  return example === null ? SECRET_PLACEHOLDER : example;
+/** `secure:` stand-ins that satisfy the field they replace (see `secretExample` in stacks/config.ts). */
+export function offlinePlaceholder(): (key: string, at: readonly string[]) => string | undefined {
+  // Loaded on first use, not at the top, so that --help does not load the program's modules.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { secretExample } = require("../stacks/config") as typeof import("../stacks/config");
+  return (key, at) => {
+    const example = secretExample(key, at);
+    return example === null ? SECRET_PLACEHOLDER : example;
+  };
 }
 
 export function summarize(stack: string, region: string, resources: readonly StateResource[]): string {
@@ -107,8 +113,14 @@ async function main(): Promise<number> {
   if (args.policyJson) prepareOutputFile(path.resolve(args.policyJson));
   const project = (parse(readTextFile(path.join(PROJECT_ROOT, "Pulumi.yaml"))) as { name: string }).name;
   const stackConfig: StackConfig = readStackConfig(PROJECT_ROOT, args.stack, project, {
-    placeholder: offlinePlaceholder,
+    placeholder: offlinePlaceholder(),
   });
+  // Loaded here, not at the top (require, since esbuild-register leaves import() to Node's ESM loader).
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { renderStack, stackRegion } = require("./offline/render") as typeof import("./offline/render");
+  const { PackSession, formatText, readPolicyConfig, toJson } =
+    require("./offline/policyGate") as typeof import("./offline/policyGate");
+  /* eslint-enable @typescript-eslint/no-require-imports */
   // The policy pack starts in its own process (transpiler and gRPC start-up, most of a second) while
   // this one renders the program: the same pack and the same gRPC path, started earlier.
   const pack = PackSession.start();

@@ -7,9 +7,21 @@
  * mocks' answers). Prints one line per difference and a summary; exit 0 when the two graphs are
  * identical, 1 when they differ, 2 on a usage error or an unreadable file.
  */
-import * as fs from "fs";
 import { isDeepStrictEqual } from "util";
+import { CommandSpec, UsageError, parseCommandLine, readTextFile, runCommand, usageLine } from "./cli";
 import { StateResource } from "./offline/recorder";
+
+export const PLAN_DIFF_COMMAND: CommandSpec = {
+  command: "npm run -s plan:diff --",
+  positionals: ["BEFORE.json", "AFTER.json"],
+  summary:
+    "Compares two offline plan exports (npm run plan -- <stack> --out FILE) resource by resource: the URN set " +
+    "and each resource's type, inputs, parent, dependencies, provider and protection (outputs are the mocks' " +
+    "answers and are not compared). Prints one line per difference and a summary.",
+  options: {},
+  exitCodes:
+    "Exit codes: 0 the two graphs are identical; 1 they differ; 2 usage error or an unreadable file.",
+};
 
 /** The fields of a resource that a refactoring must leave unchanged. */
 export const COMPARED_FIELDS = [
@@ -69,36 +81,29 @@ export function diffPlans(
 }
 
 function readResources(file: string): StateResource[] {
-  let text: string;
+  const text = readTextFile(file);
+  let doc: { deployment?: { resources?: StateResource[] } };
   try {
-    text = fs.readFileSync(file, "utf8");
+    doc = JSON.parse(text) as typeof doc;
   } catch (e) {
-    throw new Error(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}.`);
+    throw new UsageError(`${file} is not a plan export: it is not valid JSON (${(e as Error).message}).`);
   }
-  try {
-    const doc = JSON.parse(text) as { deployment?: { resources?: StateResource[] } };
-    const rs = doc.deployment?.resources;
-    if (!Array.isArray(rs)) throw new Error("no deployment.resources");
-    return rs;
-  } catch (e) {
-    throw new Error(`${file} is not a plan export (${(e as Error).message}).`);
+  const rs = doc?.deployment?.resources;
+  if (!Array.isArray(rs)) {
+    throw new UsageError(
+      `${file} is not a plan export: it has no deployment.resources list; write one with npm run plan -- <stack> --out FILE.`,
+    );
   }
+  return rs;
 }
 
-function main(argv: readonly string[]): number {
-  if (argv.length !== 2 || argv.some((a) => a.startsWith("-"))) {
-    process.stderr.write("usage: npm run plan:diff -- BEFORE.json AFTER.json\n");
-    return 2;
+function main(): number {
+  const { positionals } = parseCommandLine(PLAN_DIFF_COMMAND, process.argv.slice(2));
+  if (positionals.length !== 2) {
+    throw new UsageError(`give two plan exports to compare. ${usageLine(PLAN_DIFF_COMMAND)}`);
   }
-  let before: StateResource[];
-  let after: StateResource[];
-  try {
-    before = readResources(argv[0]);
-    after = readResources(argv[1]);
-  } catch (e) {
-    process.stderr.write(`${(e as Error).message}\n`);
-    return 2;
-  }
+  const before = readResources(positionals[0]);
+  const after = readResources(positionals[1]);
   const diffs = diffPlans(before, after);
   for (const d of diffs) process.stdout.write(`${d.what} ${d.urn}\n`);
   process.stdout.write(
@@ -109,4 +114,4 @@ function main(argv: readonly string[]): number {
   return diffs.length === 0 ? 0 : 1;
 }
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+if (require.main === module) runCommand("plan:diff", main);

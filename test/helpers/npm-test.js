@@ -37,6 +37,7 @@ function countsOf(out) {
 // last while the others sit idle. Every other test file follows in name order.
 const SLOW_FIRST = [
   "test/tools/plan.test.ts",
+  "test/tools/scripts.test.ts",
   "test/policies/stacks.test.ts",
   "test/policies/gate.test.ts",
   "test/policies/monitoring.test.ts",

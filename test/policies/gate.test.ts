@@ -334,7 +334,7 @@ describe("policy gate", function () {
       ]);
       assert.deepStrictEqual([noState.code, missing.code, notJson.code, invalid.code], [2, 2, 2, 2]);
       assert.match(noState.stderr, /--state is required/);
-      assert.match(missing.stderr, /cannot read state file/);
+      assert.match(missing.stderr, /^cannot read the state file \S*missing\.json: no such file\.\n$/);
       assert.match(invalid.stderr, /datalake-cloudwatch-loggroup-sets-retention: minDays should be integer/);
     });
 

@@ -189,6 +189,25 @@ describe("offline plan: stack file and command-line errors", () => {
     }
   });
 
+  it("exits 2 for a region the AWS provider does not know and a key in a namespace nothing reads", () => {
+    const file = stackFile("zz-cli-region9");
+    fs.writeFileSync(file, "config:\n  aws:region: ap-northeast-9\n  speed:retentionDays: 7\n");
+    try {
+      const run = plan(["zz-cli-region9", "--out", path.join(os.tmpdir(), `zz-cli-${process.pid}.json`)]);
+      assert.strictEqual(run.code, 2, run.stderr);
+      assert.match(
+        run.stderr,
+        /- aws:region is "ap-northeast-9", which is not an AWS region; did you mean ap-northeast-1\?/,
+      );
+      assert.match(
+        run.stderr,
+        /- speed:retentionDays is in the namespace "speed:", .*did you mean datalake:speed, /,
+      );
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+  });
+
   it("takes a secure: e-mail address (stand-in alarm@example.com) and keeps it secret in the state", () => {
     const file = stackFile("zz-cli-secret");
     const policyConfig = path.join(ROOT, "policies", "config", "zz-cli-secret.json");

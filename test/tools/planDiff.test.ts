@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { execFileSync } from "child_process";
+import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -81,6 +81,25 @@ describe("planDiff", () => {
     assert.match(differ.out, /^protect urn:pulumi:dev::/m);
     const missing = run(a, path.join(dir, "none.json"));
     assert.strictEqual(missing.code, 2);
-    assert.match(missing.out, /^cannot read .*none\.json: ENOENT\.$/m);
+    assert.match(missing.out, /^cannot read \/\S*none\.json: no such file\.$/m);
+    assert.doesNotMatch(missing.out, /ENOENT/);
+  });
+
+  it("--help exits 0 with the usage; a missing argument or an unknown flag exits 2 in one sentence", () => {
+    const run = (...args: string[]) =>
+      spawnSync("node", ["-r", "esbuild-register", "tools/planDiff.ts", ...args], { encoding: "utf8" });
+    const help = run("--help");
+    assert.strictEqual(help.status, 0, help.stderr);
+    assert.match(help.stdout, /^usage: npm run -s plan:diff -- BEFORE\.json AFTER\.json \[--help\]\n/);
+    assert.match(help.stdout, /\nExit codes: 0 the two graphs are identical; 1 they differ; 2 .*\n?$/);
+    for (const [args, message] of [
+      [["a.json"], /^give two plan exports to compare\. usage: /],
+      [["a.json", "b.json", "--dayz"], /^unknown option --dayz\. usage: /],
+    ] as const) {
+      const r = run(...args);
+      assert.strictEqual(r.status, 2, r.stderr);
+      assert.match(r.stderr, message);
+      assert.strictEqual(r.stderr.trim().split("\n").length, 1);
+    }
   });
 });

@@ -124,7 +124,8 @@ describe("verify: command line and outputs (pure)", () => {
       },
     );
     await assert.rejects(loadOutputs("dev", "/nonexistent/o.json", false), {
-      message: "Cannot read the outputs file /nonexistent/o.json (ENOENT).",
+      message:
+        "Cannot read the outputs file /nonexistent/o.json: no such file; write it with pulumi stack output --json --stack <stack> > FILE.",
     });
   });
 
@@ -549,13 +550,46 @@ describe("verify: the real script, offline", function () {
     );
   });
 
-  it("exits 2 with one sentence when the outputs cannot be read", async () => {
+  it("exits 2 with one sentence when the outputs cannot be read (no Pulumi CLI, no such file)", async () => {
     const r = await run(["dev"]);
     assert.strictEqual(r.code, 2, r.stderr);
     assert.strictEqual(
       r.stderr,
-      "Cannot read the outputs of stack dev (pulumi is not installed or not on PATH); log in to its backend or pass --outputs FILE.\n",
+      "Cannot read the outputs of stack dev: the Pulumi CLI (pulumi) is not installed or not on PATH; install it (https://www.pulumi.com/docs/install/) or pass --outputs FILE.\n",
     );
+    const nope = await run(["dev", "--outputs", "/nope.json"]);
+    assert.strictEqual(nope.code, 2, nope.stderr);
+    assert.strictEqual(
+      nope.stderr,
+      "Cannot read the outputs file /nope.json: no such file; write it with pulumi stack output --json --stack <stack> > FILE.\n",
+    );
+  });
+
+  it("--help has one exit-code paragraph", async () => {
+    const help = await run(["--help"]);
+    assert.strictEqual(help.code, 0);
+    assert.strictEqual(help.stdout.match(/Exit codes/g)?.length, 1, help.stdout);
+    assert.match(
+      help.stdout,
+      /\nExit codes: 0 every hop passed; 1 a hop failed or timed out; 2 usage error /,
+    );
+  });
+
+  it("prints no AWS SDK notice about the Node.js version when it creates its clients", async () => {
+    const r = await new Promise<{ stderr: string }>((resolve) =>
+      execFile(
+        process.execPath,
+        [
+          "-r",
+          "esbuild-register",
+          "-e",
+          'require("./tools/verify/main"); const { SSMClient } = require("@aws-sdk/client-ssm"); new SSMClient({ region: "ap-northeast-1" });',
+        ],
+        { cwd: ROOT, env: { PATH: path.dirname(process.execPath), HOME: dir } },
+        (_err, _stdout, stderr) => resolve({ stderr }),
+      ),
+    );
+    assert.strictEqual(r.stderr, "");
   });
 
   it("exits 2 on a usage error and 0 for --help", async () => {

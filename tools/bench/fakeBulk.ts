@@ -26,7 +26,7 @@ export async function startFakeBulk(limitBytes: number): Promise<{
   stop: () => void;
 }> {
   const child = fork(__filename, ["--limit", String(limitBytes)], {
-    execArgv: ["-r", "ts-node/register/transpile-only"],
+    execArgv: ["-r", "esbuild-register"],
   });
   const port = await new Promise<number>((resolve, reject) => {
     child.once("message", (m) => resolve((m as { port: number }).port));

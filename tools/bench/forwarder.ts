@@ -11,6 +11,7 @@
 import type { CloudWatchLogsDecodedData, CloudWatchLogsEvent } from "aws-lambda";
 import { gzipSync, gunzipSync } from "zlib";
 import * as os from "os";
+import { CommandSpec, UsageError, parseCommandLine, runCommand } from "../cli";
 import { DEFAULT_BULK_MAX_BYTES } from "../../components/speed/forwarder/bulk";
 import { bulkBodies, decodeEvent } from "../../components/speed/forwarder/transform";
 import { LOG_LEVELS, parseLogLine } from "../../components/shared/logformat";
@@ -223,9 +224,23 @@ function profile(event: CloudWatchLogsEvent, runs: number): void {
   }
 }
 
-function main(): void {
-  const arg = (name: string) => process.argv.indexOf(name);
-  const seconds = arg("--seconds") > 0 ? Number(process.argv[arg("--seconds") + 1]) : 20;
+export const BENCH_FORWARDER_COMMAND: CommandSpec = {
+  command: "npm run bench:forwarder --",
+  summary:
+    "The forwarder's hot path (decodeEvent and the _bulk bodies) on a realistic 1 MB gzip subscription event " +
+    "against the console blueprint's way: checks both give the same bytes, then times them in alternating pairs " +
+    "and prints each one's median and the spread of the per-pair ratio.",
+  options: {
+    seconds: { type: "string", value: "N", description: "how long to time pairs (default 20)" },
+    profile: { type: "boolean", description: "print where the forwarder's time goes instead" },
+  },
+};
+
+function main(): number {
+  const { values } = parseCommandLine(BENCH_FORWARDER_COMMAND, process.argv.slice(2));
+  const seconds = Number(values.seconds ?? 20);
+  if (!Number.isFinite(seconds) || seconds <= 0)
+    throw new UsageError(`--seconds is ${values.seconds as string}; give a positive number.`);
   const { event, events } = realisticEvent();
   const compressed = Math.round((event.awslogs.data.length * 3) / 4);
   console.log(`machine: ${machine()}`);
@@ -236,15 +251,16 @@ function main(): void {
     );
   }
   console.log("output: the forwarder's bodies joined are byte-identical to the baseline's body");
-  if (arg("--profile") > 0) {
+  if (values.profile === true) {
     profile(event, 7);
-    return;
+    return 0;
   }
   const { base, ours } = compare(event, seconds);
   const ratios = base.map((b, i) => b / ours[i]);
   console.log(`baseline  median ${median(base).toFixed(0)} ms per batch (${base.length} runs)`);
   console.log(`forwarder median ${median(ours).toFixed(0)} ms per batch (${ours.length} runs)`);
   console.log(`speed-up per pair, min / median / max: ${spread(ratios, 2)}x`);
+  return 0;
 }
 
-if (require.main === module) main();
+if (require.main === module) runCommand("bench:forwarder", main);

@@ -2,7 +2,7 @@
  * Peak memory of the forwarder handler for the largest batch CloudWatch Logs sends (about 1 MB
  * gzip of agent records), measured the way Lambda reports "Max Memory Used": the peak resident
  * set of the process that runs the function. Run:
- * `node -r ts-node/register/transpile-only tools/bench/forwarderMemory.ts [--runs 3] [--handler path/to/handler.ts] [--bulk-max-bytes N]`
+ * `npm run bench:forwarder-memory -- [--runs 3] [--handler path/to/handler.ts] [--bulk-max-bytes N]`
  *
  * The handler is bundled with esbuild as for deployment and runs in a plain Node.js process of its
  * own (no TypeScript compiler loaded) with the bundle's SigV4 client; the fake `_bulk` server (10 MiB limit) runs in a third
@@ -16,7 +16,9 @@ import * as os from "os";
 import * as path from "path";
 import { bundleScript } from "../../components/shared/bundle";
 import { DEFAULT_BULK_MAX_BYTES } from "../../components/speed/forwarder/bulk";
+import { CommandSpec, UsageError, parseCommandLine, runCommand } from "../cli";
 import { startFakeBulk } from "./fakeBulk";
+import { positiveOption } from "./forwarderSend";
 import { realisticEvent } from "./forwarder";
 
 const MIB = 1024 * 1024;
@@ -45,15 +47,39 @@ interface Run {
   readonly error?: string;
 }
 
-function option(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? process.argv[i + 1] : undefined;
-}
+export const BENCH_FORWARDER_MEMORY_COMMAND: CommandSpec = {
+  command: "npm run bench:forwarder-memory --",
+  summary:
+    "Peak memory of the forwarder handler, bundled as deployed and run in a plain Node.js process, for the " +
+    "largest batch CloudWatch Logs sends (about 1 MB gzip), against a loopback _bulk fake: RSS before the " +
+    "invocation, the peak, and their difference per run, then the spread of the peaks.",
+  options: {
+    runs: { type: "string", value: "N", description: "how many runs (default 3)" },
+    handler: {
+      type: "string",
+      value: "FILE",
+      description:
+        "another version of the handler to measure (default components/speed/forwarder/handler.ts)",
+    },
+    "bulk-max-bytes": {
+      type: "string",
+      value: "N",
+      description: `the forwarder's largest request body (default ${DEFAULT_BULK_MAX_BYTES})`,
+    },
+  },
+};
 
-async function main(): Promise<void> {
-  const runs = Number(option("--runs") ?? 3);
-  const maxBytes = Number(option("--bulk-max-bytes") ?? DEFAULT_BULK_MAX_BYTES);
-  const entry = path.resolve(option("--handler") ?? "components/speed/forwarder/handler.ts");
+async function main(): Promise<number> {
+  const { values } = parseCommandLine(BENCH_FORWARDER_MEMORY_COMMAND, process.argv.slice(2));
+  const runs = positiveOption(values, "runs", 3);
+  if (!Number.isInteger(runs))
+    throw new UsageError(`--runs is ${values.runs as string}; give a whole number.`);
+  const maxBytes = positiveOption(values, "bulk-max-bytes", DEFAULT_BULK_MAX_BYTES);
+  const entry = path.resolve(
+    (values.handler as string | undefined) ?? "components/speed/forwarder/handler.ts",
+  );
+  if (!fs.existsSync(entry))
+    throw new UsageError(`--handler ${entry}: no such file; give a handler.ts to bundle.`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "forwarder-memory-"));
   const bundle = path.join(dir, "handler.js");
   fs.writeFileSync(bundle, bundleScript(entry));
@@ -98,9 +124,7 @@ async function main(): Promise<void> {
     fake.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
+  return 0;
 }
 
-main().catch((err: unknown) => {
-  console.error((err as Error).message);
-  process.exitCode = 1;
-});
+if (require.main === module) runCommand("bench:forwarder-memory", main);

@@ -2,7 +2,7 @@
  * The forwarder end to end against a loopback `_bulk` fake (its own process, see fakeBulk.ts)
  * that answers 413 above a byte limit, as OpenSearch Service does above its HTTP payload quota:
  * documents written, lost and duplicated for a batch of about 1 MB gzip. Run:
- * `node -r ts-node/register/transpile-only tools/bench/forwarderSend.ts [--limit-mib 10] [--bulk-max-bytes N]`
+ * `npm run bench:forwarder-send -- [--limit-mib 10] [--bulk-max-bytes N]`
  *
  * By default the forwarder splits at its default (8 MiB) under the fake's 10 MiB, so no request
  * is answered 413. `--limit-mib 10 --bulk-max-bytes 67108864` makes the forwarder send bodies of
@@ -11,19 +11,44 @@
 import type { BulkClient } from "../../components/speed/forwarder/bulk";
 import { DEFAULT_BULK_MAX_BYTES } from "../../components/speed/forwarder/bulk";
 import { createHandler } from "../../components/speed/forwarder/handler";
+import { CommandSpec, ParsedArgs, UsageError, parseCommandLine, runCommand } from "../cli";
 import { startFakeBulk } from "./fakeBulk";
 import { realisticEvent } from "./forwarder";
 
 const MIB = 1024 * 1024;
 
-function option(name: string, fallback: number): number {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+export const BENCH_FORWARDER_SEND_COMMAND: CommandSpec = {
+  command: "npm run bench:forwarder-send --",
+  summary:
+    "The forwarder end to end against a loopback _bulk fake that answers 413 above a byte limit: documents " +
+    "written, lost and duplicated for a batch of about 1 MB gzip.",
+  options: {
+    "limit-mib": {
+      type: "string",
+      value: "N",
+      description: "the fake's request size limit in MiB (default 10)",
+    },
+    "bulk-max-bytes": {
+      type: "string",
+      value: "N",
+      description: `the forwarder's largest request body (default ${DEFAULT_BULK_MAX_BYTES})`,
+    },
+  },
+};
+
+/** A positive number option, or its default. */
+export function positiveOption(values: ParsedArgs["values"], name: string, fallback: number): number {
+  const raw = values[name] as string | undefined;
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} is ${raw}; give a positive number.`);
+  return n;
 }
 
-async function main(): Promise<void> {
-  const limit = option("--limit-mib", 10) * MIB;
-  const maxBytes = option("--bulk-max-bytes", DEFAULT_BULK_MAX_BYTES);
+async function main(): Promise<number> {
+  const { values } = parseCommandLine(BENCH_FORWARDER_SEND_COMMAND, process.argv.slice(2));
+  const limit = positiveOption(values, "limit-mib", 10) * MIB;
+  const maxBytes = positiveOption(values, "bulk-max-bytes", DEFAULT_BULK_MAX_BYTES);
   const { event, events } = realisticEvent(1_000_000);
   const fake = await startFakeBulk(limit);
   try {
@@ -45,9 +70,7 @@ async function main(): Promise<void> {
   } finally {
     fake.stop();
   }
+  return 0;
 }
 
-main().catch((err: unknown) => {
-  console.error((err as Error).message);
-  process.exitCode = 1;
-});
+if (require.main === module) runCommand("bench:forwarder-send", main);

@@ -1,5 +1,5 @@
 /**
- * npm run bench:gate -- [--resources N] [--gate MODULE]
+ * npm run bench:gate -- [--resources N] [--gate MODULE] [--help]
  *
  * Time and memory of the offline policy gate over a synthetic stack export of N resources
  * (default 50,000): a repeating mix of the types the pack checks (KMS keys, log groups, queues,
@@ -9,7 +9,9 @@
  * figures too (its "Maximum resident set size" is the larger of the two).
  * `--gate` loads another copy of the gate module (to compare a version before a change).
  */
+import * as fs from "fs";
 import * as path from "path";
+import { CommandSpec, UsageError, parseCommandLine, runCommand } from "../cli";
 import type * as Gate from "../offline/policyGate";
 
 const STACK = "urn:pulumi:bench::datalake::pulumi:pulumi:Stack::datalake-bench";
@@ -153,18 +155,32 @@ export function syntheticState(n: number): Gate.ExportedState {
   };
 }
 
-function flag(argv: readonly string[], name: string): string | undefined {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : undefined;
-}
+export const BENCH_GATE_COMMAND: CommandSpec = {
+  command: "npm run bench:gate --",
+  summary:
+    "Time and memory of the offline policy gate over a synthetic, compliant stack export: prints the analysis's " +
+    "wall time and this process's peak RSS (run it under /usr/bin/time -v for the pack process's too).",
+  options: {
+    resources: { type: "string", value: "N", description: "resources in the export (default 50000)" },
+    gate: {
+      type: "string",
+      value: "MODULE",
+      description:
+        "another copy of tools/offline/policyGate.ts to load (to compare a version before a change)",
+    },
+  },
+};
 
-async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  const n = Number(flag(argv, "--resources") ?? 50_000);
-  if (!Number.isInteger(n) || n < 1) throw new Error("--resources must be a positive integer");
+async function main(): Promise<number> {
+  const { values } = parseCommandLine(BENCH_GATE_COMMAND, process.argv.slice(2));
+  const n = Number(values.resources ?? 50_000);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`--resources is ${values.resources as string}; give a positive whole number.`);
   const gatePath = path.resolve(
-    flag(argv, "--gate") ?? path.join(__dirname, "..", "offline", "policyGate.ts"),
+    (values.gate as string | undefined) ?? path.join(__dirname, "..", "offline", "policyGate.ts"),
   );
+  if (!fs.existsSync(gatePath))
+    throw new UsageError(`--gate ${gatePath}: no such file; give a copy of policyGate.ts.`);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const gate = require(gatePath) as typeof Gate;
   const state = syntheticState(n);
@@ -181,11 +197,7 @@ async function main(): Promise<void> {
   } finally {
     session.close();
   }
+  return 0;
 }
 
-if (require.main === module) {
-  main().catch((err) => {
-    process.stderr.write(`bench failed: ${(err as Error).message}\n`);
-    process.exit(1);
-  });
-}
+if (require.main === module) runCommand("bench:gate", main);

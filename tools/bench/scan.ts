@@ -1,5 +1,5 @@
 /**
- * `npm run bench:scan [-- --days N --hour HH --out DIR]`: the hands-on's scan-size table, with our
+ * `npm run bench:scan [-- --days N --hour HH --out DIR]` (`--help` for the options): the hands-on's scan-size table, with our
  * own data and job. Generates N days (default 1) of hands-on logs at the hands-on cadence with the
  * project's generator (components/network/generator/lines.ts), stores them as Firehose would
  * (gzip objects of newline-delimited JSON, one per 60 s buffer or 5 MiB, under the dt=/hour=
@@ -16,6 +16,7 @@ import { RAW_DATA_PREFIX } from "../../components/shared/lake";
 import { VARIANTS } from "../../components/etl/queries";
 import { utcParts, writeFirehoseObjects } from "../etl/firehoseObjects";
 import { localPaths, runLocalJob } from "../etl/local";
+import { CommandSpec, UsageError, describeIoError, parseCommandLine, runCommand } from "../cli";
 import { ROOT, SetupError, ensureSparkVenv } from "../etl/venv";
 
 /** Columns the question reads on the curated table: user, alarmlevel and event_time. */
@@ -31,20 +32,69 @@ function parseHandsOn(text: string): number {
   return Number(n) * (unit === "MB" ? 1024 * 1024 : 1024);
 }
 
-function main() {
-  const argv = process.argv.slice(2);
-  const get = (flag: string, fallback: string) =>
-    argv.includes(flag) ? argv[argv.indexOf(flag) + 1] : fallback;
-  const days = Number(get("--days", "1"));
-  const hour = get("--hour", "12");
+export const BENCH_SCAN_COMMAND: CommandSpec = {
+  command: "npm run bench:scan --",
+  summary:
+    "The hands-on's scan-size table with our own data and job: generates N days of hands-on logs, stores them as " +
+    "Firehose would, runs the Glue job script on local Spark and measures the bytes one hour-scoped question reads " +
+    "from raw JSON, Parquet and partitioned Parquet. The first run installs PySpark into .venv-spark/.",
+  options: {
+    days: { type: "string", value: "N", description: "days of logs to generate, 1 to 31 (default 1)" },
+    hour: {
+      type: "string",
+      value: "HH",
+      description: "the hour (UTC) the question asks about, 00 to 23 (default 12)",
+    },
+    out: {
+      type: "string",
+      value: "DIR",
+      description: `where the data is kept: a new or empty folder, or one an earlier run wrote (default: a new temp folder)`,
+    },
+  },
+  exitCodes:
+    "Exit codes: 0 the table was printed; 1 the job or the measurement failed; 2 usage error or a missing " +
+    "prerequisite (Java, Python).",
+};
+
+/** The file that marks a folder as bench:scan's, so a later run may empty it. */
+const OUT_MARKER = ".bench-scan";
+
+/** The output folder, emptied if an earlier run wrote it; any other non-empty folder is refused. */
+function outputFolder(out: string | undefined): string {
+  if (out === undefined) return fs.mkdtempSync(path.join(os.tmpdir(), "bench-scan-"));
+  const dir = path.resolve(out);
+  let entries: string[] = [];
+  try {
+    if (!fs.statSync(dir).isDirectory())
+      throw new UsageError(`--out ${out} is not a folder; give a new or empty folder.`);
+    entries = fs.readdirSync(dir);
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    if ((err as NodeJS.ErrnoException).code !== "ENOENT")
+      throw new UsageError(describeIoError(err, out, "write"));
+  }
+  if (entries.length > 0 && !entries.includes(OUT_MARKER)) {
+    throw new UsageError(
+      `--out ${out} holds files bench:scan did not write; give a new or empty folder (the bench empties it before it writes).`,
+    );
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, OUT_MARKER), "");
+  return dir;
+}
+
+function main(): number {
+  const { values } = parseCommandLine(BENCH_SCAN_COMMAND, process.argv.slice(2));
+  const days = Number(values.days ?? "1");
+  const hour = (values.hour as string | undefined) ?? "12";
   if (!Number.isInteger(days) || days < 1 || days > 31)
-    throw new SetupError(`bench:scan: --days is ${days}; use 1 to 31.`);
-  if (!/^([01]\d|2[0-3])$/.test(hour)) throw new SetupError(`bench:scan: --hour is ${hour}; use 00 to 23.`);
-  const out = path.resolve(get("--out", fs.mkdtempSync(path.join(os.tmpdir(), "bench-scan-"))));
+    throw new UsageError(`--days is ${values.days as string}; use 1 to 31.`);
+  if (!/^([01]\d|2[0-3])$/.test(hour)) throw new UsageError(`--hour is ${hour}; use 00 to 23.`);
+  const out = outputFolder(values.out as string | undefined);
   const python = ensureSparkVenv();
   const start = Date.UTC(2019, 5, 20);
   const rawRoot = path.join(out, "raw");
-  fs.rmSync(out, { recursive: true, force: true });
   const generated = writeFirehoseObjects(rawRoot, {
     fromMs: start,
     toMs: start + days * DAY_MS,
@@ -55,8 +105,7 @@ function main() {
     `bench:scan: ${generated.lines} lines in ${generated.objects} Firehose objects under ${rawRoot}\n`,
   );
   const paths = localPaths(rawRoot, path.join(out, "curated"));
-  if (runLocalJob(python, paths) !== 0)
-    throw new SetupError("bench:scan: the local job run failed (see above).");
+  if (runLocalJob(python, paths) !== 0) throw new Error("the local job run failed (see above).");
   const dt = utcParts(start + (days - 1) * DAY_MS).date;
   const m = spawnSync(
     python,
@@ -75,7 +124,7 @@ function main() {
     ],
     { encoding: "utf8" },
   );
-  if (m.status !== 0) throw new SetupError(`bench:scan: measuring failed: ${m.stderr.trim()}`);
+  if (m.status !== 0) throw new Error(`measuring failed: ${m.stderr.trim()}`);
   const r = JSON.parse(m.stdout) as Record<string, number>;
   const rows: [string, number, string][] = [
     [
@@ -110,14 +159,7 @@ function main() {
       `raw (dt/hour filter) / partitioned Parquet: ours ${ratio(r.rawHour, r.partitioned)}\n` +
       `(Parquet files on disk: ${human(r.parquetFileBytes)} in all; output kept in ${out})\n`,
   );
+  return 0;
 }
 
-if (require.main === module) {
-  try {
-    main();
-  } catch (err) {
-    if (!(err instanceof SetupError)) throw err;
-    process.stderr.write(`${err.message}\n`);
-    process.exitCode = 1;
-  }
-}
+if (require.main === module) runCommand("bench:scan", main, [SetupError]);

@@ -1,5 +1,5 @@
 /**
- * `npm run etl:local -- --input DIR --output DIR`: runs the Glue job script on local Spark over a
+ * `npm run etl:local -- --input DIR --output DIR [--help]`: runs the Glue job script on local Spark over a
  * folder in Firehose's layout (`[app_logs/]dt=yyyy-MM-dd/hour=HH/*.gz`) and writes the curated
  * zone below DIR with the lake's prefixes (`app_logs/`, `quarantine/app_logs/`, `glue/temp/`).
  * The job bookmark is kept in `DIR/.bookmarks/`, so a second run over the same input adds nothing.
@@ -13,7 +13,8 @@ import {
   QUARANTINE_PREFIX,
   RAW_DATA_PREFIX,
 } from "../../components/shared/lake";
-import { ROOT, SetupError, ensureSparkVenv } from "./venv";
+import { CommandSpec, UsageError, parseCommandLine, runCommand } from "../cli";
+import { JAVA_MAJOR, PYTHON_VERSION, ROOT, SetupError, ensureSparkVenv } from "./venv";
 
 export interface LocalPaths {
   readonly raw: string;
@@ -42,27 +43,48 @@ export function runLocalJob(python: string, p: LocalPaths): number {
   return spawnSync(python, args, { stdio: "inherit" }).status ?? 1;
 }
 
-export function parseArgs(argv: string[]): { input: string; output: string } {
-  const get = (flag: string) => {
-    const i = argv.indexOf(flag);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const input = get("--input");
-  const output = get("--output");
-  if (!input || !output) throw new SetupError("usage: npm run etl:local -- --input DIR --output DIR");
+export const ETL_LOCAL_COMMAND: CommandSpec = {
+  command: "npm run etl:local --",
+  summary:
+    "Runs the Glue job script on local Spark over a folder in Firehose's layout ([app_logs/]dt=yyyy-MM-dd/hour=HH/*.gz) " +
+    "and writes the curated zone below the output folder with the lake's prefixes; the job bookmark is kept in " +
+    "<output>/.bookmarks/, so a second run over the same input adds nothing. The first run installs PySpark into .venv-spark/.",
+  options: {
+    input: {
+      type: "string",
+      value: "DIR",
+      description: "the folder of raw Firehose objects",
+      required: true,
+    },
+    output: {
+      type: "string",
+      value: "DIR",
+      description: "where the curated zone is written",
+      required: true,
+    },
+  },
+  exitCodes:
+    "Exit codes: 0 the job ran; 1 the job failed; 2 usage error, a missing input folder or a missing " +
+    `prerequisite (Java ${JAVA_MAJOR}, Python ${PYTHON_VERSION}).`,
+};
+
+export function parseArgs(argv: readonly string[]): { input: string; output: string } {
+  const { values } = parseCommandLine(ETL_LOCAL_COMMAND, argv);
+  const input = values.input as string;
+  const output = values.output as string;
   if (!fs.existsSync(input) || !fs.statSync(input).isDirectory()) {
-    throw new SetupError(`etl:local: --input ${input} is not a folder; pass a folder of dt=/hour= prefixes.`);
+    throw new UsageError(`--input ${input} is not a folder; pass a folder of dt=/hour= prefixes.`);
   }
   return { input: path.resolve(input), output: path.resolve(output) };
 }
 
 if (require.main === module) {
-  try {
-    const { input, output } = parseArgs(process.argv.slice(2));
-    process.exitCode = runLocalJob(ensureSparkVenv(), localPaths(input, output));
-  } catch (err) {
-    if (!(err instanceof SetupError)) throw err;
-    process.stderr.write(`${err.message}\n`);
-    process.exitCode = 1;
-  }
+  runCommand(
+    "etl:local",
+    () => {
+      const { input, output } = parseArgs(process.argv.slice(2));
+      return runLocalJob(ensureSparkVenv(), localPaths(input, output));
+    },
+    [SetupError],
+  );
 }

@@ -16,6 +16,7 @@ import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import Ajv from "ajv";
+import { describeIoError } from "../cli";
 import { nearest } from "../../policies/rules/common";
 
 const PULUMI_DIR = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
@@ -215,7 +216,9 @@ export function readState(file: string): ExportedState {
   try {
     text = fs.readFileSync(file, "utf8");
   } catch (err) {
-    throw new GateInputError(`cannot read state file ${file}: ${(err as Error).message}`);
+    throw new GateInputError(
+      describeIoError(err, file, "read").replace(/^cannot read /, "cannot read the state file "),
+    );
   }
   let state: unknown;
   try {

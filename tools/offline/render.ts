@@ -8,12 +8,13 @@ import * as path from "path";
 import { createMocks } from "./mocks";
 import { Recorder, StackExport } from "./recorder";
 import { StackConfig } from "./stackConfig";
+import { PROJECT_ROOT } from "../paths";
 
 // Internal to the SDK, but the only way to wait for every in-flight registration.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs: () => Promise<void> };
 
-export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
+export { PROJECT_ROOT };
 export const PROGRAM = path.join(PROJECT_ROOT, "stacks", "index.ts");
 
 export interface RenderResult {

@@ -7,8 +7,27 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Document, Scalar, isAlias, isMap, isScalar, isSeq, parseDocument } from "yaml";
+import { quoteValue } from "../../components/shared/quote";
 
 export const SECRET_PLACEHOLDER = "[secret]";
+
+/**
+ * Caps on a stack file's aliases (`*name`), counted as they are expanded, and on its expanded size
+ * (nodes plus characters of text), so a file of nested aliases (a "billion laughs") is refused at
+ * once instead of growing to gigabytes. 100 is the yaml library's own `maxAliasCount` default; the
+ * size cap is far above any real stack file (ours are a few kilobytes).
+ */
+export const MAX_ALIASES = 100;
+
+/** The top-level keys of a stack file the Pulumi CLI reads (https://www.pulumi.com/docs/iac/concepts/projects/stack-settings-file/). */
+export const STACK_FILE_KEYS: readonly string[] = [
+  "config",
+  "secretsprovider",
+  "encryptedkey",
+  "encryptionsalt",
+  "environment",
+];
+export const MAX_EXPANDED_SIZE = 1_000_000;
 
 export interface StackConfig {
   readonly config: Record<string, string>;
@@ -35,10 +54,13 @@ function shownKey(key: string, at: readonly string[]): string {
   return at.length ? `${key}.${at.join(".")}` : key;
 }
 
-/** What a YAML node is, for a sentence ("a string", "a list"). */
-function kindOf(value: unknown): string {
-  if (Array.isArray(value)) return "a list";
-  if (value === null) return "null";
+/** What a YAML node is, for a sentence ("a string", "a list", "a map"), without expanding it. */
+function kindOf(node: unknown): string {
+  if (isSeq(node)) return "a list";
+  if (isMap(node)) return "a map";
+  if (isAlias(node)) return `an alias (*${node.source})`;
+  const value = isScalar(node) ? node.value : node;
+  if (value === null || value === undefined) return "null";
   return `a ${typeof value}`;
 }
 
@@ -47,6 +69,25 @@ interface Walk {
   readonly file: string;
   readonly doc: Document;
   readonly placeholder: NonNullable<StackConfigOptions["placeholder"]>;
+  /** Aliases expanded and nodes plus characters produced so far, over the whole file. */
+  readonly budget: { aliases: number; size: number };
+}
+
+/** Counts `size` against the file's expansion budget; refuses the file once it is spent. */
+function spend(w: Walk, size: number, alias?: string): void {
+  if (alias !== undefined && ++w.budget.aliases > MAX_ALIASES) {
+    throw new StackConfigError(
+      `${w.file}: ${w.key} expands more than ${MAX_ALIASES} aliases (*${alias} and others); write the values ` +
+        `out, or use fewer aliases of aliases.`,
+    );
+  }
+  w.budget.size += size;
+  if (w.budget.size > MAX_EXPANDED_SIZE) {
+    throw new StackConfigError(
+      `${w.file}: ${w.key} expands to more than ${MAX_EXPANDED_SIZE.toLocaleString("en-US")} nodes and characters ` +
+        `(aliases of aliases?); a stack file's settings are a few kilobytes: write them out.`,
+    );
+  }
 }
 
 /**
@@ -55,7 +96,11 @@ interface Walk {
  * so the CLI would hand the program `null`.
  */
 function convert(node: unknown, at: string[], w: Walk): { value: unknown; secret: boolean } {
-  if (isAlias(node)) return convert(node.resolve(w.doc), at, w);
+  if (isAlias(node)) {
+    spend(w, 1, node.source);
+    return convert(node.resolve(w.doc), at, w);
+  }
+  spend(w, isScalar(node) && typeof node.value === "string" ? 1 + node.value.length : 1);
   if (isMap(node)) {
     const pairs = node.items;
     const secureItem = pairs.length === 1 && isScalar(pairs[0].key) && pairs[0].key.value === "secure";
@@ -88,7 +133,7 @@ function convert(node: unknown, at: string[], w: Walk): { value: unknown; secret
     const v = (node as Scalar).value;
     if (typeof v === "number" && !Number.isFinite(v)) {
       throw new StackConfigError(
-        `${w.file}: ${shownKey(w.key, at)} is ${(node as Scalar).source ?? String(v)}, which is ` +
+        `${w.file}: ${shownKey(w.key, at)} is ${quoteValue((node as Scalar).source ?? String(v)).slice(1, -1)}, which is ` +
           `${Number.isNaN(v) ? "not a number" : "infinite as a number (too large or .inf)"}; give a finite number.`,
       );
     }
@@ -116,7 +161,17 @@ export function parseStackConfig(
   }
   if (!isMap(root)) {
     throw new StackConfigError(
-      `${file} holds ${kindOf(doc.toJS())}, not a map; a stack file holds a "config:" map of keys to values.`,
+      `${file} holds ${kindOf(root)}, not a map; a stack file holds a "config:" map of keys to values.`,
+    );
+  }
+  for (const pair of root.items) {
+    const name = String(isScalar(pair.key) ? pair.key.value : pair.key);
+    if (STACK_FILE_KEYS.includes(name)) continue;
+    throw new StackConfigError(
+      `${file}: "${quoteValue(name, 60).slice(1, -1)}" is outside "config:", where nothing reads it; ` +
+        (name.includes(":")
+          ? `indent it under "config:".`
+          : `indent it under "config:" as ${project}:${name} (keys of the program are in the ${project}: namespace).`),
     );
   }
   const section = root.get("config", true);
@@ -124,15 +179,14 @@ export function parseStackConfig(
   const secretKeys: string[] = [];
   if (section === undefined || (isScalar(section) && section.value === null)) return { config, secretKeys };
   if (!isMap(section)) {
-    throw new StackConfigError(
-      `${file}: "config" must be a map of keys to values, not ${kindOf(doc.get("config"))}.`,
-    );
+    throw new StackConfigError(`${file}: "config" must be a map of keys to values, not ${kindOf(section)}.`);
   }
   const placeholder = options.placeholder ?? defaultPlaceholder;
+  const budget = { aliases: 0, size: 0 };
   for (const pair of section.items) {
     const rawKey = String(isScalar(pair.key) ? pair.key.value : pair.key);
     const key = rawKey.includes(":") ? rawKey : `${project}:${rawKey}`;
-    const { value, secret } = convert(pair.value, [], { key, file, doc, placeholder });
+    const { value, secret } = convert(pair.value, [], { key, file, doc, placeholder, budget });
     config[key] = typeof value === "string" ? value : JSON.stringify(value);
     if (secret) secretKeys.push(key);
   }

@@ -22,9 +22,10 @@ export const VERIFY_COMMAND: CommandSpec = {
       description: "overall time budget (default 900, with --etl 2700)",
     },
   },
-  details:
-    "Exit codes: 0 every hop passed, 1 a hop failed or timed out, 2 usage error or missing " +
-    "credentials/outputs. See docs/verify.md.",
+  details: "See docs/verify.md.",
+  exitCodes:
+    "Exit codes: 0 every hop passed; 1 a hop failed or timed out; 2 usage error or missing " +
+    "credentials/outputs.",
 };
 
 export const USAGE = usageLine(VERIFY_COMMAND);

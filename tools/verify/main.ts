@@ -14,6 +14,10 @@ import { HELP, parseArgs } from "./args";
 import { UsageError, loadOutputs } from "./outputs";
 import { renderTable, runVerify, verdict } from "./run";
 
+// This project requires Node.js 22 or later (package.json engines; npm ci warns on an older one).
+// On an older Node the AWS SDK adds a 9-line notice of its own about the same to verify's output.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
 /** What the SDK clients accept as `credentials`. */
 export interface Credentials {
   readonly accessKeyId: string;

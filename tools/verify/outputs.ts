@@ -23,8 +23,13 @@ export type OutputName = (typeof REQUIRED_OUTPUTS)[number] | (typeof ETL_OUTPUTS
 export type StackOutputs = Readonly<Record<OutputName, string>> & { readonly region: string };
 
 /** A user-caused problem: the message is one sentence, printed as it is, exit code 2. */
-import { UsageError } from "../cli";
+import { UsageError, describeIoError } from "../cli";
 export { UsageError };
+
+/** The program `Exec` was asked to run is not installed (spawn's ENOENT). */
+export class ProgramMissing extends Error {
+  override name = "ProgramMissing";
+}
 
 /** Runs a program and returns its stdout (the seam the tests replace). */
 export type Exec = (file: string, args: string[]) => Promise<string>;
@@ -33,11 +38,9 @@ export const execCommand: Exec = (file, args) =>
   new Promise((resolve, reject) =>
     execFile(file, args, { maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (err) {
-        const reason =
-          (err as NodeJS.ErrnoException).code === "ENOENT"
-            ? `${file} is not installed or not on PATH`
-            : (stderr.trim().split("\n").pop() ?? err.message);
-        reject(new Error(reason));
+        if ((err as NodeJS.ErrnoException).code === "ENOENT")
+          reject(new ProgramMissing(`${file} is not installed or not on PATH`));
+        else reject(new Error(stderr.trim().split("\n").pop() || err.message));
       } else resolve(stdout);
     }),
   );
@@ -84,13 +87,23 @@ export async function loadOutputs(
     try {
       text = fs.readFileSync(file, "utf8");
     } catch (err) {
-      throw new UsageError(`Cannot read the outputs file ${file} (${(err as NodeJS.ErrnoException).code}).`);
+      throw new UsageError(
+        `${describeIoError(err, file, "read")
+          .replace(/^cannot read /, "Cannot read the outputs file ")
+          .replace(/\.$/, "")}; ` + "write it with pulumi stack output --json --stack <stack> > FILE.",
+      );
     }
   } else {
     source = `stack ${stack}`;
     try {
       text = await exec("pulumi", ["stack", "output", "--json", "--stack", stack]);
     } catch (err) {
+      if (err instanceof ProgramMissing) {
+        throw new UsageError(
+          `Cannot read the outputs of stack ${stack}: the Pulumi CLI (pulumi) is not installed or not on PATH; ` +
+            "install it (https://www.pulumi.com/docs/install/) or pass --outputs FILE.",
+        );
+      }
       throw new UsageError(
         `Cannot read the outputs of stack ${stack} (${(err as Error).message}); log in to its backend or pass --outputs FILE.`,
       );
