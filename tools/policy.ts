@@ -32,7 +32,8 @@ import {
 
 export const POLICY_COMMAND: CommandSpec = {
   command: "npm run -s policy --",
-  summary: "Checks a `pulumi stack export` file (version 3) against the policy pack in policies/, offline.",
+  summary:
+    "Checks a `pulumi stack export` file (version 3) against the policy pack in policies/, offline (or with --engine pulumi, through the real Pulumi engine).",
   options: {
     state: { type: "string", value: "FILE", description: "the stack export to check", required: true },
     config: {
@@ -85,7 +86,15 @@ async function viaEngine(args: PolicyArgs): Promise<number> {
   }
   const ws = new PulumiWorkspace(await ensurePulumiCli());
   try {
-    const verdict = await analyzeWithEngine(ws, args.state, args.config);
+    // With no passphrase set, the empty one, as `npm run plan` uses for its export's provider.
+    const unset =
+      process.env.PULUMI_CONFIG_PASSPHRASE === undefined && !process.env.PULUMI_CONFIG_PASSPHRASE_FILE;
+    const verdict = await analyzeWithEngine(
+      ws,
+      args.state,
+      args.config,
+      unset ? { PULUMI_CONFIG_PASSPHRASE: "" } : {},
+    );
     const warnings = verdict.stderr
       .split("\n")
       .map((l) => l.trim())
