@@ -7,7 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { createHash } from "crypto";
-import { bundleLambdaHandler } from "../shared/bundle";
+import { bundleLambdaHandler, lambdaHandlerArchive } from "../shared/bundle";
 import { functionRole } from "./functionRole";
 import { AGENT_INDEX_PREFIX, FORWARDER_INDEX_PREFIX } from "../shared/names";
 import { BootstrapSettings, settingsHash } from "./bootstrap/requests";
@@ -77,7 +77,7 @@ export function bootstrapFunction(inputs: BootstrapInputs): aws.lambda.Invocatio
       runtime: aws.lambda.Runtime.NodeJS22dX,
       architectures: ["arm64"],
       handler: "index.handler",
-      code: new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(code) }),
+      code: lambdaHandlerArchive("components/speed/bootstrap/handler.ts"),
       memorySize: 256,
       // The Lambda maximum: a new domain answers 503 "Security not initialized" for minutes, and
       // the handler retries until a deadline derived from the remaining time (bootstrap/handler.ts).

@@ -5,7 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { bundleLambdaHandler } from "../shared/bundle";
+import { lambdaHandlerArchive } from "../shared/bundle";
 import { FORWARDER_INDEX_PREFIX } from "../shared/names";
 import { LayerContext } from "./context";
 import { maxBulkBytesFor } from "./forwarder/bulk";
@@ -76,7 +76,6 @@ export function forwarderFunction(inputs: ForwarderInputs): Forwarder {
         keyArn: key.arn,
       }),
   });
-  const code = bundleLambdaHandler("components/speed/forwarder/handler.ts");
   const forwarder = new aws.lambda.Function(
     `${name}-forwarder`,
     {
@@ -86,7 +85,7 @@ export function forwarderFunction(inputs: ForwarderInputs): Forwarder {
       runtime: aws.lambda.Runtime.NodeJS22dX,
       architectures: ["arm64"],
       handler: "index.handler",
-      code: new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(code) }),
+      code: lambdaHandlerArchive("components/speed/forwarder/handler.ts"),
       memorySize: inputs.memoryMb,
       // The sender retries against the invocation's remaining time (less a 5 s reserve to log and
       // return), with each request bounded by REQUEST_TIMEOUT_MS: 300 s leave room for sustained

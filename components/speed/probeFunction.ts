@@ -8,7 +8,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { bundleLambdaHandler } from "../shared/bundle";
+import { lambdaHandlerArchive } from "../shared/bundle";
 import { LayerContext } from "./context";
 import { functionRole } from "./functionRole";
 import { LogGroupFactory } from "./logs";
@@ -54,9 +54,7 @@ export function probeFunction(inputs: ProbeInputs): Probe {
       runtime: aws.lambda.Runtime.NodeJS22dX,
       architectures: ["arm64"],
       handler: "index.handler",
-      code: new pulumi.asset.AssetArchive({
-        "index.js": new pulumi.asset.StringAsset(bundleLambdaHandler("components/speed/probe/handler.ts")),
-      }),
+      code: lambdaHandlerArchive("components/speed/probe/handler.ts"),
       memorySize: 128,
       timeout: 30,
       environment: { variables: { [PROBE_ENV.endpoint]: domain.endpoint } },

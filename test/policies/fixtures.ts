@@ -9,7 +9,7 @@ import { ExportedResource, ExportedState, UNKNOWN_STRING } from "../../tools/off
 export { UNKNOWN_STRING };
 
 export const ARN_KEY = "arn:aws:kms:ap-northeast-1:123456789012:key/11111111-2222-3333-4444-555555555555";
-const STACK_URN = "urn:pulumi:test::datalake::pulumi:pulumi:Stack::datalake-test";
+export const STACK_URN = "urn:pulumi:test::datalake::pulumi:pulumi:Stack::datalake-test";
 
 export type Props = Record<string, unknown>;
 

@@ -5,6 +5,7 @@
  */
 import * as assert from "assert";
 import { execFile } from "child_process";
+import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -14,8 +15,10 @@ import {
   ANALYZE_CONCURRENCY,
   checkState,
   countByKind,
+  ExportedState,
   formatText,
   GateInputError,
+  GateResult,
   mapLimit,
   MAX_DEPTH,
   PackSession,
@@ -23,10 +26,13 @@ import {
   readPolicyConfig,
   reconcileConfig,
   remoteComponentsWithoutChildren,
+  resolveSecrets,
+  rootStackUrn,
   toWire,
 } from "../../tools/offline/policyGate";
+import { PassphraseCrypter } from "../../tools/offline/secrets";
 import { summarize } from "../../tools/plan";
-import { lakeBucket, patch, seeds, state } from "./fixtures";
+import { STACK_URN, lakeBucket, patch, seeds, state } from "./fixtures";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const SIG = "4dabf18193072939515e22adb298388d";
@@ -240,7 +246,7 @@ describe("policy gate", function () {
       assert.deepStrictEqual(result.violations, []);
     });
 
-    it("keeps plaintext secrets as secrets, makes ciphertext unknown and drops __ keys", () => {
+    it("keeps plaintext secrets as secrets, redacts ciphertext to [secret] and drops __ keys", () => {
       assert.deepStrictEqual(
         toWire({
           a: { [SIG]: SECRET, plaintext: '"x"' },
@@ -250,26 +256,19 @@ describe("policy gate", function () {
         }),
         {
           a: { [SIG]: SECRET, value: "x" },
-          b: { [SIG]: SECRET, value: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" },
+          b: { [SIG]: SECRET, value: "[secret]" },
           c: { d: 2 },
         },
       );
     });
 
-    it("lets rules read secret values, and treats an encrypted secret as unknown", async () => {
+    it("lets rules read secret values", async () => {
       const plain = patch(seeds.logGroup(), "kmsKeyId", undefined);
       plain.inputs!.kmsKeyId = {
         [SIG]: SECRET,
         plaintext: JSON.stringify("arn:aws:kms:ap-northeast-1:1:key/k"),
       };
       assert.deepStrictEqual((await pack.analyze(state(plain))).violations, []);
-      const cipher = patch(seeds.logGroup(), "kmsKeyId", undefined);
-      cipher.inputs!.kmsKeyId = { [SIG]: SECRET, ciphertext: "AAABAK..." };
-      const result = await pack.analyze(state(cipher));
-      assert.deepStrictEqual(
-        result.violations.map((v) => [v.level, v.policy]),
-        [["advisory", "datalake-cloudwatch-loggroup-requires-kms-key"]],
-      );
     });
 
     it("skips resources pending deletion and reads a real export's provider references", async () => {
@@ -294,6 +293,107 @@ describe("policy gate", function () {
     });
   });
 
+  describe("encrypted secrets (decrypted with the passphrase, else redacted: never a pass by default)", function () {
+    // Each passphrase check derives a key with PBKDF2's 1,000,000 rounds, as the CLI does.
+    this.timeout(60_000);
+    const PASSPHRASE = "correct horse";
+    const provider = PassphraseCrypter.create(PASSPHRASE, randomBytes(8), randomBytes(12));
+    /** A log group whose retentionInDays (0: kept forever) is stored encrypted, as `pulumi stack export` writes it. */
+    const encrypted = (): ExportedState => {
+      const r = patch(seeds.logGroup(), "retentionInDays", undefined);
+      const secret = { [SIG]: SECRET, ciphertext: provider.crypter.encrypt("0", randomBytes(12)) };
+      r.inputs!.retentionInDays = secret;
+      r.outputs!.retentionInDays = secret;
+      const s = state(r);
+      s.deployment.secrets_providers = { type: "passphrase", state: { salt: provider.state } };
+      return s;
+    };
+    const retention = "datalake-cloudwatch-loggroup-sets-retention";
+    const mine = (r: GateResult) => r.violations.filter((v) => v.policy === retention);
+
+    it("decrypts with PULUMI_CONFIG_PASSPHRASE and fails the real value", async () => {
+      const result = await pack.analyze(encrypted(), {}, { PULUMI_CONFIG_PASSPHRASE: PASSPHRASE });
+      assert.deepStrictEqual(result.warnings, []);
+      assert.deepStrictEqual(
+        mine(result).map((v) => [v.level, v.message.split("\n").pop()]),
+        [["mandatory", 'Log group "logs" keeps its events forever. Set retentionInDays between 1 and 3653.']],
+      );
+      assert.strictEqual(result.summary.passed, false);
+    });
+
+    it("reads the passphrase from PULUMI_CONFIG_PASSPHRASE_FILE too", async () => {
+      const file = path.join(dir, "passphrase.txt");
+      fs.writeFileSync(file, `${PASSPHRASE}\n`);
+      const result = await pack.analyze(encrypted(), {}, { PULUMI_CONFIG_PASSPHRASE_FILE: file });
+      assert.deepStrictEqual([result.warnings, mine(result).length], [[], 1]);
+    });
+
+    for (const [what, env] of [
+      ["without a passphrase", {}],
+      ["with a wrong passphrase", { PULUMI_CONFIG_PASSPHRASE: "wrong" }],
+    ] as const) {
+      it(`fails the redacted value ${what}, with a warning (it passed as "can't run during preview" before)`, async () => {
+        const result = await pack.analyze(encrypted(), {}, env);
+        assert.match(
+          result.warnings.join("\n"),
+          /could not decrypt the 2 encrypted secret\(s\).*redacted to "\[secret\]"/,
+        );
+        assert.deepStrictEqual(
+          mine(result).map((v) => v.level),
+          ["mandatory"],
+        );
+        assert.match(mine(result)[0].message, /retentionInDays is the string "\[secret\]", not a number/);
+        assert.strictEqual(result.summary.passed, false);
+        assert.match(formatText(result), /^warning: could not decrypt/);
+      });
+    }
+
+    it("redacts every secret when one cannot be decrypted, as the CLI does", () => {
+      const s = encrypted();
+      const other = patch(seeds.kmsKey(), "description", undefined);
+      other.inputs!.description = {
+        [SIG]: SECRET,
+        ciphertext: "v1:AAAAAAAAAAAAAAAA:AAAAAAAAAAAAAAAAAAAAAA==",
+      };
+      s.deployment.resources!.push(other);
+      const { state: resolved, warnings } = resolveSecrets(s, { PULUMI_CONFIG_PASSPHRASE: PASSPHRASE });
+      assert.match(warnings[0], /secret \d of 3 is damaged/);
+      const values = resolved.deployment.resources!.flatMap((r) =>
+        Object.values(r.inputs ?? {}).filter((v) => (v as Record<string, unknown>)?.[SIG] === SECRET),
+      );
+      assert.deepStrictEqual(values, [
+        { [SIG]: SECRET, plaintext: '"[secret]"' },
+        { [SIG]: SECRET, plaintext: '"[secret]"' },
+      ]);
+      assert.deepStrictEqual(resolved.deployment.resources![1].outputs!.retentionInDays, {
+        [SIG]: SECRET,
+        plaintext: '"[secret]"',
+      });
+      // The caller's state is left as it was.
+      assert.ok("ciphertext" in (s.deployment.resources![1].inputs!.retentionInDays as object));
+    });
+
+    it("refuses encrypted secrets without a secrets provider, as the CLI does", async () => {
+      const s = encrypted();
+      delete s.deployment.secrets_providers;
+      await assert.rejects(pack.analyze(s), (e: Error) => {
+        assert.ok(e instanceof GateInputError);
+        assert.match(e.message, /2 encrypted secret\(s\) but no deployment.secrets_providers/);
+        return true;
+      });
+    });
+  });
+
+  describe("stack policies", () => {
+    it("attributes a violation that names no resource of the state to the root stack", () => {
+      assert.strictEqual(rootStackUrn(state().deployment.resources!), STACK_URN);
+      assert.strictEqual(
+        rootStackUrn([{ urn: "urn:pulumi:dev::datalake::aws:kms/key:Key::k", type: "aws:kms/key:Key" }]),
+        "urn:pulumi:dev::datalake::pulumi:pulumi:Stack::datalake-dev",
+      );
+    });
+  });
+
   describe("npm run policy", () => {
     it("prints exactly one JSON object and exits 0 on a compliant state", async () => {
       const file = path.join(dir, "ok.json");
@@ -301,7 +401,13 @@ describe("policy gate", function () {
       const r = await cli(["--state", file, "--config", "policies/config/prod.json", "--json"]);
       assert.strictEqual(r.code, 0, r.stderr);
       const doc = JSON.parse(r.stdout);
-      assert.deepStrictEqual(Object.keys(doc), ["violations", "notApplicable", "notSeen", "summary"]);
+      assert.deepStrictEqual(Object.keys(doc), [
+        "violations",
+        "warnings",
+        "notApplicable",
+        "notSeen",
+        "summary",
+      ]);
       assert.deepStrictEqual(doc.violations, []);
       assert.strictEqual(doc.summary.passed, true);
     });
@@ -475,6 +581,7 @@ describe("policy gate", function () {
       assert.match(summarize("dev", "ap-northeast-1", rs as never), /: 2 resources in 1 components$/m);
       const text = formatText({
         violations: [],
+        warnings: [],
         notApplicable: [],
         notSeen: remoteComponentsWithoutChildren(rs),
         summary: {

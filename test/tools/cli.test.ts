@@ -117,14 +117,17 @@ describe("npm run -s policy (a real child process)", () => {
     assert.strictEqual(help.code, 0);
     assert.match(
       help.stdout,
-      /^usage: npm run -s policy -- --state FILE \[--config FILE\] \[--json\] \[--help\]\n/,
+      /^usage: npm run -s policy -- --state FILE \[--config FILE\] \[--json\] \[--engine gate\|pulumi\] \[--help\]\n/,
     );
     const unknown = npm(["--stat", state]);
     assert.strictEqual(unknown.code, 2);
     assert.strictEqual(
       unknown.stderr,
-      "unknown option --stat. usage: npm run -s policy -- --state FILE [--config FILE] [--json] [--help]\n",
+      "unknown option --stat. usage: npm run -s policy -- --state FILE [--config FILE] [--json] [--engine gate|pulumi] [--help]\n",
     );
+    const engine = npm(["--state", state, "--engine", "terraform"]);
+    assert.strictEqual(engine.code, 2);
+    assert.strictEqual(engine.stderr, '--engine takes "gate" or "pulumi", not "terraform".\n');
     const missing = npm([]);
     assert.strictEqual(missing.code, 2);
     assert.match(missing.stderr, /^--state is required\. usage: /);

@@ -18,6 +18,7 @@ import * as path from "path";
 import Ajv from "ajv";
 import { describeIoError } from "../cli";
 import { nearest } from "../../policies/rules/common";
+import { PASSPHRASE_TYPE, PassphraseCrypter, configPassphrase } from "./secrets";
 
 const PULUMI_DIR = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
 // The generated clients and messages must come from the same copies @pulumi/pulumi uses.
@@ -34,8 +35,14 @@ export const POLICY_PACK_DIR = path.resolve(__dirname, "..", "..", "policies");
 
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-/** What the engine sends for a value it cannot know; an encrypted secret is one offline. */
+/** What the engine sends for a value it cannot know (a computed value in a preview's state). */
 export const UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/**
+ * What `pulumi policy analyze --file` gives a secret it cannot decrypt (its redacting decrypter,
+ * pkg/backend/secrets BlindingProvider): the string "[secret]", whatever the value's type. A rule
+ * reading a number, a flag or a list there reports the wrong type, so the check fails closed.
+ */
+export const REDACTED_SECRET = "[secret]";
 
 export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
 const LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
@@ -120,6 +127,8 @@ export interface NotSeen {
 
 export interface GateResult {
   readonly violations: Violation[];
+  /** What the analysis could not do as asked (secrets it could not decrypt and analyzed redacted). */
+  readonly warnings: string[];
   /** Remote components rendered as one opaque resource (offline plans): their children were not checked. */
   readonly notSeen: NotSeen[];
   /** Enabled policies that applied to no resource of the state. */
@@ -467,7 +476,8 @@ export function toWire(value: unknown, where = "the state"): unknown {
         return { [SIG_KEY]: SECRET_SIG, value: toWire(plain, where) };
       }
       if ("value" in o) return { [SIG_KEY]: SECRET_SIG, value: toWire(o.value, where) };
-      return { [SIG_KEY]: SECRET_SIG, value: UNKNOWN_STRING };
+      // resolveSecrets decrypts or redacts every ciphertext first; redact anything else.
+      return { [SIG_KEY]: SECRET_SIG, value: REDACTED_SECRET };
     }
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(o)) {
@@ -529,6 +539,99 @@ function providerOf(r: ExportedResource, byUrn: Map<string, ExportedResource>): 
   pr.setName(nameOfUrn(p.urn));
   pr.setProperties(structproto.Struct.fromJavaScript(toWire(p.inputs ?? {}, `${p.urn} inputs`)));
   return pr;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Encrypted secrets and the root stack, as `pulumi policy analyze --file` treats them
+// ---------------------------------------------------------------------------------------------
+
+/** The root stack's URN: the stack resource without a parent, else the one the engine would name. */
+export function rootStackUrn(resources: readonly ExportedResource[]): string {
+  const root = resources.find((r) => r.type === "pulumi:pulumi:Stack" && !r.parent);
+  if (root) return root.urn;
+  const first = resources.find((r) => r.urn.startsWith("urn:pulumi:"));
+  if (!first) return "";
+  // urn:pulumi:<stack>::<project>::<type>::<name>
+  const [head, project] = first.urn.split("::");
+  const stack = head.slice("urn:pulumi:".length);
+  return `urn:pulumi:${stack}::${project}::pulumi:pulumi:Stack::${project}-${stack}`;
+}
+
+/** Every `ciphertext` secret in a resource's inputs and outputs, with a setter for its plaintext. */
+function ciphertexts(
+  resources: readonly ExportedResource[],
+): { ciphertext: string; set: (p: string) => void }[] {
+  const found: { ciphertext: string; set: (p: string) => void }[] = [];
+  const stack: unknown[] = [];
+  for (const r of resources) stack.push(r.inputs, r.outputs);
+  while (stack.length) {
+    const v = stack.pop();
+    if (!v || typeof v !== "object") continue;
+    const o = v as Record<string, unknown>;
+    if (o[SIG_KEY] === SECRET_SIG && typeof o.ciphertext === "string" && o.plaintext === undefined) {
+      found.push({
+        ciphertext: o.ciphertext,
+        set: (p) => {
+          delete o.ciphertext;
+          o.plaintext = p;
+        },
+      });
+      continue;
+    }
+    for (const c of Array.isArray(v) ? v : Object.values(o)) stack.push(c);
+  }
+  return found;
+}
+
+/**
+ * Decrypts the state's encrypted secrets as `pulumi policy analyze --file` does: with the
+ * deployment's passphrase provider and PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE).
+ * When that is not possible (no passphrase, a wrong one, another provider type, a damaged value)
+ * every encrypted secret is redacted to "[secret]" and a warning says so, as the CLI does. A state
+ * with encrypted secrets but no secrets provider is refused, as the CLI refuses it. The given
+ * state is not changed.
+ */
+export function resolveSecrets(
+  state: ExportedState,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): { state: ExportedState; warnings: string[] } {
+  const copy = JSON.parse(JSON.stringify(state)) as ExportedState;
+  const secrets = ciphertexts(copy.deployment.resources ?? []);
+  if (secrets.length === 0) return { state, warnings: [] };
+  const provider = copy.deployment.secrets_providers as
+    { type?: string; state?: { salt?: unknown } } | undefined;
+  if (!provider?.type)
+    throw new GateInputError(
+      `The state has ${secrets.length} encrypted secret(s) but no deployment.secrets_providers to decrypt them with; export the stack again with \`pulumi stack export\` (which writes it) or with --show-secrets.`,
+    );
+  let reason: string;
+  const passphrase = configPassphrase(env);
+  if (provider.type !== PASSPHRASE_TYPE) {
+    reason = `its secrets provider "${provider.type}" needs credentials the check does not use (only a passphrase provider is decrypted); export it with \`pulumi stack export --show-secrets\` to check the real values`;
+  } else if (passphrase === undefined) {
+    reason = "neither PULUMI_CONFIG_PASSPHRASE nor PULUMI_CONFIG_PASSPHRASE_FILE is set";
+  } else {
+    const salt = provider.state?.salt;
+    const crypter = typeof salt === "string" ? PassphraseCrypter.fromState(passphrase, salt) : undefined;
+    if (!crypter) {
+      reason = "the passphrase does not open the stack's secrets provider";
+    } else {
+      const plain = secrets.map((s) => crypter.decrypt(s.ciphertext));
+      const bad = plain.findIndex((p) => p === undefined);
+      if (bad < 0) {
+        secrets.forEach((s, i) => s.set(plain[i]!));
+        return { state: copy, warnings: [] };
+      }
+      reason = `secret ${bad + 1} of ${secrets.length} is damaged or was encrypted with another key`;
+    }
+  }
+  for (const s of secrets) s.set(JSON.stringify(REDACTED_SECRET));
+  return {
+    state: copy,
+    warnings: [
+      `could not decrypt the ${secrets.length} encrypted secret(s) (${reason}); analyzing with each of them redacted to "${REDACTED_SECRET}", as \`pulumi policy analyze\` does: a rule that reads a number, a flag or a list there reports a violation.`,
+    ],
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -647,8 +750,12 @@ export class PackSession {
   }
 
   /** Configures the pack (merged config) and analyzes the state as `pulumi policy analyze` does. */
-  async analyze(state: ExportedState, config: PolicyConfigMap = {}): Promise<GateResult> {
-    return this.analyzeConfigured(state, reconcileConfig(this.info, config));
+  async analyze(
+    state: ExportedState,
+    config: PolicyConfigMap = {},
+    env: Readonly<Record<string, string | undefined>> = process.env,
+  ): Promise<GateResult> {
+    return this.analyzeConfigured(state, reconcileConfig(this.info, config), env);
   }
 
   /**
@@ -656,8 +763,13 @@ export class PackSession {
    * CLI's engine sends, which does not reject unknown properties: tests use this to check that
    * the rules themselves report them).
    */
-  async analyzeConfigured(state: ExportedState, merged: PolicyConfigMap): Promise<GateResult> {
-    checkState(state);
+  async analyzeConfigured(
+    exported: ExportedState,
+    merged: PolicyConfigMap,
+    env: Readonly<Record<string, string | undefined>> = process.env,
+  ): Promise<GateResult> {
+    checkState(exported);
+    const { state, warnings } = resolveSecrets(exported, env);
 
     const req = new analyzerpb.ConfigureAnalyzerRequest();
     const map = req.getPolicyconfigMap();
@@ -671,6 +783,7 @@ export class PackSession {
 
     const resources = (state.deployment.resources ?? []).filter((r) => !r.delete);
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
+    const rootStack = rootStackUrn(resources);
     const violations: Violation[] = [];
     const applied = new Set<string>();
     // The reason of the last response in state order wins, whatever order responses arrive in.
@@ -694,7 +807,9 @@ export class PackSession {
       const found: Violation[] = resp.getDiagnosticsList().map((d: any) => ({
         policy: d.getPolicyname(),
         level: levelOf(d),
-        urn: urn ?? d.getUrn(),
+        // A stack policy's violation names the resource it is about; one that names none (or a
+        // resource not in the state) is the root stack's, as the engine attributes it.
+        urn: urn ?? (byUrn.has(d.getUrn()) ? d.getUrn() : rootStack),
         message: d.getMessage(),
       }));
       const na = new Set<string>();
@@ -756,6 +871,7 @@ export class PackSession {
     const mandatory = violations.filter((v) => v.level === "mandatory").length;
     return {
       violations,
+      warnings,
       notApplicable,
       notSeen: remoteComponentsWithoutChildren(resources),
       summary: {
@@ -789,8 +905,11 @@ export async function runGate(
 
 /** One line per violation (`LEVEL policy-name urn: message`), then the summary. */
 export function formatText(result: GateResult): string {
-  const lines = result.violations.map(
-    (v) => `${v.level} ${v.policy} ${v.urn}: ${v.message.replace(/\s*\n\s*/g, " ")}`,
+  const lines = result.warnings.map((w) => `warning: ${w}`);
+  lines.push(
+    ...result.violations.map(
+      (v) => `${v.level} ${v.policy} ${v.urn}: ${v.message.replace(/\s*\n\s*/g, " ")}`,
+    ),
   );
   const s = result.summary;
   lines.push(
@@ -816,12 +935,14 @@ export function notSeenNote(notSeen: readonly NotSeen[]): string | undefined {
 /** The `--json` document. */
 export function toJson(result: GateResult): {
   violations: Violation[];
+  warnings: string[];
   notApplicable: NotApplicable[];
   notSeen: NotSeen[];
   summary: GateResult["summary"];
 } {
   return {
     violations: result.violations,
+    warnings: result.warnings,
     notApplicable: result.notApplicable,
     notSeen: result.notSeen,
     summary: result.summary,

@@ -1,13 +1,16 @@
 import * as assert from "assert";
 import { execFileSync } from "child_process";
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { builtinModules } from "module";
 import {
   LAMBDA_NODEJS_RUNTIME_EXTERNALS,
+  bundleFile,
   bundleLambdaHandler,
   bundleScript,
+  lambdaHandlerArchive,
 } from "../../../components/shared/bundle";
 
 /** Every module a CommonJS bundle still loads with `require("...")`. */
@@ -81,5 +84,42 @@ describe("bundle cache on disk", () => {
     assert.strictEqual(run(), "from the cache");
     fs.writeFileSync(dep, 'export const word = "second";\n');
     assert.match(run(), /"second"/);
+  });
+});
+
+describe("Lambda code as a file asset", () => {
+  it("writes each handler's bundle once, named by its sha256, and archives it as index.js by path", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bundle-files-"));
+    try {
+      const entry = "components/speed/probe/handler.ts";
+      const file = bundleFile(entry, {}, dir);
+      const text = bundleScript(entry, {}, dir);
+      assert.strictEqual(fs.readFileSync(file, "utf8"), text);
+      assert.strictEqual(path.basename(path.dirname(file)), createHash("sha256").update(text).digest("hex"));
+      const mtime = fs.statSync(file).mtimeMs;
+      assert.strictEqual(bundleFile(entry, {}, dir), file);
+      assert.strictEqual(fs.statSync(file).mtimeMs, mtime, "an unchanged bundle is not rewritten");
+
+      const archive = lambdaHandlerArchive(entry, dir);
+      const assets = (await archive.assets) as Record<string, { path: Promise<string> }>;
+      assert.deepStrictEqual(Object.keys(assets), ["index.js"]);
+      assert.strictEqual(fs.readFileSync(await assets["index.js"].path, "utf8"), bundleLambdaHandler(entry));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("says in one sentence where it could not write the bundle", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bundle-files-"));
+    try {
+      // A regular file where the files directory should be: nothing can be created under it.
+      fs.writeFileSync(path.join(dir, "files"), "");
+      assert.throws(
+        () => bundleFile("components/speed/probe/handler.ts", {}, dir),
+        /^Error: Cannot write the bundle of components\/speed\/probe\/handler\.ts to .*\(ENOTDIR\); the Lambda code is deployed from there, so make .* writable\.$/,
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
