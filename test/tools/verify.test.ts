@@ -224,6 +224,8 @@ interface Scenario {
   error?: { hop: Hop; err: Error };
   etl?: boolean;
   timeoutSeconds?: number;
+  /** A scheduled run of the Glue job is going until this many seconds after the start. */
+  otherRunUntil?: number;
 }
 
 async function scenario(s: Scenario): Promise<{ results: HopResult[]; progress: string[]; mocks: any }> {
@@ -333,6 +335,9 @@ async function scenario(s: Scenario): Promise<{ results: HopResult[]; progress: 
   let jobStartedAt = 0;
   mocks.glue.on(StartJobRunCommand).callsFake(
     guard("etlJob", () => {
+      if (s.otherRunUntil !== undefined && elapsed() < s.otherRunUntil) {
+        throw awsError("ConcurrentRunsExceededException", "Concurrent runs exceeded for datalake-dev-etl");
+      }
       jobStartedAt = elapsed();
       return { JobRunId: "jr_1" };
     }),
@@ -420,6 +425,36 @@ describe("verify: orchestration against mocked AWS clients", function () {
     });
   }
 
+  it("waits for a scheduled Glue run that is going, then starts and passes its own run", async () => {
+    // Before: StartJobRun's ConcurrentRunsExceededException was reported as "Glue ETL job failed".
+    const { results, progress } = await scenario({ etl: true, otherRunUntil: 600 });
+    const job = results.find((r) => r.hop === "etlJob")!;
+    assert.deepStrictEqual(
+      [job.status, job.detail],
+      ["passed", "run jr_1 of datalake-dev-etl succeeded (started after a run already going had ended)"],
+    );
+    // Started at the first look after 600 s (every 15 s from 80 s), then 300 s of run.
+    assert.strictEqual(job.seconds, 905);
+    assert.strictEqual(statuses(results).curatedQuery, "passed");
+    assert.ok(
+      progress.includes("Glue ETL job: another run of datalake-dev-etl is going; waiting for it to end"),
+      progress.join("\n"),
+    );
+  });
+
+  it("times the Glue hop out, saying why, when the running run outlasts the hop's budget", async () => {
+    const { results } = await scenario({ etl: true, otherRunUntil: 100_000 });
+    const job = results.find((r) => r.hop === "etlJob")!;
+    assert.deepStrictEqual(
+      [job.status, job.detail],
+      [
+        "timed out",
+        `another run of datalake-dev-etl was still going after ${HOP_BUDGET_SECONDS.etlJob} s, so verify's own could not start`,
+      ],
+    );
+    assert.strictEqual(statuses(results).curatedQuery, "skipped");
+  });
+
   it("stops every hop at the overall --timeout", async () => {
     const { results } = await scenario({ never: ["raw"], timeoutSeconds: 60 });
     const raw = results.find((r) => r.hop === "raw")!;
@@ -456,8 +491,8 @@ describe("verify: orchestration against mocked AWS clients", function () {
     ],
     [
       "etlJob",
-      awsError("ConcurrentRunsExceededException", "Concurrent runs exceeded for datalake-dev-etl"),
-      "ConcurrentRunsExceededException: Concurrent runs exceeded for datalake-dev-etl",
+      awsError("EntityNotFoundException", "Job datalake-dev-etl not found"),
+      "EntityNotFoundException: Job datalake-dev-etl not found",
     ],
     [
       "curatedQuery",
