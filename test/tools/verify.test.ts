@@ -593,6 +593,34 @@ describe("verify: the real script, offline", function () {
     );
   });
 
+  it("prints the operator's policy without credentials (--print-policy), and names missing outputs", async () => {
+    const full = path.join(dir, "full.json");
+    fs.writeFileSync(
+      full,
+      JSON.stringify({
+        ...OUTPUTS_RAW,
+        lakeKeyArn: "arn:aws:kms:ap-northeast-1:123456789012:key/k",
+        athenaResultsBucketName: "results-bucket",
+        curatedBucketName: "curated-bucket",
+      }),
+    );
+    const r = await run(["dev", "--outputs", full, "--print-policy", "--etl"]);
+    assert.strictEqual(r.code, 0, r.stderr);
+    const doc = JSON.parse(r.stdout);
+    assert.strictEqual(doc.Version, "2012-10-17");
+    const kms = doc.Statement.find((st: { Sid: string }) => st.Sid === "UseTheLakeKeyThroughS3");
+    assert.deepStrictEqual(kms.Action, ["kms:Decrypt", "kms:GenerateDataKey"]);
+    const deployer = await run(["dev", "--outputs", full, "--print-deployer-policy"]);
+    assert.strictEqual(deployer.code, 0, deployer.stderr);
+    assert.ok(deployer.stdout.includes("iam:CreateServiceLinkedRole"));
+    const missing = await run(["dev", "--outputs", path.join(dir, "outputs.json"), "--print-policy"]);
+    assert.strictEqual(missing.code, 2);
+    assert.strictEqual(
+      missing.stderr,
+      `The outputs in ${path.join(dir, "outputs.json")} lack lakeKeyArn, athenaResultsBucketName, curatedBucketName; run pulumi up with this version of the program first.\n`,
+    );
+  });
+
   it("exits 2 on a usage error and 0 for --help", async () => {
     const bad = await run(["dev", "--timeout", "x"]);
     assert.strictEqual(bad.code, 2);
