@@ -52,7 +52,7 @@ function fixedName(r: ExportedResource, stack: string): string | undefined {
   return v
     .split(stack)
     .join("<stack>")
-    .replace(/-[0-9a-f]{7}(?=\/|$)/g, "-<random>");
+    .replace(/-[0-9a-f]{7}(?=[/-]|$)/g, "-<random>");
 }
 
 /** The markdown table (without the markers). */
