@@ -11,6 +11,7 @@ import { Operations, PipelineDashboard } from "../components/ops";
 import { ERROR_METRIC_NAME, SpeedLayer, metricNamespace } from "../components/speed";
 import { AGENT_INDEX_PREFIX } from "../components/shared/names";
 import { AgentDestinations } from "../components/network/agent/render";
+import { heartbeatCadenceProblem } from "../components/network/alarms";
 import { ConfigError, PlatformConfig } from "./config";
 
 export interface Platform {
@@ -26,14 +27,20 @@ export interface Platform {
 export function createPlatform(config: PlatformConfig): Platform {
   const g = config.generator;
   const o = config.ops;
-  // The heartbeat must span more than one tick of the generator, or it fires between ticks.
-  if (o.heartbeatMinutes * 60 <= g.intervalSeconds) {
-    throw new ConfigError([
-      `datalake:ops.heartbeatMinutes is ${o.heartbeatMinutes}: it must be longer than generator.intervalSeconds (${g.intervalSeconds} s), or the heartbeat alarm fires between two ticks of the generator`,
-    ]);
-  }
+  const cadence = {
+    linesPerInterval: g.linesPerInterval,
+    intervalSeconds: g.intervalSeconds,
+    burstLines: g.burstLines,
+    burstIntervalSeconds: g.burstIntervalSeconds,
+  };
+  // The heartbeat must span more than the generator's longest silence, or it fires between lines.
+  const heartbeatProblem = heartbeatCadenceProblem(o.heartbeatMinutes, cadence);
+  if (heartbeatProblem !== undefined) throw new ConfigError([heartbeatProblem]);
   // First: every layer's health alarms and rules notify its topic.
   const ops = new Operations("ops", {
+    // The component names below whose alarms and rules notify the topic (a test checks that every
+    // alarm and rule of the rendered stacks matches one of them).
+    publisherLayers: ["batch", "etl", "speed", "generator-agent"],
     alarmEmail: o.alarmEmail,
     protectStatefulResources: config.protection.protectStatefulResources,
   });
@@ -46,12 +53,7 @@ export function createPlatform(config: PlatformConfig): Platform {
     generatorInstanceType: g.instanceType,
     generatorSubnet: g.subnet,
     rootVolumeGiB: g.rootVolumeGiB,
-    cadence: {
-      linesPerInterval: g.linesPerInterval,
-      intervalSeconds: g.intervalSeconds,
-      burstLines: g.burstLines,
-      burstIntervalSeconds: g.burstIntervalSeconds,
-    },
+    cadence,
   });
 
   const lake = config.lake;
@@ -134,7 +136,6 @@ export function createPlatform(config: PlatformConfig): Platform {
     dlqDepthThreshold: o.dlqDepthThreshold,
     freeStorageSharePercent: o.freeStorageSharePercent,
     jvmMemoryPressurePercent: o.jvmMemoryPressurePercent,
-    heartbeatMinutes: o.heartbeatMinutes,
   });
 
   // Each layer contributes its destination; the agent is built last so nothing depends on a later layer.
@@ -153,6 +154,8 @@ export function createPlatform(config: PlatformConfig): Platform {
     parameterName: network.agentParameterName,
     destinations,
     operationsTopicArn,
+    heartbeatLogGroupName: speed.appLogGroupName,
+    heartbeatMinutes: o.heartbeatMinutes,
   });
 
   // Last: the dashboard reads the names every layer returned.

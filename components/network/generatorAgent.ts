@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import { APP_LOG_PATH, APP_LOG_TAG } from "../shared/names";
 import { AgentDestinations, HANDS_ON_PARSER, renderAgentConfig } from "./agent/render";
-import { associationFailureRule } from "./alarms";
+import { OPS_DEFAULTS, opsAlarm } from "../shared/alarms";
+import { associationFailureRule, heartbeatAlarmSpec } from "./alarms";
 import { AGENT_STATE_DIR } from "./instance";
 
 /** Arguments of {@link GeneratorAgent}. */
@@ -23,6 +24,19 @@ export interface GeneratorAgentArgs {
    * configuration on the instance fails. @default undefined — no failure rule
    */
   readonly operationsTopicArn?: pulumi.Input<string>;
+  /**
+   * The application log group the agent ships to: with an operations topic, its heartbeat alarm
+   * (no event for `heartbeatMinutes`) is created once the configuration was applied on the
+   * instance. @default undefined — no heartbeat alarm
+   */
+  readonly heartbeatLogGroupName?: pulumi.Input<string>;
+  /** Minutes without events in the application log group before the heartbeat alarm. @default 10 */
+  readonly heartbeatMinutes?: number;
+  /**
+   * Seconds `pulumi up` waits for the association's first run on the instance to succeed (a new
+   * instance installs the agent first). @default 1800
+   */
+  readonly applyTimeoutSeconds?: number;
 }
 
 /**
@@ -41,6 +55,13 @@ export class GeneratorAgent extends pulumi.ComponentResource {
 
   constructor(name: string, args: GeneratorAgentArgs, opts?: pulumi.ComponentResourceOptions) {
     super("datalake:network:GeneratorAgent", name, {}, opts);
+    const heartbeat =
+      args.heartbeatLogGroupName !== undefined && args.operationsTopicArn !== undefined
+        ? heartbeatAlarmSpec({
+            logGroupName: args.heartbeatLogGroupName,
+            minutes: args.heartbeatMinutes ?? OPS_DEFAULTS.heartbeatMinutes,
+          })
+        : undefined;
 
     this.configText = pulumi.output(args.destinations).apply((destinations) =>
       renderAgentConfig({
@@ -74,6 +95,10 @@ export class GeneratorAgent extends pulumi.ComponentResource {
         },
         scheduleExpression: args.reapplySchedule ?? "rate(30 minutes)",
         complianceSeverity: "HIGH",
+        // The create (and every update) waits until the run on the instance reports Success, so
+        // whatever depends on the association (the heartbeat alarm) exists only once the agent
+        // ships; a run that fails fails the deployment instead of passing silently.
+        waitForSuccessTimeoutSeconds: args.applyTimeoutSeconds ?? 1800,
       },
       { parent: this, dependsOn: [parameter] },
     );
@@ -85,6 +110,16 @@ export class GeneratorAgent extends pulumi.ComponentResource {
         topicArn: args.operationsTopicArn,
         associationId: association.associationId,
       });
+    }
+    if (heartbeat !== undefined && args.operationsTopicArn !== undefined) {
+      // Created after the association's first successful run: before it the log group is silent
+      // by design (the agent's configuration waits for the domain), and a heartbeat that treats
+      // silence as breaching would alarm for the whole first deployment.
+      opsAlarm(
+        { parent: this, name, stack: pulumi.getStack(), topicArn: args.operationsTopicArn },
+        heartbeat,
+        [association],
+      );
     }
     this.associationId = association.associationId;
     this.registerOutputs({ configText: this.configText, associationId: this.associationId });

@@ -158,7 +158,10 @@ export function dashboardWidgets(i: PipelineDashboardInput): WidgetSpec[] {
     {
       title: "9. Glue ETL job runs",
       metrics: [
-        m("Glue", "glue.driver.aggregate.elapsedTime", job, "Sum", "run time (ms)"),
+        // Maximum: each data point is the run's elapsed time so far, reported again while it runs,
+        // so a Sum adds one run's running totals up into a meaningless figure (AWS Glue metrics,
+        // https://docs.aws.amazon.com/glue/latest/dg/monitoring-awsglue-with-cloudwatch-metrics.html).
+        m("Glue", "glue.driver.aggregate.elapsedTime", job, "Maximum", "run time (ms)"),
         m("AWS/Events", "MatchedEvents", { RuleName: i.glueFailureRuleName }, "Sum", "failed runs"),
       ],
     },

@@ -16,6 +16,11 @@ export type { PipelineDashboardInput } from "./dashboard";
 
 /** Arguments of {@link Operations}. */
 export interface OperationsArgs {
+  /**
+   * The layers (component names) whose alarms and rules notify the topic: the topic and key
+   * policies admit `datalake-<stack>-<layer>-*` for each, and nothing else.
+   */
+  readonly publisherLayers: readonly string[];
   /** E-mail address subscribed to the operations topic (SNS sends a confirmation mail). @default undefined — no subscription */
   readonly alarmEmail?: string;
   /** protect + retainOnDelete on the topic's KMS key. @default false */
@@ -24,7 +29,7 @@ export interface OperationsArgs {
 
 /**
  * The operations topic: an SNS topic encrypted with its own customer-managed key, whose topic and
- * key policies let exactly this stack's CloudWatch alarms and EventBridge rules publish.
+ * key policies let exactly this stack's layers' CloudWatch alarms and EventBridge rules publish.
  */
 export class Operations extends pulumi.ComponentResource {
   /** ARN of the operations topic; every layer's health alarm and rule notifies it. */
@@ -32,7 +37,7 @@ export class Operations extends pulumi.ComponentResource {
   /** ARN of the topic's KMS key. */
   public readonly keyArn: pulumi.Output<string>;
 
-  constructor(name: string, args: OperationsArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: OperationsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("datalake:ops:Operations", name, {}, opts);
 
     const protect = args.protectStatefulResources ?? false;
@@ -44,6 +49,7 @@ export class Operations extends pulumi.ComponentResource {
       region: aws.getRegionOutput({}, { parent: this }).region,
       accountId: aws.getCallerIdentityOutput({}, { parent: this }).accountId,
       namePrefix: opsNamePrefix(pulumi.getStack()),
+      layers: args.publisherLayers,
     };
 
     const key = new aws.kms.Key(

@@ -2,7 +2,9 @@
  * The operations topic's key policy and topic policy, as plain functions (tested table-style).
  *
  * Who publishes: CloudWatch alarms (`cloudwatch.amazonaws.com`) and EventBridge rules
- * (`events.amazonaws.com`) of this account whose names start with `datalake-<stack>-`. An
+ * (`events.amazonaws.com`) of this account whose names start with `datalake-<stack>-<layer>-` for
+ * one of the stack's layers. The layer is part of the pattern so that the stack `dev` does not
+ * admit the alarms of a stack named `dev-eu` (`datalake-dev-*` would match `datalake-dev-eu-...`). An
  * encrypted topic needs both halves: the topic policy lets the service call sns:Publish, and the
  * key policy lets it have SNS generate and decrypt the data key (Amazon SNS key management,
  * "Enable compatibility between event sources from AWS services and encrypted topics",
@@ -17,18 +19,30 @@ export interface OpsPolicyArgs {
   readonly partition: S;
   readonly region: S;
   readonly accountId: S;
-  /** `datalake-<stack>`: the alarms and rules allowed to publish are named `<prefix>-*`. */
+  /** `datalake-<stack>`: the alarms and rules allowed to publish are named `<prefix>-<layer>-*`. */
   readonly namePrefix: string;
+  /** The layers whose alarms and rules publish (`<layer>` of `datalake-<stack>-<layer>-<role>`). */
+  readonly layers: readonly string[];
 }
 
-/** ARN pattern of the stack's alarms (aws:SourceArn of an alarm action). */
-export function alarmArnPattern(a: OpsPolicyArgs): pulumi.Output<string> {
-  return pulumi.interpolate`arn:${a.partition}:cloudwatch:${a.region}:${a.accountId}:alarm:${a.namePrefix}-*`;
+/** The name patterns of the publishers: `datalake-<stack>-<layer>-*`, one per layer. */
+export function publisherNamePatterns(namePrefix: string, layers: readonly string[]): string[] {
+  if (layers.length === 0) throw new Error("the operations topic needs at least one publishing layer.");
+  return layers.map((layer) => `${namePrefix}-${layer}-*`);
 }
 
-/** ARN pattern of the stack's EventBridge rules on the default bus (aws:SourceArn of a rule target). */
-export function ruleArnPattern(a: OpsPolicyArgs): pulumi.Output<string> {
-  return pulumi.interpolate`arn:${a.partition}:events:${a.region}:${a.accountId}:rule/${a.namePrefix}-*`;
+/** ARN patterns of the stack's alarms (aws:SourceArn of an alarm action). */
+export function alarmArnPattern(a: OpsPolicyArgs): pulumi.Output<string>[] {
+  return publisherNamePatterns(a.namePrefix, a.layers).map(
+    (n) => pulumi.interpolate`arn:${a.partition}:cloudwatch:${a.region}:${a.accountId}:alarm:${n}`,
+  );
+}
+
+/** ARN patterns of the stack's EventBridge rules on the default bus (aws:SourceArn of a rule target). */
+export function ruleArnPattern(a: OpsPolicyArgs): pulumi.Output<string>[] {
+  return publisherNamePatterns(a.namePrefix, a.layers).map(
+    (n) => pulumi.interpolate`arn:${a.partition}:events:${a.region}:${a.accountId}:rule/${n}`,
+  );
 }
 
 /** The data-key actions SNS performs with the publisher's identity on an encrypted topic. */
@@ -81,7 +95,7 @@ export function operationsKeyPolicy(a: OpsPolicyArgs): PolicyDocument {
  * https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-use-cases.html); nothing else may.
  */
 export function operationsTopicPolicy(a: OpsPolicyArgs & { readonly topicArn: S }): PolicyDocument {
-  const source = (arnPattern: pulumi.Output<string>) => ({
+  const source = (arnPattern: pulumi.Output<string>[]) => ({
     StringEquals: { "aws:SourceAccount": a.accountId },
     ArnLike: { "aws:SourceArn": arnPattern },
   });

@@ -79,8 +79,15 @@ export interface OpsScope {
   readonly topicArn: pulumi.Input<string>;
 }
 
-/** One metric alarm that notifies the operations topic when it fires and when it recovers. */
-export function opsAlarm(scope: OpsScope, spec: OpsAlarmSpec): aws.cloudwatch.MetricAlarm {
+/**
+ * One metric alarm that notifies the operations topic when it fires and when it recovers.
+ * `dependsOn` delays its creation (an alarm that can only be judged once something else exists).
+ */
+export function opsAlarm(
+  scope: OpsScope,
+  spec: OpsAlarmSpec,
+  dependsOn?: pulumi.Input<pulumi.Resource>[],
+): aws.cloudwatch.MetricAlarm {
   return new aws.cloudwatch.MetricAlarm(
     `${scope.name}-${spec.role}`,
     {
@@ -100,7 +107,7 @@ export function opsAlarm(scope: OpsScope, spec: OpsAlarmSpec): aws.cloudwatch.Me
       alarmActions: [scope.topicArn],
       okActions: [scope.topicArn],
     },
-    { parent: scope.parent },
+    { parent: scope.parent, ...(dependsOn ? { dependsOn } : {}) },
   );
 }
 

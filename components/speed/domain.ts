@@ -12,14 +12,8 @@ export const TLS_SECURITY_POLICY = "Policy-Min-TLS-1-2-PFS-2023-10";
 /** Internal master user (log in to Dashboards with it; the password is in Secrets Manager). */
 export const MASTER_USER_NAME = "admin";
 
-/** The service whose service-linked role a VPC domain needs. */
-export const OPENSEARCH_SERVICE = "opensearchservice.amazonaws.com";
-/**
- * Name and path IAM gives that role (one per account):
- * https://docs.aws.amazon.com/opensearch-service/latest/developerguide/slr.html
- */
-export const SERVICE_LINKED_ROLE_NAME = "AWSServiceRoleForAmazonOpenSearchService";
-export const SERVICE_LINKED_ROLE_PATH = `/aws-service-role/${OPENSEARCH_SERVICE}/`;
+import { OPENSEARCH_SERVICE, SERVICE_LINKED_ROLE_NAME, SERVICE_LINKED_ROLE_PATH } from "./serviceLinkedRole";
+export { OPENSEARCH_SERVICE, SERVICE_LINKED_ROLE_NAME, SERVICE_LINKED_ROLE_PATH };
 /** Tag on the role a stack creates: `<project>/<stack>` of the stack that owns it. */
 export const SLR_OWNER_TAG = "datalake:owner-stack";
 const SLR_DESCRIPTION = "Lets OpenSearch Service manage VPC network interfaces";

@@ -1,7 +1,8 @@
 /**
  * The SpeedLayer's health alarms, all notifying the operations topic: the forwarder's dead-letter
- * queue, errors, throttles and the documents it recorded as rejected; the OpenSearch domain's health; and the heartbeat of the
- * application log group (the generator and its agent are alive and shipping).
+ * queue, errors, throttles and the documents it recorded as rejected; and the OpenSearch domain's health.
+ * The heartbeat of the application log group is the GeneratorAgent's (components/network/alarms.ts):
+ * it can only be judged once the agent ships.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -11,7 +12,6 @@ import { REJECTED_DOCUMENTS_METRIC_NAME, metricNamespace } from "./metrics";
 
 export interface HealthAlarmInputs extends LayerContext {
   readonly topicArn: pulumi.Input<string>;
-  readonly appLogs: aws.cloudwatch.LogGroup;
   readonly forwarder: aws.lambda.Function;
   readonly deadLetter: aws.sqs.Queue;
   readonly domain: aws.opensearch.Domain;
@@ -19,11 +19,15 @@ export interface HealthAlarmInputs extends LayerContext {
   readonly volumeSizeGiB: number;
   /** Replicas per shard the index templates ask for (0 on a single node). */
   readonly replicas: number;
+  /** Dedicated master nodes of the domain (0: none, the data nodes are masters). */
+  readonly dedicatedMasterCount: number;
   readonly dlqDepthThreshold: number;
   readonly freeStorageSharePercent: number;
   readonly jvmMemoryPressurePercent: number;
-  readonly heartbeatMinutes: number;
 }
+
+/** MasterJVMMemoryPressure (maximum, 3 × 1 minute) at or above this percentage, as AWS recommends. */
+const MASTER_JVM_PRESSURE_PERCENT = 95;
 
 /** FreeStorageSpace is reported in MiB per node; the threshold is `share` % of one node's volume. */
 export function freeStorageThresholdMiB(volumeSizeGiB: number, sharePercent: number): number {
@@ -32,18 +36,13 @@ export function freeStorageThresholdMiB(volumeSizeGiB: number, sharePercent: num
 
 /** The alarm specs, pure (tested without mocks); dimensions are filled in by {@link healthAlarms}. */
 export function healthAlarmSpecs(
-  i: Omit<
-    HealthAlarmInputs,
-    keyof LayerContext | "topicArn" | "appLogs" | "forwarder" | "deadLetter" | "domain"
-  > & {
-    readonly logPath: string;
+  i: Omit<HealthAlarmInputs, keyof LayerContext | "topicArn" | "forwarder" | "deadLetter" | "domain"> & {
     readonly stack: string;
   },
   dims: {
     readonly queue: Record<string, pulumi.Input<string>>;
     readonly fn: Record<string, pulumi.Input<string>>;
     readonly domain: Record<string, pulumi.Input<string>>;
-    readonly logGroup: Record<string, pulumi.Input<string>>;
   },
 ): OpsAlarmSpec[] {
   const event = (
@@ -131,6 +130,25 @@ export function healthAlarmSpecs(
       "An automated snapshot of the domain failed.",
       60,
     ),
+    // The domain is encrypted with the layer's customer-managed key: these metrics appear only
+    // when OpenSearch cannot use it (disabled, deleted, or its grants revoked), hence missing data
+    // is not breaching.
+    event(
+      "opensearch-kms-key-error",
+      "AWS/ES",
+      "KMSKeyError",
+      dims.domain,
+      "The KMS key that encrypts the domain at rest is disabled; re-enable it or the domain stops serving.",
+      60,
+    ),
+    event(
+      "opensearch-kms-key-inaccessible",
+      "AWS/ES",
+      "KMSKeyInaccessible",
+      dims.domain,
+      "The KMS key that encrypts the domain at rest was deleted or its grants revoked; the domain cannot read its data.",
+      60,
+    ),
     {
       role: "opensearch-free-storage",
       description: `A data node has less than ${i.freeStorageSharePercent} % of its ${i.volumeSizeGiB} GiB volume free.`,
@@ -159,6 +177,38 @@ export function healthAlarmSpecs(
       treatMissingData: "missing",
     },
   ];
+  // Dedicated masters publish their own CPU and JVM metrics; without them the data nodes'
+  // metrics above already cover the master role.
+  if (i.dedicatedMasterCount > 0) {
+    specs.push(
+      {
+        role: "opensearch-master-cpu",
+        description: "CPU of a dedicated master node was at or above 50 % for 45 minutes.",
+        namespace: "AWS/ES",
+        metricName: "MasterCPUUtilization",
+        dimensions: dims.domain,
+        statistic: "Maximum",
+        periodSeconds: 900,
+        evaluationPeriods: 3,
+        threshold: 50,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        treatMissingData: "missing",
+      },
+      {
+        role: "opensearch-master-jvm-pressure",
+        description: `JVM memory pressure of a dedicated master node reached ${MASTER_JVM_PRESSURE_PERCENT} % for 3 minutes.`,
+        namespace: "AWS/ES",
+        metricName: "MasterJVMMemoryPressure",
+        dimensions: dims.domain,
+        statistic: "Maximum",
+        periodSeconds: 60,
+        evaluationPeriods: 3,
+        threshold: MASTER_JVM_PRESSURE_PERCENT,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        treatMissingData: "missing",
+      },
+    );
+  }
   // Yellow means a replica is unassigned; with no replicas asked for (a single node) it cannot
   // happen for our indices, and a node that cannot host replicas would stay yellow forever.
   if (i.replicas > 0) {
@@ -174,20 +224,6 @@ export function healthAlarmSpecs(
       ),
     );
   }
-  specs.push({
-    role: "app-log-heartbeat",
-    description: `No event reached ${i.logPath}/app for ${i.heartbeatMinutes} minutes: the generator or its agent has stopped.`,
-    namespace: "AWS/Logs",
-    metricName: "IncomingLogEvents",
-    dimensions: dims.logGroup,
-    statistic: "Sum",
-    periodSeconds: 60,
-    evaluationPeriods: i.heartbeatMinutes,
-    threshold: 1,
-    comparisonOperator: "LessThanThreshold",
-    // IncomingLogEvents is not published for a minute without events: silence is the fault.
-    treatMissingData: "breaching",
-  });
   return specs;
 }
 
@@ -199,7 +235,6 @@ export function healthAlarms(i: HealthAlarmInputs): aws.cloudwatch.MetricAlarm[]
     fn: { FunctionName: i.forwarder.name },
     // OpenSearch publishes domain metrics with the account id as ClientId.
     domain: { DomainName: i.domain.domainName, ClientId: i.accountId },
-    logGroup: { LogGroupName: i.appLogs.name },
   });
   return specs.map((spec) => opsAlarm(scope, spec));
 }

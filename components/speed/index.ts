@@ -83,7 +83,7 @@ export interface SpeedLayerArgs {
   readonly protectStatefulResources?: boolean;
   /**
    * The operations topic (from `Operations`) the health alarms notify: dead-letter queue, forwarder
-   * errors and throttles, OpenSearch health, application-log heartbeat. @default undefined — no health alarms
+   * errors and throttles, OpenSearch health. @default undefined — no health alarms
    */
   readonly operationsTopicArn?: pulumi.Input<string>;
   /** Visible messages in the forwarder's dead-letter queue that raise its alarm. @default 1 */
@@ -92,8 +92,6 @@ export interface SpeedLayerArgs {
   readonly freeStorageSharePercent?: number;
   /** JVM memory pressure (percent, 3 minutes) that raises the alarm. @default 95 */
   readonly jvmMemoryPressurePercent?: number;
-  /** Minutes without events in the application log group before the heartbeat alarm. @default 10 */
-  readonly heartbeatMinutes?: number;
 }
 
 /**
@@ -153,7 +151,6 @@ export class SpeedLayer extends pulumi.ComponentResource {
     const dlqDepthThreshold = args.dlqDepthThreshold ?? OPS_DEFAULTS.dlqDepthThreshold;
     const freeStorageSharePercent = args.freeStorageSharePercent ?? OPS_DEFAULTS.freeStorageSharePercent;
     const jvmMemoryPressurePercent = args.jvmMemoryPressurePercent ?? OPS_DEFAULTS.jvmMemoryPressurePercent;
-    const heartbeatMinutes = args.heartbeatMinutes ?? OPS_DEFAULTS.heartbeatMinutes;
     validate(name, {
       availabilityZoneCount,
       instanceCount,
@@ -169,7 +166,6 @@ export class SpeedLayer extends pulumi.ComponentResource {
       dlqDepthThreshold,
       freeStorageSharePercent,
       jvmMemoryPressurePercent,
-      heartbeatMinutes,
     });
 
     // The units, in dependency order. Each registers its children with `parent: this` and
@@ -248,16 +244,15 @@ export class SpeedLayer extends pulumi.ComponentResource {
       healthAlarms({
         ...ctx,
         topicArn: args.operationsTopicArn,
-        appLogs: logs.appLogs,
         forwarder: forwarder.forwarder,
         deadLetter: forwarder.deadLetter,
         domain,
         volumeSizeGiB,
         replicas: indexReplicas(availabilityZoneCount, instanceCount),
+        dedicatedMasterCount,
         dlqDepthThreshold,
         freeStorageSharePercent,
         jvmMemoryPressurePercent,
-        heartbeatMinutes,
       });
     }
 

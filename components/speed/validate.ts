@@ -19,7 +19,6 @@ export interface ValidatedArgs {
   readonly dlqDepthThreshold: number;
   readonly freeStorageSharePercent: number;
   readonly jvmMemoryPressurePercent: number;
-  readonly heartbeatMinutes: number;
 }
 
 /** Throws for args the services would reject, naming the arg, its value and the fix. */
@@ -76,7 +75,4 @@ export function validate(name: string, a: ValidatedArgs): void {
     fail(
       `jvmMemoryPressurePercent is ${a.jvmMemoryPressurePercent}; use a percentage from 1 to 100 (AWS recommends 95).`,
     );
-  // CloudWatch evaluates at most one day of 1-minute periods; a heartbeat of 1 minute would flap.
-  if (!Number.isInteger(a.heartbeatMinutes) || a.heartbeatMinutes < 2 || a.heartbeatMinutes > 1440)
-    fail(`heartbeatMinutes is ${a.heartbeatMinutes}; use a whole number of minutes from 2 to 1440.`);
 }

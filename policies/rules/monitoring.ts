@@ -292,13 +292,17 @@ export const DOMAIN_ALARM_DEFAULTS = {
     "FreeStorageSpace",
     "JVMMemoryPressure",
     "AutomatedSnapshotFailure",
+    // Every domain of the pack is encrypted at rest with KMS: AWS recommends alarming when the key
+    // is disabled or inaccessible (https://docs.aws.amazon.com/opensearch-service/latest/developerguide/cloudwatch-alarms.html).
+    "KMSKeyError",
+    "KMSKeyInaccessible",
   ],
 } as const;
 
 export const domainRequiresHealthAlarms: StackValidationPolicy = {
   name: "datalake-opensearch-domain-requires-health-alarms",
   description:
-    "Every OpenSearch domain has the health alarms AWS recommends (red status, blocked writes, free storage, JVM pressure, snapshot failures).",
+    "Every OpenSearch domain has the health alarms AWS recommends (red status, blocked writes, free storage, JVM pressure, snapshot failures, KMS key errors).",
   severity: "medium",
   tags: [...TAGS, "opensearch"],
   configSchema: closedSchema({

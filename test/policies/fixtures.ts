@@ -5,6 +5,7 @@
  * read).
  */
 import { ExportedResource, ExportedState, UNKNOWN_STRING } from "../../tools/offline/policyGate";
+import { DOMAIN_ALARM_DEFAULTS } from "../../policies/rules/monitoring";
 
 export { UNKNOWN_STRING };
 
@@ -446,13 +447,7 @@ export const M = {
 const TOPIC_ARN = "arn:aws:sns:ap-northeast-1:123456789012:ops";
 
 /** The AWS/ES metrics the domain health rule requires by default. */
-export const DOMAIN_METRICS = [
-  "ClusterStatus.red",
-  "ClusterIndexWritesBlocked",
-  "FreeStorageSpace",
-  "JVMMemoryPressure",
-  "AutomatedSnapshotFailure",
-];
+export const DOMAIN_METRICS: readonly string[] = DOMAIN_ALARM_DEFAULTS.requiredMetrics;
 
 /** A metric alarm on `metricName` whose dimensions come from `target`, notifying `topic` (none with null). */
 export function alarm(

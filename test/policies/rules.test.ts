@@ -514,7 +514,11 @@ const CASES: Record<string, RuleCase> = {
   },
   "datalake-opensearch-domain-requires-health-alarms": {
     compliant: [domainWithAlarms(), domainWithAlarms([...DOMAIN_METRICS, "ClusterStatus.yellow"])],
-    violating: [domainWithAlarms([]), domainWithAlarms(DOMAIN_METRICS.slice(1))],
+    violating: [
+      domainWithAlarms([]),
+      domainWithAlarms(DOMAIN_METRICS.slice(1)),
+      domainWithAlarms(DOMAIN_METRICS.filter((m) => m !== "KMSKeyInaccessible")),
+    ],
     notApplicable: [[seeds.kmsKey()]],
     unknown: withAt(domainWithAlarms(), "domain-freestoragespace", "metricName", UNKNOWN_STRING),
   },

@@ -225,6 +225,8 @@ interface Scenario {
   error?: { hop: Hop; err: Error };
   etl?: boolean;
   timeoutSeconds?: number;
+  /** A scheduled run of the Glue job is going until this many seconds after the start. */
+  otherRunUntil?: number;
 }
 
 async function scenario(s: Scenario): Promise<{ results: HopResult[]; progress: string[]; mocks: any }> {
@@ -334,6 +336,9 @@ async function scenario(s: Scenario): Promise<{ results: HopResult[]; progress: 
   let jobStartedAt = 0;
   mocks.glue.on(StartJobRunCommand).callsFake(
     guard("etlJob", () => {
+      if (s.otherRunUntil !== undefined && elapsed() < s.otherRunUntil) {
+        throw awsError("ConcurrentRunsExceededException", "Concurrent runs exceeded for datalake-dev-etl");
+      }
       jobStartedAt = elapsed();
       return { JobRunId: "jr_1" };
     }),
@@ -421,6 +426,36 @@ describe("verify: orchestration against mocked AWS clients", function () {
     });
   }
 
+  it("waits for a scheduled Glue run that is going, then starts and passes its own run", async () => {
+    // Before: StartJobRun's ConcurrentRunsExceededException was reported as "Glue ETL job failed".
+    const { results, progress } = await scenario({ etl: true, otherRunUntil: 600 });
+    const job = results.find((r) => r.hop === "etlJob")!;
+    assert.deepStrictEqual(
+      [job.status, job.detail],
+      ["passed", "run jr_1 of datalake-dev-etl succeeded (started after a run already going had ended)"],
+    );
+    // Started at the first look after 600 s (every 15 s from 80 s), then 300 s of run.
+    assert.strictEqual(job.seconds, 905);
+    assert.strictEqual(statuses(results).curatedQuery, "passed");
+    assert.ok(
+      progress.includes("Glue ETL job: another run of datalake-dev-etl is going; waiting for it to end"),
+      progress.join("\n"),
+    );
+  });
+
+  it("times the Glue hop out, saying why, when the running run outlasts the hop's budget", async () => {
+    const { results } = await scenario({ etl: true, otherRunUntil: 100_000 });
+    const job = results.find((r) => r.hop === "etlJob")!;
+    assert.deepStrictEqual(
+      [job.status, job.detail],
+      [
+        "timed out",
+        `another run of datalake-dev-etl was still going after ${HOP_BUDGET_SECONDS.etlJob} s, so verify's own could not start`,
+      ],
+    );
+    assert.strictEqual(statuses(results).curatedQuery, "skipped");
+  });
+
   it("stops every hop at the overall --timeout", async () => {
     const { results } = await scenario({ never: ["raw"], timeoutSeconds: 60 });
     const raw = results.find((r) => r.hop === "raw")!;
@@ -457,8 +492,8 @@ describe("verify: orchestration against mocked AWS clients", function () {
     ],
     [
       "etlJob",
-      awsError("ConcurrentRunsExceededException", "Concurrent runs exceeded for datalake-dev-etl"),
-      "ConcurrentRunsExceededException: Concurrent runs exceeded for datalake-dev-etl",
+      awsError("EntityNotFoundException", "Job datalake-dev-etl not found"),
+      "EntityNotFoundException: Job datalake-dev-etl not found",
     ],
     [
       "curatedQuery",
@@ -590,6 +625,34 @@ describe("verify: the real script, offline", function () {
       ),
     );
     assert.strictEqual(r.stderr, "");
+  });
+
+  it("prints the operator's policy without credentials (--print-policy), and names missing outputs", async () => {
+    const full = path.join(dir, "full.json");
+    fs.writeFileSync(
+      full,
+      JSON.stringify({
+        ...OUTPUTS_RAW,
+        lakeKeyArn: "arn:aws:kms:ap-northeast-1:123456789012:key/k",
+        athenaResultsBucketName: "results-bucket",
+        curatedBucketName: "curated-bucket",
+      }),
+    );
+    const r = await run(["dev", "--outputs", full, "--print-policy", "--etl"]);
+    assert.strictEqual(r.code, 0, r.stderr);
+    const doc = JSON.parse(r.stdout);
+    assert.strictEqual(doc.Version, "2012-10-17");
+    const kms = doc.Statement.find((st: { Sid: string }) => st.Sid === "UseTheLakeKeyThroughS3");
+    assert.deepStrictEqual(kms.Action, ["kms:Decrypt", "kms:GenerateDataKey"]);
+    const deployer = await run(["dev", "--outputs", full, "--print-deployer-policy"]);
+    assert.strictEqual(deployer.code, 0, deployer.stderr);
+    assert.ok(deployer.stdout.includes("iam:CreateServiceLinkedRole"));
+    const missing = await run(["dev", "--outputs", path.join(dir, "outputs.json"), "--print-policy"]);
+    assert.strictEqual(missing.code, 2);
+    assert.strictEqual(
+      missing.stderr,
+      `The outputs in ${path.join(dir, "outputs.json")} lack lakeKeyArn, athenaResultsBucketName, curatedBucketName; run pulumi up with this version of the program first.\n`,
+    );
   });
 
   it("exits 2 on a usage error and 0 for --help", async () => {

@@ -21,6 +21,15 @@ export const VERIFY_COMMAND: CommandSpec = {
       value: "SECONDS",
       description: "overall time budget (default 900, with --etl 2700)",
     },
+    "print-policy": {
+      type: "boolean",
+      description:
+        "print the IAM policy the operator needs to run verify on this stack (with --etl, for --etl too) and exit",
+    },
+    "print-deployer-policy": {
+      type: "boolean",
+      description: "print the IAM policy the deployer needs beyond the stack's own resources and exit",
+    },
   },
   details: "See docs/verify.md.",
   exitCodes:
@@ -37,6 +46,8 @@ export interface VerifyArgs {
   readonly etl: boolean;
   /** Overall budget in seconds. */
   readonly timeoutSeconds: number;
+  /** Print a policy document instead of verifying. */
+  readonly printPolicy?: "operator" | "deployer";
 }
 
 export const DEFAULT_TIMEOUT_SECONDS = 900;
@@ -64,11 +75,21 @@ export function parseArgs(argv: readonly string[]): VerifyArgs | "help" {
     timeout = n;
   }
   if (stack === undefined) throw new UsageError(`Name the stack to verify. ${USAGE}`);
+  const operator = parsed.values["print-policy"] === true;
+  const deployer = parsed.values["print-deployer-policy"] === true;
+  if (operator && deployer) {
+    throw new UsageError(`Give --print-policy or --print-deployer-policy, not both. ${USAGE}`);
+  }
   if (!/^[A-Za-z0-9_.\-/]+$/.test(stack)) throw new UsageError(`"${stack}" is not a stack name. ${USAGE}`);
   return {
     stack,
     outputsFile,
     etl,
     timeoutSeconds: timeout ?? (etl ? DEFAULT_ETL_TIMEOUT_SECONDS : DEFAULT_TIMEOUT_SECONDS),
+    ...(operator
+      ? { printPolicy: "operator" as const }
+      : deployer
+        ? { printPolicy: "deployer" as const }
+        : {}),
   };
 }

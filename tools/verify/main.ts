@@ -11,7 +11,8 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { AthenaClient } from "@aws-sdk/client-athena";
 import { GlueClient } from "@aws-sdk/client-glue";
 import { HELP, parseArgs } from "./args";
-import { UsageError, loadOutputs } from "./outputs";
+import { UsageError, loadOutputs, readOutputs } from "./outputs";
+import { deployerExtraPolicy, operatorPolicy, policyOutputs } from "./policy";
 import { renderTable, runVerify, verdict } from "./run";
 
 // This project requires Node.js 22 or later (package.json engines; npm ci warns on an older one).
@@ -61,11 +62,40 @@ export async function checkCredentials(
   }
 }
 
+/** The policy document `--print-policy` / `--print-deployer-policy` prints. */
+export async function policyFromOutputs(
+  who: "operator" | "deployer",
+  raw: unknown,
+  source: string,
+  etl: boolean,
+): Promise<object> {
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    throw new UsageError(`The outputs in ${source} are not a JSON object of output names and values.`);
+  }
+  const values = raw as Record<string, unknown>;
+  if (who === "deployer") {
+    if (typeof values.alarmTopicArn !== "string") {
+      throw new UsageError(
+        `The outputs in ${source} lack alarmTopicArn; run pulumi up with this version of the program first.`,
+      );
+    }
+    return deployerExtraPolicy(values.alarmTopicArn);
+  }
+  return operatorPolicy(policyOutputs(values, source, etl), etl);
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
   try {
     const args = parseArgs(argv);
     if (args === "help") {
       process.stdout.write(`${HELP}\n`);
+      return 0;
+    }
+    if (args.printPolicy !== undefined) {
+      const { raw, source } = await readOutputs(args.stack, args.outputsFile);
+      process.stdout.write(
+        `${JSON.stringify(await policyFromOutputs(args.printPolicy, raw, source, args.etl), null, 2)}\n`,
+      );
       return 0;
     }
     const outputs = await loadOutputs(args.stack, args.outputsFile, args.etl);

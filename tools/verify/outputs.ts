@@ -80,6 +80,16 @@ export async function loadOutputs(
   etl: boolean,
   exec: Exec = execCommand,
 ): Promise<StackOutputs> {
+  const { raw, source } = await readOutputs(stack, file, exec);
+  return parseOutputs(raw, source, etl);
+}
+
+/** The outputs as JSON (not yet checked), and where they came from for messages. */
+export async function readOutputs(
+  stack: string,
+  file: string | undefined,
+  exec: Exec = execCommand,
+): Promise<{ raw: unknown; source: string }> {
   let text: string;
   let source: string;
   if (file !== undefined) {
@@ -109,11 +119,9 @@ export async function loadOutputs(
       );
     }
   }
-  let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    return { raw: JSON.parse(text), source };
   } catch {
     throw new UsageError(`The outputs in ${source} are not valid JSON.`);
   }
-  return parseOutputs(raw, source, etl);
 }

@@ -284,29 +284,44 @@ export async function runVerify(
     })();
     const etl = (async (): Promise<HopResult[]> => {
       if (!options.etl) return [];
-      let runId: string;
-      try {
-        const started = await clients.glue.send(new StartJobRunCommand({ JobName: o.etlJobName }));
-        if (!started.JobRunId) throw new HopFailure("Glue returned no job run id");
-        runId = started.JobRunId;
-      } catch (err) {
-        return [
-          {
-            hop: "etlJob",
-            status: "failed",
-            seconds: round(now() - ctx.writtenAt),
-            detail: describeError(err),
-          },
-          skipped("curatedQuery", `${HOPS.etlJob} did not pass`),
-        ];
-      }
+      // The job allows one run at a time (maxConcurrentRuns 1) and may run on its schedule: while
+      // a run is going, StartJobRun answers ConcurrentRunsExceededException. Verify then waits
+      // for that run to end and starts its own, all within the hop's budget; the marker's line is
+      // in the raw data already, so either run may pick it up, but only verify's own run proves it.
+      let runId: string | undefined;
+      let waitedForOther = false;
+      const etlStart = now();
       const job = await follow(
         ctx,
         "etlJob",
-        now(),
-        () => jobRunFinished(clients.glue, o.etlJobName, runId),
-        () => `run ${runId} of ${o.etlJobName} succeeded`,
+        etlStart,
+        async () => {
+          if (runId === undefined) {
+            try {
+              const started = await clients.glue.send(new StartJobRunCommand({ JobName: o.etlJobName }));
+              if (!started.JobRunId) throw new HopFailure("Glue returned no job run id");
+              runId = started.JobRunId;
+            } catch (err) {
+              if ((err as { name?: string }).name !== "ConcurrentRunsExceededException") throw err;
+              if (!waitedForOther)
+                deps.progress(
+                  `${HOPS.etlJob}: another run of ${o.etlJobName} is going; waiting for it to end`,
+                );
+              waitedForOther = true;
+              return undefined;
+            }
+          }
+          return jobRunFinished(clients.glue, o.etlJobName, runId);
+        },
+        () =>
+          `run ${runId} of ${o.etlJobName} succeeded${waitedForOther ? " (started after a run already going had ended)" : ""}`,
       );
+      if (job.result.status === "timed out" && runId === undefined) {
+        job.result = {
+          ...job.result,
+          detail: `another run of ${o.etlJobName} was still going after ${round(now() - etlStart)} s, so verify's own could not start`,
+        };
+      }
       if (job.result.status !== "passed")
         return [job.result, skipped("curatedQuery", `${HOPS.etlJob} did not pass`)];
       // The curated table is partitioned by the event time in UTC, which is the line's own time.

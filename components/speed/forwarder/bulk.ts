@@ -12,6 +12,11 @@
  * - Retries run against a time budget (the invocation's remaining time minus a reserve), not a fixed
  *   attempt count, and each request has an overall deadline, so a trickling body or a half-open
  *   connection cannot hold the invocation past it.
+ * - An outage is not waited out: when the domain answers nothing but 5xx, timeouts and connection
+ *   errors for `outageBudgetMs` (30 s), the call gives up at once ({@link BulkFailedError} with
+ *   `outage` set). Lambda retries the batch a minute and three minutes later and then keeps it in
+ *   the dead-letter queue, so holding the invocation for its whole timeout only burns concurrency
+ *   the account shares (tools/bench/forwarderOutage.ts measures it, docs/speed.md).
  * - Only documents still retryable when the budget runs out fail the call ({@link BulkFailedError}),
  *   so Lambda's retries and its on-failure destination keep the batch.
  */
@@ -73,6 +78,11 @@ export interface SendOptions {
   readonly budgetMs?: number;
   /** Overall deadline of one request, headers and body. @default 30000 */
   readonly requestTimeoutMs?: number;
+  /**
+   * Milliseconds without any answer but 5xx, timeouts and connection errors after which the domain
+   * is taken as down and the call fails at once. @default OUTAGE_BUDGET_MS
+   */
+  readonly outageBudgetMs?: number;
   /** First backoff (ms); doubles per round. @default 500 */
   readonly baseDelayMs?: number;
   /** Cap of one backoff (ms). @default 8000 */
@@ -105,6 +115,13 @@ export interface SendResult {
   readonly rejected: readonly RejectedDocument[];
 }
 
+/**
+ * How long the domain may answer nothing but 5xx, timeouts and connection errors before a call
+ * gives up: longer than a node restart's blip or a single timed-out request, far shorter than the
+ * function's 300 s, so an outage costs each attempt about half a minute instead of five.
+ */
+export const OUTAGE_BUDGET_MS = 30_000;
+
 /** Some documents could still be written but the budget ran out; the message lists counts and reasons. */
 export class BulkFailedError extends Error {
   constructor(
@@ -113,6 +130,8 @@ export class BulkFailedError extends Error {
     readonly reasons: Record<string, number>,
     readonly written = 0,
     readonly rejected: readonly RejectedDocument[] = [],
+    /** True when the call gave up because the domain answered nothing usable (see outageBudgetMs). */
+    readonly outage = false,
   ) {
     super(
       `${failed} of ${total} documents were not written (${Object.entries(reasons)
@@ -211,6 +230,11 @@ export async function sendBulk(
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
   const deadline = now() + budgetMs;
+  const outageBudgetMs = options.outageBudgetMs ?? OUTAGE_BUDGET_MS;
+  // The last time the domain answered anything but 5xx, a timeout or a connection error.
+  let alive = now();
+  let outage = false;
+  const down = () => now() - alive >= outageBudgetMs;
 
   const offsets = itemOffsets(body);
   const total = offsets.length - 1;
@@ -229,6 +253,10 @@ export async function sendBulk(
   const stuck: number[] = [];
 
   for (let round = 0; pending.length > 0; round++) {
+    if (round > 0 && down()) {
+      outage = true;
+      break;
+    }
     if (round > 0) {
       // Full jitter: concurrent invocations do not retry in lockstep against a throttled domain.
       const wait = Math.floor(random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (round - 1)));
@@ -261,6 +289,10 @@ export async function sendBulk(
         response = await withDeadline(client.bulk({ body: payload }, { requestTimeout: timeout }), timeout);
       } catch (err) {
         const { kind, reason } = classify(err);
+        // A 413, 429 or 4xx is an answer: the domain is up. 5xx, timeouts and connection errors are not.
+        const unreachable =
+          kind === "retry" && !(err instanceof errors.ResponseError && err.statusCode === 429);
+        if (!unreachable) alive = now();
         if (kind === "split" && group.length > 1) {
           const half = Math.ceil(group.length / 2);
           queue.unshift(group.slice(0, half), group.slice(half));
@@ -283,6 +315,7 @@ export async function sendBulk(
         stuck.push(...group);
         continue;
       }
+      alive = now();
       const items = (response.body as { items?: Record<string, BulkItemResult>[] } | undefined)?.items;
       if (!Array.isArray(items) || items.length !== group.length) {
         fail(group, "unexpected bulk response");
@@ -313,7 +346,7 @@ export async function sendBulk(
   if (pending.length + stuck.length > 0) {
     const reasons: Record<string, number> = {};
     for (const i of [...pending, ...stuck]) reasons[why[i]] = (reasons[why[i]] ?? 0) + 1;
-    throw new BulkFailedError(pending.length + stuck.length, total, reasons, written, rejected);
+    throw new BulkFailedError(pending.length + stuck.length, total, reasons, written, rejected, outage);
   }
   return { written, requests, rejected };
 }

@@ -7,11 +7,13 @@
  * and finally delivers it to the on-failure destination (a KMS-encrypted SQS queue).
  *
  * What can never be written as it is (an event without id or timestamp, a document OpenSearch
- * rejects for its content) does not fail the batch: each is logged as one `outcome: "rejected"`
- * record in the function's log group (KMS-encrypted like the application log group the events came
+ * rejects for its content) does not fail the batch: once the invocation succeeds, each is logged
+ * as one `outcome: "rejected"` record in the function's log group (KMS-encrypted like the application log group the events came
  * from) with the reason and the event itself, split into parts below CloudWatch Logs' event size,
- * so it can be inspected and replayed on its own once the cause is fixed. The function has no
- * network path to SQS (its security group reaches the domain only) and the SQS client is not
+ * so it can be inspected and replayed on its own once the cause is fixed. A failing invocation
+ * records none (it only counts them): its retry, or the re-drive of its batch from the dead-letter
+ * queue, meets them again, so each is recorded once, by the attempt that succeeds. The function
+ * has no network path to SQS (its security group reaches the domain only) and the SQS client is not
  * bundled, which rules out per-document queue messages. No other record carries credentials,
  * headers or document contents: only counts and reasons.
  */
@@ -139,21 +141,27 @@ export function createHandler(
     const batch: BatchInfo = { owner: data.owner, logGroup: data.logGroup, logStream: data.logStream };
     const { logGroup, messageType } = data;
     data = undefined;
-    let reported = 0;
-    const recordFailures = () => {
-      for (; reported < bodies.failures.length; reported++) {
-        const f = bodies.failures[reported];
-        logRejected(log, batch, f, { reason: f.reason });
-      }
-    };
+    // Rejections are recorded only by an invocation that succeeds. A failing one is retried by
+    // Lambda (or its batch re-driven from the dead-letter queue), and the retry meets the same
+    // rejections again: recording them on every attempt would record each document once per
+    // attempt, and the documented replay (joining the parts per id) would repeat its message.
+    const rejections: { event: ReturnType<typeof eventOf>; why: Record<string, unknown> }[] = [];
     let written = 0;
     let requests = 0;
-    let rejected = 0;
     let failed = 0;
     let sent = 0;
+    let outage = false;
     const reasons: Record<string, number> = {};
     for (let body = bodies.next(); body !== undefined; body = bodies.next()) {
-      recordFailures();
+      const items = itemCount(body);
+      if (outage) {
+        // The domain answered nothing usable for the outage budget: the other bodies are not
+        // sent, the invocation fails at once, and Lambda's retries or the dead-letter queue keep them.
+        sent += items;
+        failed += items;
+        reasons[NOT_SENT_REASON] = (reasons[NOT_SENT_REASON] ?? 0) + items;
+        continue;
+      }
       // The retries' budget is the invocation's remaining time, less a reserve to log and return.
       const remaining = context?.getRemainingTimeInMillis();
       const send: SendOptions = {
@@ -169,27 +177,39 @@ export function createHandler(
           log("error", { outcome: "failed", logGroup, events, reason: (err as Error).message });
           throw err;
         }
-        // The other bodies are still sent: a retry of the batch rewrites them under the same _id.
+        // The other bodies are still sent (unless the domain is down): a retry of the batch
+        // rewrites them under the same _id.
         failed += err.failed;
+        outage = err.outage;
         for (const [r, n] of Object.entries(err.reasons)) reasons[r] = (reasons[r] ?? 0) + n;
         result = { written: err.written, requests: 0, rejected: err.rejected };
       }
-      sent += itemCount(body);
+      sent += items;
       written += result.written;
       requests += result.requests;
-      // Rejected documents would be rejected again by a retry of the batch: recorded now.
       for (const doc of result.rejected) {
-        logRejected(log, batch, eventOf(doc), { status: doc.status, type: doc.type, reason: doc.reason });
+        rejections.push({
+          event: eventOf(doc),
+          why: { status: doc.status, type: doc.type, reason: doc.reason },
+        });
       }
-      rejected += result.rejected.length;
     }
-    recordFailures();
-    rejected += bodies.failures.length;
+    const rejected = rejections.length + bodies.failures.length;
     if (failed > 0) {
       const err = new BulkFailedError(failed, sent, reasons, written);
-      log("error", { outcome: "failed", logGroup, events, reason: err.message });
+      log("error", {
+        outcome: "failed",
+        logGroup,
+        events,
+        reason: err.message,
+        ...(outage ? { outage: true } : {}),
+        // Counted, not recorded: the attempt that succeeds records them.
+        ...(rejected > 0 ? { rejectedNotRecorded: rejected } : {}),
+      });
       throw err;
     }
+    for (const f of bodies.failures) logRejected(log, batch, f, { reason: f.reason });
+    for (const r of rejections) logRejected(log, batch, r.event, r.why);
     if (sent === 0) {
       if (messageType === "CONTROL_MESSAGE") log("info", { outcome: "skipped", reason: "CONTROL_MESSAGE" });
       return { written: 0, requests: 0, rejected };
@@ -198,6 +218,9 @@ export function createHandler(
     return { written, requests, rejected };
   };
 }
+
+/** The reason counted for documents not sent once the domain was found down. */
+export const NOT_SENT_REASON = "not sent: the domain answered nothing but errors";
 
 /** Items in a `_bulk` body: two lines each. */
 function itemCount(body: string): number {

@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as assert from "assert";
 import { createHash } from "crypto";
+import { heartbeatCadenceProblem } from "../../../components/network/alarms";
+import { Cadence } from "../../../components/network/generator/lines";
 import { GeneratorAgent, NetworkWithGenerator } from "../../../components/network";
 import { agentParameterArn, agentParameterName } from "../../../components/network/agentDelivery";
 import { SSM_AGENT_ACTIONS } from "../../../components/network/instance";
@@ -263,6 +265,7 @@ describe("GeneratorAgent", () => {
       },
       scheduleExpression: "rate(30 minutes)",
       complianceSeverity: "HIGH",
+      waitForSuccessTimeoutSeconds: 1800,
     });
     assert.ok(
       association.dependencies?.includes(parameter.urn),
@@ -286,4 +289,89 @@ describe("GeneratorAgent", () => {
     }
     assert.notStrictEqual(hashes[0], hashes[1]);
   });
+
+  it("creates the heartbeat alarm only after the association's first run succeeded on the instance", async () => {
+    const session = await mockSession();
+    new GeneratorAgent("generator-agent", {
+      instanceId: "i-1",
+      documentName: "d",
+      parameterName: "/p",
+      destinations: { firehose: { deliveryStreamName: "s", region: "ap-northeast-1" } },
+      operationsTopicArn: "arn:aws:sns:ap-northeast-1:123456789012:ops",
+      heartbeatLogGroupName: "/datalake/test/speed/app",
+    });
+    await session.settle();
+    const association = session.named("generator-agent-apply");
+    const alarm = session.named("generator-agent-app-log-heartbeat");
+    // Before: the alarm existed from the SpeedLayer on, 20-40 minutes before the agent shipped a
+    // line, and treated that silence as breaching. Now the association's create waits for the
+    // run's Success, and the alarm depends on it.
+    assert.strictEqual(association.inputs.waitForSuccessTimeoutSeconds, 1800);
+    assert.ok(alarm.dependencies?.includes(association.urn), "the alarm depends on the association");
+    assert.deepStrictEqual(
+      [
+        alarm.inputs.name,
+        alarm.inputs.metricName,
+        alarm.inputs.dimensions,
+        alarm.inputs.evaluationPeriods,
+        alarm.inputs.treatMissingData,
+      ],
+      [
+        "datalake-test-generator-agent-app-log-heartbeat",
+        "IncomingLogEvents",
+        { LogGroupName: "/datalake/test/speed/app" },
+        10,
+        "breaching",
+      ],
+    );
+  });
+
+  it("rejects a heartbeat outside 2..1440 minutes in one sentence", async () => {
+    await mockSession();
+    assert.throws(
+      () =>
+        new GeneratorAgent("generator-agent", {
+          instanceId: "i-1",
+          documentName: "d",
+          parameterName: "/p",
+          destinations: {},
+          operationsTopicArn: "arn:aws:sns:ap-northeast-1:123456789012:ops",
+          heartbeatLogGroupName: "/g",
+          heartbeatMinutes: 1,
+        }),
+      { message: "heartbeatMinutes is 1; use a whole number of minutes from 2 to 1440." },
+    );
+  });
+});
+
+describe("heartbeat against the generator's cadence", () => {
+  const HANDS_ON = { linesPerInterval: 10, intervalSeconds: 120, burstLines: 300, burstIntervalSeconds: 600 };
+  const table: [string, number, Cadence, string | undefined][] = [
+    ["the hands-on cadence with 10 minutes", 10, HANDS_ON, undefined],
+    [
+      "a heartbeat as short as the interval",
+      2,
+      HANDS_ON,
+      "datalake:ops.heartbeatMinutes is 2: it must be longer than generator.intervalSeconds (120 s), or the heartbeat alarm fires between two lines of the generator",
+    ],
+    // Lines then come only with the bursts: 10 minutes of silence between them is normal.
+    [
+      "bursts only, every 10 minutes, with a 10-minute heartbeat",
+      10,
+      { ...HANDS_ON, linesPerInterval: 0 },
+      "datalake:ops.heartbeatMinutes is 10: it must be longer than generator.burstIntervalSeconds (600 s), the only lines when generator.linesPerInterval is 0, or the heartbeat alarm fires between two lines of the generator",
+    ],
+    ["bursts only, with an 11-minute heartbeat", 11, { ...HANDS_ON, linesPerInterval: 0 }, undefined],
+    [
+      "no line at all",
+      10,
+      { ...HANDS_ON, linesPerInterval: 0, burstLines: 0 },
+      "the generator writes no line (generator.linesPerInterval and generator.burstLines are 0), so the heartbeat alarm would always fire; set one of them above 0",
+    ],
+  ];
+  for (const [title, minutes, cadence, problem] of table) {
+    it(`${problem ? "refuses" : "accepts"} ${title}`, () => {
+      assert.strictEqual(heartbeatCadenceProblem(minutes, cadence), problem);
+    });
+  }
 });

@@ -4,6 +4,9 @@ import { json, mockSession, unwrap } from "../../helpers/mocks";
 
 const ACCOUNT = "123456789012";
 const REGION = "ap-northeast-1";
+const LAYERS = ["speed", "batch"];
+const alarms = (layer: string) => `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:datalake-test-${layer}-*`;
+const rules = (layer: string) => `arn:aws:events:${REGION}:${ACCOUNT}:rule/datalake-test-${layer}-*`;
 
 function countByType(resources: readonly { type: string }[]): Record<string, number> {
   const counts: Record<string, number> = {};
@@ -16,7 +19,7 @@ describe("Operations (under mocks)", function () {
 
   it("creates the key, the encrypted topic and its policy, all children of the component", async () => {
     const session = await mockSession();
-    const ops = new Operations("ops");
+    const ops = new Operations("ops", { publisherLayers: LAYERS });
     await unwrap(ops.topicArn);
     const resources = await session.settle();
     assert.deepStrictEqual(countByType(resources), {
@@ -39,7 +42,7 @@ describe("Operations (under mocks)", function () {
 
   it("lets only this stack's alarms and rules use the key and publish to the topic", async () => {
     const session = await mockSession();
-    const ops = new Operations("ops");
+    const ops = new Operations("ops", { publisherLayers: LAYERS });
     const topicArn = await unwrap(ops.topicArn);
     await session.settle();
     const keyPolicy = json(session.named("ops-key").inputs.policy);
@@ -52,7 +55,7 @@ describe("Operations (under mocks)", function () {
         Resource: "*",
         Condition: {
           StringEquals: { "aws:SourceAccount": ACCOUNT },
-          ArnLike: { "aws:SourceArn": `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:datalake-test-*` },
+          ArnLike: { "aws:SourceArn": LAYERS.map(alarms) },
         },
       },
       {
@@ -77,7 +80,7 @@ describe("Operations (under mocks)", function () {
         Resource: topicArn,
         Condition: {
           StringEquals: { "aws:SourceAccount": ACCOUNT },
-          ArnLike: { "aws:SourceArn": `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:datalake-test-*` },
+          ArnLike: { "aws:SourceArn": LAYERS.map(alarms) },
         },
       },
       {
@@ -88,7 +91,7 @@ describe("Operations (under mocks)", function () {
         Resource: topicArn,
         Condition: {
           StringEquals: { "aws:SourceAccount": ACCOUNT },
-          ArnLike: { "aws:SourceArn": `arn:aws:events:${REGION}:${ACCOUNT}:rule/datalake-test-*` },
+          ArnLike: { "aws:SourceArn": LAYERS.map(rules) },
         },
       },
     ]);
@@ -98,7 +101,11 @@ describe("Operations (under mocks)", function () {
 
   it("subscribes the e-mail only when given, and protects the key when asked", async () => {
     const session = await mockSession();
-    const ops = new Operations("ops", { alarmEmail: "ops@example.com", protectStatefulResources: true });
+    const ops = new Operations("ops", {
+      publisherLayers: LAYERS,
+      alarmEmail: "ops@example.com",
+      protectStatefulResources: true,
+    });
     const topicArn = await unwrap(ops.topicArn);
     await session.settle();
     const sub = session.named("ops-email");
@@ -111,7 +118,7 @@ describe("Operations (under mocks)", function () {
 
   it("rejects an alarmEmail that is not an address, in one sentence", async () => {
     await mockSession();
-    assert.throws(() => new Operations("ops", { alarmEmail: "ops" }), {
+    assert.throws(() => new Operations("ops", { publisherLayers: LAYERS, alarmEmail: "ops" }), {
       message: 'Operations ops: alarmEmail "ops" is not an e-mail address.',
     });
   });

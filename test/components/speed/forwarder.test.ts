@@ -12,7 +12,7 @@ import {
   maxBulkBytesFor,
   parseMaxBytes,
 } from "../../../components/speed/forwarder/bulk";
-import { createHandler, logLine } from "../../../components/speed/forwarder/handler";
+import { NOT_SENT_REASON, createHandler, logLine } from "../../../components/speed/forwarder/handler";
 import { REJECTED_DOCUMENTS_FILTER_PATTERN } from "../../../components/speed/metrics";
 import { MalformedPayloadError } from "../../../components/speed/forwarder/transform";
 
@@ -203,6 +203,86 @@ describe("forwarder handler against a loopback _bulk server", function () {
     assert.ok(String(rejected[0].record.id).endsWith("17"));
     assert.match(String(rejected[0].record.message), /"text":"This is ERROR\."/);
     assert.deepStrictEqual([rejected[0].record.part, rejected[0].record.parts], [1, 1]);
+  });
+
+  it("records each rejected document once across Lambda's attempts: 400 on some items, 503 on the rest until the DLQ", async () => {
+    // Items whose id ends in 7 are refused for their content (400); the others meet a domain that
+    // answers 503 for the three attempts Lambda makes (then the batch goes to the dead-letter
+    // queue), and 201 when the batch is re-driven from it.
+    let healthy = false;
+    server.script = () => ({
+      itemStatus: (id) => (id.endsWith("7") ? 400 : healthy ? 201 : 503),
+    });
+    const event = subscriptionEvent(50);
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      await assert.rejects(handlerWith(2_000, { budgetMs: 200 })(event), BulkFailedError);
+    }
+    const failedRecord = logs.find((l) => l.record.outcome === "failed")!.record;
+    assert.strictEqual(failedRecord.rejectedNotRecorded, 5);
+    healthy = true;
+    const result = await handlerWith()(event);
+    assert.deepStrictEqual([result.written, result.rejected], [45, 5]);
+    const perDocument = new Map<unknown, number>();
+    for (const l of logs.filter((x) => x.record.outcome === "rejected")) {
+      perDocument.set(l.record.id, (perDocument.get(l.record.id) ?? 0) + 1);
+    }
+    // Before: 4 records per document (one per attempt, the re-drive included), so the replay
+    // (joining the message parts per id) quadrupled the message and the alarm counted 4x.
+    assert.strictEqual(perDocument.size, 5);
+    assert.deepStrictEqual([...new Set(perDocument.values())], [1]);
+  });
+
+  it("records the rejections once when the first attempt fails and the retry succeeds", async () => {
+    let attempt = 1;
+    server.script = () => ({
+      itemStatus: (id) => (id.endsWith("3") ? 409 : attempt === 1 ? 503 : 201),
+    });
+    const event = subscriptionEvent(30);
+    await assert.rejects(handlerWith(2_000, { budgetMs: 200 })(event), BulkFailedError);
+    attempt = 2;
+    await handlerWith()(event);
+    const ids = logs.filter((l) => l.record.outcome === "rejected").map((l) => l.record.id);
+    assert.strictEqual(ids.length, 3);
+    assert.strictEqual(new Set(ids).size, 3);
+  });
+
+  it("gives up at once when the domain answers nothing but 5xx for the outage budget, and sends no other body", async () => {
+    server.maxBytes = 10_000;
+    server.script = () => 503;
+    const start = Date.now();
+    const err = await handlerWith(2_000, {
+      maxBytes: 10_000,
+      budgetMs: 60_000,
+      outageBudgetMs: 300,
+      baseDelayMs: 20,
+      maxDelayMs: 50,
+    })(subscriptionEvent(300)).then(
+      () => assert.fail("expected a failure"),
+      (e: unknown) => e,
+    );
+    server.maxBytes = Infinity;
+    const took = Date.now() - start;
+    assert.ok(err instanceof BulkFailedError);
+    // Before: it retried for its whole 60 s budget, and then sent every other body as well.
+    assert.ok(took < 5_000, `took ${took} ms`);
+    assert.strictEqual(err.failed, 300);
+    const sizes = new Set(server.requests.map((r) => r.items));
+    assert.strictEqual(sizes.size, 1, "only the first body was sent");
+    assert.ok(String(err.message).includes(`${NOT_SENT_REASON}: `), err.message);
+    const failed = logs.find((l) => l.record.outcome === "failed")!.record;
+    assert.strictEqual(failed.outage, true);
+  });
+
+  it("keeps retrying a domain that throttles (429) past the outage budget: it is up", async () => {
+    const start = Date.now();
+    server.script = () => (Date.now() - start < 600 ? 429 : { itemStatus: () => 201 });
+    const result = await handlerWith(2_000, {
+      budgetMs: 10_000,
+      outageBudgetMs: 200,
+      baseDelayMs: 20,
+      maxDelayMs: 50,
+    })(subscriptionEvent(10));
+    assert.strictEqual(result.written, 10);
   });
 
   it("splits a request answered 413 and writes each document once", async () => {

@@ -34,7 +34,7 @@ describe("SpeedLayer health alarms (under mocks)", function () {
     assert.deepStrictEqual(alarms, []);
   });
 
-  it("creates the ten single-node alarms on the operations topic, with the defaults", async () => {
+  it("creates the eleven single-node alarms on the operations topic, with the defaults", async () => {
     const { byRole, session } = await build({ operationsTopicArn: TOPIC });
     const summary = Object.fromEntries(
       Object.entries(byRole).map(([role, a]) => [
@@ -142,15 +142,26 @@ describe("SpeedLayer health alarms (under mocks)", function () {
         3,
         "missing",
       ],
-      "app-log-heartbeat": [
-        "AWS/Logs",
-        "IncomingLogEvents",
-        "Sum",
-        "LessThanThreshold",
+      // The domain's customer-managed key: AWS publishes these only when the key fails.
+      "opensearch-kms-key-error": [
+        "AWS/ES",
+        "KMSKeyError",
+        "Maximum",
+        "GreaterThanOrEqualToThreshold",
         1,
         60,
-        10,
-        "breaching",
+        1,
+        "notBreaching",
+      ],
+      "opensearch-kms-key-inaccessible": [
+        "AWS/ES",
+        "KMSKeyInaccessible",
+        "Maximum",
+        "GreaterThanOrEqualToThreshold",
+        1,
+        60,
+        1,
+        "notBreaching",
       ],
     });
     for (const a of Object.values(byRole)) {
@@ -173,9 +184,8 @@ describe("SpeedLayer health alarms (under mocks)", function () {
     assert.deepStrictEqual(byRole["forwarder-dlq-depth"].propertyDependencies?.dimensions, [
       session.named("speed-forwarder-dlq").urn,
     ]);
-    assert.deepStrictEqual(byRole["app-log-heartbeat"].inputs.dimensions, {
-      LogGroupName: "/datalake/test/speed/app",
-    });
+    assert.strictEqual(byRole["app-log-heartbeat"], undefined, "the heartbeat is the GeneratorAgent's");
+    assert.deepStrictEqual(byRole["opensearch-kms-key-error"].propertyDependencies?.dimensions, [domain.urn]);
   });
 
   it("adds the yellow alarm only where replicas can be allocated, and takes thresholds from the args", async () => {
@@ -187,9 +197,8 @@ describe("SpeedLayer health alarms (under mocks)", function () {
       dlqDepthThreshold: 5,
       freeStorageSharePercent: 10,
       jvmMemoryPressurePercent: 80,
-      heartbeatMinutes: 15,
     });
-    assert.strictEqual(Object.keys(byRole).length, 11);
+    assert.strictEqual(Object.keys(byRole).length, 12);
     const y = byRole["opensearch-yellow"];
     assert.deepStrictEqual(
       [y.inputs.metricName, y.inputs.period, y.inputs.evaluationPeriods],
@@ -198,13 +207,39 @@ describe("SpeedLayer health alarms (under mocks)", function () {
     assert.strictEqual(byRole["forwarder-dlq-depth"].inputs.threshold, 5);
     assert.strictEqual(byRole["opensearch-free-storage"].inputs.threshold, 10240);
     assert.strictEqual(byRole["opensearch-jvm-pressure"].inputs.threshold, 80);
-    assert.deepStrictEqual(
-      [
-        byRole["app-log-heartbeat"].inputs.evaluationPeriods,
-        byRole["app-log-heartbeat"].inputs.datapointsToAlarm,
-      ],
-      [15, 15],
-    );
+    assert.strictEqual(byRole["opensearch-master-cpu"], undefined, "no dedicated masters, no master alarms");
+  });
+
+  it("adds the master CPU and JVM alarms AWS recommends where dedicated masters exist", async () => {
+    const { byRole } = await build({
+      operationsTopicArn: TOPIC,
+      availabilityZoneCount: 3,
+      instanceCount: 3,
+      dedicatedMasterCount: 3,
+    });
+    const pick = (role: string) => {
+      const a = byRole[role].inputs;
+      return [a.metricName, a.statistic, a.comparisonOperator, a.threshold, a.period, a.evaluationPeriods];
+    };
+    // "MasterCPUUtilization maximum is >= 50% for 15 minutes, 3 consecutive times";
+    // "MasterJVMMemoryPressure maximum is >= 95% for 1 minute, 3 consecutive times".
+    assert.deepStrictEqual(pick("opensearch-master-cpu"), [
+      "MasterCPUUtilization",
+      "Maximum",
+      "GreaterThanOrEqualToThreshold",
+      50,
+      900,
+      3,
+    ]);
+    assert.deepStrictEqual(pick("opensearch-master-jvm-pressure"), [
+      "MasterJVMMemoryPressure",
+      "Maximum",
+      "GreaterThanOrEqualToThreshold",
+      95,
+      60,
+      3,
+    ]);
+    assert.strictEqual(Object.keys(byRole).length, 14);
   });
 
   it("has no yellow alarm on two nodes in one zone (no replicas)", async () => {

@@ -17,7 +17,6 @@ const DEFAULTS: ValidatedArgs = {
   dlqDepthThreshold: 1,
   freeStorageSharePercent: 25,
   jvmMemoryPressurePercent: 95,
-  heartbeatMinutes: 10,
 };
 
 describe("SpeedLayer validate", () => {
@@ -36,9 +35,7 @@ describe("SpeedLayer validate", () => {
       dlqDepthThreshold: 10,
       freeStorageSharePercent: 10,
       jvmMemoryPressurePercent: 100,
-      heartbeatMinutes: 1440,
     },
-    { heartbeatMinutes: 2 },
   ];
   for (const patch of good) {
     it(`accepts ${JSON.stringify(patch)}`, () => {
@@ -77,7 +74,6 @@ describe("SpeedLayer validate", () => {
       { jvmMemoryPressurePercent: 0 },
       "jvmMemoryPressurePercent is 0; use a percentage from 1 to 100 (AWS recommends 95).",
     ],
-    [{ heartbeatMinutes: 1 }, "heartbeatMinutes is 1; use a whole number of minutes from 2 to 1440."],
   ];
   for (const [patch, message] of bad) {
     it(`rejects ${JSON.stringify(patch)} with one sentence naming the layer`, () => {
