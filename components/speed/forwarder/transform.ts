@@ -20,6 +20,14 @@ import { isAscii } from "buffer";
 import { gunzipSync } from "zlib";
 import { LOG_LINE_REGEX } from "../../shared/logformat";
 import { FORWARDER_INDEX_PREFIX } from "../../shared/names";
+import {
+  MAPPED_ROOTS,
+  MAPPED_ROOT_MAX_LENGTH,
+  MAPPING_DEPTH_LIMIT,
+  MOVED_FIELD,
+  MOVED_KEYS_FIELD,
+  refusedMember,
+} from "../mapping";
 
 /** A payload that can never be indexed (retrying it cannot help); the message says why. */
 export class MalformedPayloadError extends Error {
@@ -125,8 +133,11 @@ function idInner(id: string): string {
 // JSON.stringify per event, which dominated the time and the garbage. It accepts only text that
 // OpenSearch reads exactly as JSON.parse does: one line, no duplicate keys in any object (OpenSearch
 // rejects them), no escaped key (`"\u0040timestamp"` is `@timestamp`, `"\u0061"` repeats `a`), no
-// lone surrogate (it has no UTF-8 encoding), and no top-level key starting with "@". Anything else
-// takes the slow path, which re-serializes the parsed value with JSON.stringify.
+// lone surrogate (it has no UTF-8 encoding), and no top-level key starting with "@". It also keeps
+// to the mapping policy (../mapping.ts): no key the engine refuses at any level, no nesting deeper
+// than MAPPING_DEPTH_LIMIT, no top-level key that dots into a mapped field, and a scalar for every
+// declared field. Anything else takes the slow path, which re-serializes the parsed value with
+// JSON.stringify after moving the members the engine would refuse under MOVED_FIELD.
 
 /** Start/end offsets of the keys (without quotes) of the objects open during the scan. */
 const keySpans: number[] = [];
@@ -227,12 +238,19 @@ function sameText(s: string, a: number, b: number, len: number): boolean {
   return true;
 }
 
-/** Records the key at [start, end) of the innermost object; false if it repeats or is one too many. */
+/**
+ * Records the key at [start, end) of the innermost object; false if it repeats, is one too many, or
+ * is a key the engine refuses (empty, a dot at either end or two in a row: see isRefusedKey).
+ */
 function addKey(s: string, start: number, end: number): boolean {
   const base = open[open.length - 1];
   if (keySpans.length - base >= MAX_SPLICED_KEYS * 2) return false;
   if (open.length === 1 && s.charCodeAt(start) === RESERVED_FIRST_CHAR) return false;
   const len = end - start;
+  if (len === 0 || s.charCodeAt(start) === 46 || s.charCodeAt(end - 1) === 46) return false;
+  for (let k = start + 1; k < end - 1; k++) {
+    if (s.charCodeAt(k) === 46 && s.charCodeAt(k + 1) === 46) return false;
+  }
   for (let k = base; k < keySpans.length; k += 2) {
     if (keySpans[k + 1] - keySpans[k] === len && sameText(s, keySpans[k], start, len)) return false;
   }
@@ -260,7 +278,11 @@ function scanObject(s: string, p: number): number {
       const keyStart = p + 1;
       p = scanString(s, p, true);
       if (p < 0 || !addKey(s, keyStart, p - 1)) return -1;
-      if (open.length === 1) topKeys++;
+      if (open.length === 1) {
+        topKeys++;
+        mapped = mapsInto(s, keyStart, p - 1);
+        if (mapped < 0) return -1;
+      }
       p = skipSpace(s, p);
       if (p < 0 || s.charCodeAt(p++) !== 58) return -1;
     }
@@ -268,7 +290,10 @@ function scanObject(s: string, p: number): number {
     if (p < 0) return -1;
     const c = s.charCodeAt(p);
     if (c === 123 || c === 91) {
+      // A declared field holds scalars; the slow path sorts out arrays and objects.
+      if (mapped === 1 && open.length === 1) return -1;
       open.push(c === 123 ? keySpans.length : -1);
+      if (open.length > MAPPING_DEPTH_LIMIT) return -1;
       p = skipSpace(s, p + 1);
       if (p < 0) return -1;
       if (s.charCodeAt(p) !== (c === 123 ? 125 : 93)) continue;
@@ -296,6 +321,20 @@ function scanObject(s: string, p: number): number {
   }
 }
 let topKeys = 0;
+/** For the current top-level member: 1 when its key is a mapped field, 0 when it is not mapped. */
+let mapped = 0;
+
+/**
+ * Whether the top-level key at [start, end) is a mapped field (1), dots into one (-1: the engine
+ * would expand it into an object under a non-object field), or neither (0).
+ */
+function mapsInto(s: string, start: number, end: number): number {
+  let rootEnd = start;
+  while (rootEnd < end && s.charCodeAt(rootEnd) !== 46) rootEnd++;
+  if (rootEnd - start > MAPPED_ROOT_MAX_LENGTH) return 0;
+  if (!MAPPED_ROOTS.has(s.slice(start, rootEnd))) return 0;
+  return rootEnd === end ? 1 : -1;
+}
 
 /** Why a document carries `@parse_error`: its message parsed as JSON but cannot be indexed as such. */
 const PARSE_ERROR_FIELD = "@parse_error";
@@ -347,6 +386,7 @@ function slowJsonDocument(message: string, fields: OurFields): string | undefine
     problem = `the message is JSON nested deeper than ${MAX_JSON_DEPTH} levels, which OpenSearch rejects; only the raw message is indexed`;
   } else {
     const record = obj as Record<string, unknown>;
+    moveRefusedMembers(record);
     record["@id"] = fields.id;
     record["@timestamp"] = fields.timestamp;
     record["@message"] = message;
@@ -370,6 +410,34 @@ function slowJsonDocument(message: string, fields: OurFields): string | undefine
       [PARSE_ERROR_FIELD]: problem,
     }) + "\n"
   );
+}
+
+/** Our fields: a message's members of the same name are replaced. */
+const OUR_FIELDS = new Set(["@id", "@timestamp", "@message", "@owner", "@log_group", "@log_stream"]);
+
+/**
+ * Moves the members of a parsed message that the engine would refuse (see ../mapping.ts), and a
+ * message's own {@link MOVED_FIELD} and {@link MOVED_KEYS_FIELD}, under {@link MOVED_FIELD}, and
+ * lists their keys in {@link MOVED_KEYS_FIELD}.
+ */
+function moveRefusedMembers(record: Record<string, unknown>): void {
+  let moved: Record<string, unknown> | undefined;
+  let keys: string[] | undefined;
+  for (const key of Object.keys(record)) {
+    if (OUR_FIELDS.has(key)) continue;
+    const value = record[key];
+    if (key !== MOVED_FIELD && key !== MOVED_KEYS_FIELD && refusedMember(key, value) === undefined) continue;
+    // No prototype: a key "__proto__" is then an ordinary member.
+    moved ??= Object.create(null) as Record<string, unknown>;
+    keys ??= [];
+    moved[key] = value;
+    keys.push(key);
+    delete record[key];
+  }
+  if (moved !== undefined) {
+    record[MOVED_FIELD] = moved;
+    record[MOVED_KEYS_FIELD] = keys;
+  }
 }
 
 interface OurFields {
