@@ -297,6 +297,9 @@ describe("speed bootstrap: ISM content comparison and redaction (pure)", () => {
   });
 });
 
+// A fake domain: the security and ISM plugin APIs, "503 Security not initialized", 409 conflicts and
+// echoed credentials cannot be produced by the local node (it has no such plugins). The index
+// templates and settings are applied to a real OpenSearch node in speed.opensearch.ts.
 describe("speed bootstrap against a loopback fake domain", function () {
   this.timeout(20_000);
   const domain = new FakeDomain();
