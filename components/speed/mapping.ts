@@ -87,9 +87,6 @@ export function isRefusedKey(key: string): boolean {
 /** The top-level names the mapping defines: the declared fields and {@link MOVED_FIELD}. */
 export const MAPPED_ROOTS: ReadonlySet<string> = new Set([...Object.keys(DECLARED_FIELDS), MOVED_FIELD]);
 
-/** Length of the longest name in {@link MAPPED_ROOTS}. */
-export const MAPPED_ROOT_MAX_LENGTH = Math.max(...[...MAPPED_ROOTS].map((k) => k.length));
-
 /** Whether the top-level `key` is, or dots into, a mapped field (`host`, `host.name`, `@moved.x`). */
 export function mappedRoot(key: string): string | undefined {
   const dot = key.indexOf(".");

@@ -20,14 +20,7 @@ import { isAscii } from "buffer";
 import { gunzipSync } from "zlib";
 import { LOG_LINE_REGEX } from "../../shared/logformat";
 import { FORWARDER_INDEX_PREFIX } from "../../shared/names";
-import {
-  MAPPED_ROOTS,
-  MAPPED_ROOT_MAX_LENGTH,
-  MAPPING_DEPTH_LIMIT,
-  MOVED_FIELD,
-  MOVED_KEYS_FIELD,
-  refusedMember,
-} from "../mapping";
+import { MAPPED_ROOTS, MAPPING_DEPTH_LIMIT, MOVED_FIELD, MOVED_KEYS_FIELD, refusedMember } from "../mapping";
 
 /** A payload that can never be indexed (retrying it cannot help); the message says why. */
 export class MalformedPayloadError extends Error {
@@ -160,14 +153,13 @@ function skipSpace(s: string, p: number): number {
   }
 }
 
-/** A string literal; `key` rejects escapes (an escaped key may repeat or be ours). */
-function scanString(s: string, p: number, key: boolean): number {
+/** A string literal (a value's: keys have {@link scanKey}). */
+function scanString(s: string, p: number): number {
   p++;
   for (;;) {
     const c = s.charCodeAt(p++);
     if (c === 34) return p;
     if (c === 92) {
-      if (key) return -1;
       const e = s.charCodeAt(p++);
       if (e === 117) {
         if (!(
@@ -201,6 +193,46 @@ function scanString(s: string, p: number, key: boolean): number {
       }
     } else if (!(c >= 32)) {
       // Control characters are invalid in JSON strings; NaN means the text ended.
+      return -1;
+    }
+  }
+}
+
+/** Position of the first "." of the key {@link scanKey} scanned last, or -1. */
+let keyFirstDot = -1;
+/** Whether that key has two dots in a row. */
+let keyDoubleDot = false;
+
+/**
+ * A key's string literal: like {@link scanString} without escapes (an escaped key may repeat or be
+ * ours), noting its dots on the way for the key checks (addKey, mapsInto), so they need no pass of
+ * their own.
+ */
+function scanKey(s: string, p: number): number {
+  p++;
+  keyFirstDot = -1;
+  keyDoubleDot = false;
+  let prevDot = false;
+  for (;;) {
+    const c = s.charCodeAt(p++);
+    if (c === 34) return p;
+    if (c === 46) {
+      if (prevDot) keyDoubleDot = true;
+      else if (keyFirstDot < 0) keyFirstDot = p - 1;
+      prevDot = true;
+      continue;
+    }
+    prevDot = false;
+    if (c === 92) return -1;
+    if (c >= 0xd800) {
+      if (c <= 0xdbff) {
+        const low = s.charCodeAt(p);
+        if (!(low >= 0xdc00 && low <= 0xdfff)) return -1;
+        p++;
+      } else if (c <= 0xdfff) {
+        return -1;
+      }
+    } else if (!(c >= 32)) {
       return -1;
     }
   }
@@ -247,10 +279,7 @@ function addKey(s: string, start: number, end: number): boolean {
   if (keySpans.length - base >= MAX_SPLICED_KEYS * 2) return false;
   if (open.length === 1 && s.charCodeAt(start) === RESERVED_FIRST_CHAR) return false;
   const len = end - start;
-  if (len === 0 || s.charCodeAt(start) === 46 || s.charCodeAt(end - 1) === 46) return false;
-  for (let k = start + 1; k < end - 1; k++) {
-    if (s.charCodeAt(k) === 46 && s.charCodeAt(k + 1) === 46) return false;
-  }
+  if (len === 0 || keyDoubleDot || s.charCodeAt(start) === 46 || s.charCodeAt(end - 1) === 46) return false;
   for (let k = base; k < keySpans.length; k += 2) {
     if (keySpans[k + 1] - keySpans[k] === len && sameText(s, keySpans[k], start, len)) return false;
   }
@@ -276,7 +305,7 @@ function scanObject(s: string, p: number): number {
       p = skipSpace(s, p);
       if (p < 0 || s.charCodeAt(p) !== 34) return -1;
       const keyStart = p + 1;
-      p = scanString(s, p, true);
+      p = scanKey(s, p);
       if (p < 0 || !addKey(s, keyStart, p - 1)) return -1;
       if (open.length === 1) {
         topKeys++;
@@ -300,7 +329,7 @@ function scanObject(s: string, p: number): number {
       p++;
       const base = open.pop()!;
       if (base >= 0) keySpans.length = base;
-    } else if (c === 34) p = scanString(s, p, false);
+    } else if (c === 34) p = scanString(s, p);
     else if (c === 116) p = scanLiteral(s, p, "true");
     else if (c === 102) p = scanLiteral(s, p, "false");
     else if (c === 110) p = scanLiteral(s, p, "null");
@@ -324,16 +353,25 @@ let topKeys = 0;
 /** For the current top-level member: 1 when its key is a mapped field, 0 when it is not mapped. */
 let mapped = 0;
 
+/** The mapped top-level names by length: a key is compared only with names of its length. */
+const ROOTS_BY_LENGTH: string[][] = [];
+for (const root of MAPPED_ROOTS) (ROOTS_BY_LENGTH[root.length] ??= []).push(root);
+
 /**
  * Whether the top-level key at [start, end) is a mapped field (1), dots into one (-1: the engine
- * would expand it into an object under a non-object field), or neither (0).
+ * would expand it into an object under a non-object field), or neither (0). No slice: this runs for
+ * every top-level key of the fast path. Reads the dots {@link scanKey} noted of this key.
  */
 function mapsInto(s: string, start: number, end: number): number {
-  let rootEnd = start;
-  while (rootEnd < end && s.charCodeAt(rootEnd) !== 46) rootEnd++;
-  if (rootEnd - start > MAPPED_ROOT_MAX_LENGTH) return 0;
-  if (!MAPPED_ROOTS.has(s.slice(start, rootEnd))) return 0;
-  return rootEnd === end ? 1 : -1;
+  const rootEnd = keyFirstDot < 0 ? end : keyFirstDot;
+  const names = ROOTS_BY_LENGTH[rootEnd - start];
+  if (names === undefined) return 0;
+  for (const name of names) {
+    let k = 0;
+    while (k < name.length && s.charCodeAt(start + k) === name.charCodeAt(k)) k++;
+    if (k === name.length) return rootEnd === end ? 1 : -1;
+  }
+  return 0;
 }
 
 /** Why a document carries `@parse_error`: its message parsed as JSON but cannot be indexed as such. */
