@@ -59,7 +59,8 @@ export function hostileMessages(random: () => number): () => string {
       case 6:
       case 7:
         return "x".repeat(int(3)) + pick(["\ud800", "\udfff", "\u0000", "\n", "é", "\ud83d\ude00"]);
-      case 10: { // Deeper than the mapping's depth limit (20), shallower than the parser's (1,000).
+      case 10: {
+        // Deeper than the mapping's depth limit (20), shallower than the parser's (1,000).
         const n = 15 + int(10);
         return '{"a":1,"b":' + "[".repeat(n) + "1" + "]".repeat(n) + "}";
       }
