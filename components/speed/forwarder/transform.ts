@@ -13,7 +13,10 @@
  * time; the fixed base64, gunzip and payload JSON.parse about 21 %).
  *
  * One event never sinks its batch: an event that cannot become a document is returned as an
- * {@link EventFailure} (the handler records it) and the others are indexed.
+ * {@link EventFailure} (the handler records it) and the others are indexed. Documents keep to the
+ * mapping policy of ../mapping.ts, so the index templates refuse none for its shape: members the
+ * engine would refuse (bad keys, declared fields holding objects, nesting past the depth limit)
+ * are moved under `@moved` and named in `@moved_keys`.
  */
 import type { CloudWatchLogsDecodedData, CloudWatchLogsEvent } from "aws-lambda";
 import { isAscii } from "buffer";
@@ -407,7 +410,8 @@ function nestsDeeperThan(s: string, limit: number): boolean {
 
 /**
  * The slow path for JSON messages, the blueprint's way: parse, assign our `@` fields on the object
- * (ours win), serialize. `undefined` when the message is not a JSON object. A message nested
+ * (ours win) after moving the members the engine would refuse under `@moved`, serialize.
+ * `undefined` when the message is not a JSON object. A message nested
  * deeper than {@link MAX_JSON_DEPTH}, or one JSON.stringify cannot serialize, gives a document
  * with the raw message and the reason instead of failing the batch.
  */
