@@ -24,6 +24,7 @@ import {
   KEYWORD_IGNORE_ABOVE,
 } from "../../../components/speed/mapping";
 import { AGENT_INDEX_PREFIX, FORWARDER_INDEX_PREFIX } from "../../../components/shared/names";
+import { parseLogLine } from "../../../components/shared/logformat";
 import { createRandom } from "../../../components/network/generator/lines";
 import {
   LocalNode,
@@ -260,6 +261,24 @@ describe(`speed layer on a real OpenSearch ${OPENSEARCH_VERSION} node`, function
         1,
         "the 5,000-deep message carries @parse_error",
       );
+    });
+
+    it("indexes the agent's document of a hands-on line with a 40,000-character host (testappec2log-*)", async () => {
+      const index = `${AGENT_INDEX_PREFIX}-2026.06.04`;
+      const line = `[2026-06-04 09:00:00+0900] ERROR ${"h".repeat(40_000)} agentuser 7 [long host]`;
+      const fields = parseLogLine(line)!;
+      // What fluentd's OpenSearch output sends: the parsed fields, `number` typed, and `@timestamp`.
+      const res = await client.bulk({
+        body: [
+          { index: { _index: index, _id: "long-host" } },
+          { ...fields, number: Number(fields.number), "@timestamp": "2026-06-04T00:00:00Z" },
+        ],
+        refresh: true,
+      });
+      assert.strictEqual((res.body as any).errors, false, JSON.stringify((res.body as any).items));
+      const hits = await search(index, { term: { user: "agentuser" } });
+      assert.strictEqual(hits.total.value, 1);
+      assert.strictEqual(hits.hits[0]._source.host.length, 40_000);
     });
 
     it("keeps the field count of a daily index flat under 2,000 distinct id-keys", async () => {
