@@ -11,6 +11,7 @@ import { Operations, PipelineDashboard } from "../components/ops";
 import { ERROR_METRIC_NAME, SpeedLayer, metricNamespace } from "../components/speed";
 import { AGENT_INDEX_PREFIX } from "../components/shared/names";
 import { AgentDestinations } from "../components/network/agent/render";
+import { LogSources } from "../components/sources";
 import { ConfigError, PlatformConfig } from "./config";
 
 export interface Platform {
@@ -19,15 +20,19 @@ export interface Platform {
   readonly batch: BatchLayer;
   readonly etl: EtlLayer;
   readonly speed: SpeedLayer;
-  readonly agent: GeneratorAgent;
+  /** The generator's agent, when the generator is on. */
+  readonly agent?: GeneratorAgent;
+  /** The configured log groups and producers, when any is configured. */
+  readonly sources?: LogSources;
   readonly dashboard: PipelineDashboard;
 }
 
 export function createPlatform(config: PlatformConfig): Platform {
   const g = config.generator;
   const o = config.ops;
+  const src = config.sources;
   // The heartbeat must span more than one tick of the generator, or it fires between ticks.
-  if (o.heartbeatMinutes * 60 <= g.intervalSeconds) {
+  if (g.enabled && o.heartbeatMinutes * 60 <= g.intervalSeconds) {
     throw new ConfigError([
       `datalake:ops.heartbeatMinutes is ${o.heartbeatMinutes}: it must be longer than generator.intervalSeconds (${g.intervalSeconds} s), or the heartbeat alarm fires between two ticks of the generator`,
     ]);
@@ -52,6 +57,7 @@ export function createPlatform(config: PlatformConfig): Platform {
       burstLines: g.burstLines,
       burstIntervalSeconds: g.burstIntervalSeconds,
     },
+    enableGenerator: g.enabled,
   });
 
   const lake = config.lake;
@@ -135,7 +141,32 @@ export function createPlatform(config: PlatformConfig): Platform {
     freeStorageSharePercent: o.freeStorageSharePercent,
     jvmMemoryPressurePercent: o.jvmMemoryPressurePercent,
     heartbeatMinutes: o.heartbeatMinutes,
+    sourceLogGroupNames: src.logGroups,
   });
+
+  // The configured sources besides the generator (none by default: nothing is registered then).
+  const sources =
+    src.logGroups.length > 0 || src.producers.length > 0
+      ? new LogSources("sources", {
+          logGroupNames: src.logGroups,
+          producers: src.producers.map((p) => ({
+            name: p.name,
+            principal: p.principalArn
+              ? { principalArn: p.principalArn }
+              : p.service
+                ? { service: p.service }
+                : undefined,
+          })),
+          rawStreamArn: batch.firehoseStreamArn,
+          rawBucketArn: batch.rawBucketArn,
+          keyArn: batch.keyArn,
+          bufferSeconds: lake.firehoseBufferSeconds,
+          bufferMiB: lake.firehoseBufferMiB,
+          logRetentionDays: lake.logRetentionDays,
+          operationsTopicArn,
+          freshnessFactor: o.firehoseFreshnessFactor,
+        })
+      : undefined;
 
   // Each layer contributes its destination; the agent is built last so nothing depends on a later layer.
   // pulumi.output unwraps the outputs nested in the object (stream name, region...).
@@ -147,13 +178,16 @@ export function createPlatform(config: PlatformConfig): Platform {
     firehose: { deliveryStreamName: batch.firehoseStreamName, region },
   });
 
-  const agent = new GeneratorAgent("generator-agent", {
-    instanceId: network.generatorInstanceId,
-    documentName: network.agentDocumentName,
-    parameterName: network.agentParameterName,
-    destinations,
-    operationsTopicArn,
-  });
+  const agent =
+    network.generatorInstanceId && network.agentDocumentName && network.agentParameterName
+      ? new GeneratorAgent("generator-agent", {
+          instanceId: network.generatorInstanceId,
+          documentName: network.agentDocumentName,
+          parameterName: network.agentParameterName,
+          destinations,
+          operationsTopicArn,
+        })
+      : undefined;
 
   // Last: the dashboard reads the names every layer returned.
   const dashboard = new PipelineDashboard("pipeline", {
@@ -168,7 +202,10 @@ export function createPlatform(config: PlatformConfig): Platform {
     glueFailureRuleName: etl.failureRuleName.apply((n) => n ?? ""),
     dlqDepthThreshold: o.dlqDepthThreshold,
     firehoseFreshnessThresholdSeconds: batch.firehoseFreshnessThresholdSeconds,
+    ...(sources?.logsStreamName
+      ? { sourceLogGroupNames: sources.logGroupNames, sourcesStreamName: sources.logsStreamName }
+      : {}),
   });
 
-  return { ops, network, batch, etl, speed, agent, dashboard };
+  return { ops, network, batch, etl, speed, agent, sources, dashboard };
 }

@@ -19,8 +19,11 @@ export { SPECTRUM_SCHEMA } from "./warehouse";
 
 /** Arguments of {@link BatchLayer}. */
 export interface BatchLayerArgs {
-  /** Name of the generator's IAM role; the layer grants it PutRecord/PutRecordBatch on the stream. */
-  readonly generatorRoleName: pulumi.Input<string>;
+  /**
+   * Name of the generator's IAM role; the layer grants it PutRecord/PutRecordBatch on the stream.
+   * @default undefined — no generator, no grant
+   */
+  readonly generatorRoleName?: pulumi.Input<string>;
   /** VPC of the Redshift workgroup (required when enableWarehouse). */
   readonly vpcId?: pulumi.Input<string>;
   /** Workload subnets of the Redshift workgroup, one per zone, three zones (required when enableWarehouse). */

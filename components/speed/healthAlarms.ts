@@ -23,6 +23,8 @@ export interface HealthAlarmInputs extends LayerContext {
   readonly freeStorageSharePercent: number;
   readonly jvmMemoryPressurePercent: number;
   readonly heartbeatMinutes: number;
+  /** Create the app log group's heartbeat alarm (only a stack with a generator has a steady writer). @default true */
+  readonly heartbeat?: boolean;
 }
 
 /** FreeStorageSpace is reported in MiB per node; the threshold is `share` % of one node's volume. */
@@ -174,6 +176,7 @@ export function healthAlarmSpecs(
       ),
     );
   }
+  if (i.heartbeat === false) return specs;
   specs.push({
     role: "app-log-heartbeat",
     description: `No event reached ${i.logPath}/app for ${i.heartbeatMinutes} minutes: the generator or its agent has stopped.`,
