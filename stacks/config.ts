@@ -17,6 +17,8 @@ import {
   MAX_SOURCE_LOG_GROUPS,
   PRODUCER_NAME_PATTERN,
 } from "../components/shared/sources";
+import { EventSchema, FIELD_TYPES, HANDS_ON_SCHEMA } from "../components/shared/schema";
+import { schemaProblems } from "../components/shared/schemaCheck";
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const logRetention = z.number().refine(isLogRetention, {
@@ -140,6 +142,37 @@ const sourcesSchema = z
         message: "has two producers with the same name; give each its own",
       })
       .default([]),
+  })
+  .strict();
+
+const formatSchema = z
+  .object({
+    /** A label for the format. */
+    name: z
+      .string()
+      .regex(
+        /^[a-z][a-z0-9-]{0,31}$/,
+        "must start with a lowercase letter and use a-z, 0-9 and - (at most 32)",
+      )
+      .default("custom"),
+    /** json: one JSON object per event, taken as is; text: a line split by pattern. */
+    kind: z.enum(["json", "text"]),
+    /** For kind text: a regular expression with one named group (?<name>...) per field. */
+    pattern: withExample(
+      z.string().max(4096, "must be at most 4096 characters"),
+      "^(?<timestamp>[^ ]+) (?<message>.*)$",
+    ).optional(),
+    /** The event's fields: name and type (string, long, double, boolean, timestamp). */
+    fields: z
+      .array(z.object({ name: z.string(), type: z.enum(FIELD_TYPES) }).strict())
+      .min(1, "must declare at least the time field")
+      .max(200, "must declare at most 200 fields"),
+    /** The field that holds the event time (declared with type timestamp). */
+    timeField: withExample(z.string(), "timestamp"),
+    /** How the time is written: iso8601, epoch_ms, or a strftime pattern with %z. */
+    timeFormat: withExample(z.string(), "iso8601"),
+    /** A string field whose values the generic queries count. */
+    keywordField: withExample(z.string(), "level").optional(),
   })
   .strict();
 
@@ -337,6 +370,7 @@ export const CONFIG_SECTIONS = {
   protection: protectionSchema,
   ops: opsSchema,
   sources: sourcesSchema,
+  format: formatSchema,
 } as const;
 
 const platformSchema = z
@@ -351,6 +385,7 @@ const platformSchema = z
     protection: protectionSchema.default({}),
     ops: opsSchema.default({}),
     sources: sourcesSchema.default({}),
+    format: formatSchema.optional(),
   })
   .superRefine((c, ctx) => {
     const issue = (path: (string | number)[], message: string) =>
@@ -377,6 +412,15 @@ const platformSchema = z
         );
       }
     });
+    if (c.format) {
+      for (const p of schemaProblems(c.format)) issue(["format", ...p.path], p.message);
+      if (c.generator.enabled) {
+        issue(
+          ["generator", "enabled"],
+          "turns the generator on (the default), whose hands-on lines the configured datalake:format cannot read: set it to false, or remove datalake:format",
+        );
+      }
+    }
     if (c.dwh.enabled && c.network.availabilityZones < 3) {
       issue(
         ["network", "availabilityZones"],
@@ -420,6 +464,11 @@ export type EtlConfig = PlatformConfig["etl"];
 export type ProtectionConfig = PlatformConfig["protection"];
 export type OpsConfig = PlatformConfig["ops"];
 export type SourcesConfig = PlatformConfig["sources"];
+
+/** The stack's event schema: `datalake:format`, or the hands-on's when it is not set. */
+export function eventSchemaOf(config: PlatformConfig): EventSchema {
+  return config.format ?? HANDS_ON_SCHEMA;
+}
 
 /**
  * Bad stack configuration: the message names every bad key, its value and what is allowed. A
