@@ -12,7 +12,7 @@ import { ERROR_METRIC_NAME, SpeedLayer, metricNamespace } from "../components/sp
 import { AGENT_INDEX_PREFIX } from "../components/shared/names";
 import { AgentDestinations } from "../components/network/agent/render";
 import { LogSources } from "../components/sources";
-import { ConfigError, PlatformConfig } from "./config";
+import { ConfigError, PlatformConfig, eventSchemaOf } from "./config";
 
 export interface Platform {
   readonly ops: Operations;
@@ -31,6 +31,7 @@ export function createPlatform(config: PlatformConfig): Platform {
   const g = config.generator;
   const o = config.ops;
   const src = config.sources;
+  const eventSchema = eventSchemaOf(config);
   // The heartbeat must span more than one tick of the generator, or it fires between ticks.
   if (g.enabled && o.heartbeatMinutes * 60 <= g.intervalSeconds) {
     throw new ConfigError([
@@ -87,6 +88,7 @@ export function createPlatform(config: PlatformConfig): Platform {
     protectStatefulResources: config.protection.protectStatefulResources,
     operationsTopicArn,
     firehoseFreshnessFactor: o.firehoseFreshnessFactor,
+    eventSchema,
   });
 
   const e = config.etl;
@@ -111,6 +113,7 @@ export function createPlatform(config: PlatformConfig): Platform {
     projectionStartDate: lake.projectionStartDate,
     protectStatefulResources: config.protection.protectStatefulResources,
     operationsTopicArn,
+    eventSchema,
   });
 
   const sp = config.speed;

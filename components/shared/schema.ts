@@ -9,7 +9,7 @@
  * the ReDoS check of a user's pattern) live in schemaCheck.ts.
  */
 import { LOG_FIELDS, LOG_LINE_PATTERN, LOG_TIME_FORMAT } from "./logformat";
-import type { LakeColumn } from "./lake";
+import { CURATED_COLUMNS, LakeColumn, RAW_COLUMNS } from "./lake";
 
 /** The types a field may have. */
 export const FIELD_TYPES = ["string", "long", "double", "boolean", "timestamp"] as const;
@@ -140,4 +140,21 @@ export function rawColumnsOf(schema: EventSchema): LakeColumn[] {
       f.type === "timestamp" ? (schema.timeFormat === "epoch_ms" ? "bigint" : "string") : glueType(f.type),
     comment: f.name === schema.timeField ? `Event time as written (${schema.timeFormat})` : `${f.type} field`,
   }));
+}
+
+/** The raw tables' columns for a schema: the hands-on's as they always were, else {@link rawColumnsOf}. */
+export function rawColumnsFor(schema: EventSchema): readonly LakeColumn[] {
+  return isHandsOn(schema) ? RAW_COLUMNS : rawColumnsOf(schema);
+}
+
+/**
+ * The curated table's columns for a schema: the hands-on's as they always were; else the event
+ * time in UTC, then every declared field in its declared type (a time field as a timestamp).
+ */
+export function curatedColumnsFor(schema: EventSchema): readonly LakeColumn[] {
+  if (isHandsOn(schema)) return CURATED_COLUMNS;
+  return [
+    { name: "event_time", type: "timestamp", comment: `Event time in UTC, parsed from ${schema.timeField}` },
+    ...schema.fields.map((f) => ({ name: f.name, type: glueType(f.type), comment: `${f.type} field` })),
+  ];
 }

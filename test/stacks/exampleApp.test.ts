@@ -174,4 +174,39 @@ describe("example-app stack (generator off, two log groups, one producer)", func
       .filter((a) => g.prop(a, "role") === role.name);
     assert.strictEqual(attachment.length, 1);
   });
+
+  it("the lake follows the web-service format: raw and curated columns, the generic named queries", () => {
+    const cols = (logical: string) =>
+      (
+        g.prop(g.named("aws:glue/catalogTable:CatalogTable", logical), "storageDescriptor") as {
+          columns: { name: string; type: string }[];
+        }
+      ).columns.map((c) => `${c.name}:${c.type}`);
+    const raw = [
+      "timestamp:string",
+      "method:string",
+      "path:string",
+      "status:bigint",
+      "latency_ms:double",
+      "user_id:string",
+    ];
+    assert.deepStrictEqual(cols("batch-raw-table"), raw);
+    assert.deepStrictEqual(cols("batch-raw-unpartitioned-table"), raw);
+    assert.deepStrictEqual(cols("etl-curated-table"), [
+      "event_time:timestamp",
+      "timestamp:timestamp",
+      "method:string",
+      "path:string",
+      "status:bigint",
+      "latency_ms:double",
+      "user_id:string",
+    ]);
+    assert.deepStrictEqual(
+      g
+        .ofType("aws:athena/namedQuery:NamedQuery")
+        .map((q) => g.prop(q, "name"))
+        .sort(),
+      ["01 Events per hour", "02 Events per method", "03 Latest 100 events"],
+    );
+  });
 });
