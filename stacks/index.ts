@@ -3,7 +3,7 @@
  * config values secret in every resource they reach, build the platform, export what users need.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { loadConfig } from "./config";
+import { eventSchemaOf, loadConfig } from "./config";
 import { createPlatform } from "./platform";
 import { secretConfigStrings, secretInputsTransformation } from "./secrets";
 
@@ -25,6 +25,8 @@ export const sourceLogGroupNames = platform.sources?.logGroupNames ?? [];
 /** The stream the log groups' subscriptions deliver through (Firehose metrics, delivery errors). */
 export const sourceLogsStreamName =
   platform.sources?.logsStreamName ?? "(none: datalake:sources.logGroups is empty)";
+/** The stack's event schema (datalake:format, or the hands-on's): verify writes its marked event in it. */
+export const eventFormat = eventSchemaOf(config);
 /** Per producer: the policy to attach to its role, and the role when a principal or service was given. */
 export const producerGrants = platform.sources?.producers ?? {};
 
