@@ -29,7 +29,9 @@ export interface BootstrapEvent {
 
 export interface BootstrapStep {
   readonly step: string;
-  readonly outcome: "applied" | "unchanged" | "created" | "updated";
+  readonly outcome: "applied" | "unchanged" | "created" | "updated" | "unavailable";
+  /** Why the step could not run (only with `unavailable`). */
+  readonly reason?: string;
 }
 
 export interface BootstrapResult {
@@ -49,6 +51,13 @@ export interface BootstrapOptions {
   readonly timeoutMs?: number;
   /** Structured log sink (records are already redacted). @default console.log as JSON */
   readonly log?: (record: Record<string, unknown>) => void;
+  /**
+   * What to do when the domain has no handler for a plugin API (`/_plugins/...` answered 400 "no
+   * handler found"): `fail` (every Amazon OpenSearch Service domain has the security and ISM
+   * plugins, so this is an error there) or `report` the step as `unavailable` and go on, which lets
+   * the engine tests apply the index templates to a plain OpenSearch node. @default "fail"
+   */
+  readonly missingPlugins?: "fail" | "report";
 }
 
 /** Time kept back from the Lambda's remaining time, to report the failure before Lambda stops the function. */
@@ -84,6 +93,16 @@ interface Run {
   readonly timeoutMs: number;
   readonly log: (record: Record<string, unknown>) => void;
   readonly started: number;
+  readonly missingPlugins: "fail" | "report";
+}
+
+/** A plugin API the node does not have (only raised with `missingPlugins: "report"`). */
+class PluginMissingError extends Error {}
+
+/** OpenSearch's answer to a path no handler (no installed plugin) serves. */
+function isNoHandler(status: number, body: unknown): boolean {
+  const error = (body as { error?: unknown } | undefined)?.error;
+  return status === 400 && typeof error === "string" && error.startsWith("no handler found for uri");
 }
 
 function baseUrl(endpoint: string): string {
@@ -145,6 +164,13 @@ async function call(run: Run, req: OpenSearchRequest, allow: number[] = []): Pro
     }
     if (res.ok || allow.includes(res.status)) return { status: res.status, body };
     last = redact(`HTTP ${res.status}: ${describe(body)}`, run.secrets);
+    if (
+      run.missingPlugins === "report" &&
+      req.path.startsWith("/_plugins/") &&
+      isNoHandler(res.status, body)
+    ) {
+      throw new PluginMissingError(`${label}: ${last}`);
+    }
     if (!isRetryableStatus(res.status)) {
       throw new BootstrapError(res.status, `bootstrap: ${label} failed with ${last}`);
     }
@@ -224,21 +250,36 @@ export async function runBootstrap(
     timeoutMs: options.timeoutMs ?? 20_000,
     // Records carry reasons from the domain: redact them once more, whatever the caller logs.
     log: (record) => log(JSON.parse(redact(JSON.stringify(record), secrets)) as Record<string, unknown>),
+    missingPlugins: options.missingPlugins ?? "fail",
   };
   const s = event.settings;
   const steps: BootstrapStep[] = [];
+  /** Runs one step; a plugin API the node lacks is recorded as unavailable (only in "report" mode). */
+  const step = async (name: string, apply: () => Promise<BootstrapStep>) => {
+    try {
+      steps.push(await apply());
+    } catch (err) {
+      if (!(err instanceof PluginMissingError)) throw err;
+      steps.push({ step: name, outcome: "unavailable", reason: err.message });
+    }
+  };
   for (const req of bootstrapRequests(s)) {
-    await call(run, req);
-    steps.push({ step: `${req.method} ${req.path}`, outcome: "applied" });
+    const name = `${req.method} ${req.path}`;
+    await step(name, async () => {
+      await call(run, req);
+      return { step: name, outcome: "applied" };
+    });
   }
-  steps.push(await applyIsmPolicy(run, s));
+  await step(`PUT /_plugins/_ism/policies/${s.ismPolicyId}`, () => applyIsmPolicy(run, s));
 
   // Indices created before the policy existed (the agent may start first) get it too. Indices
   // that already have a policy are reported as failures by ISM and left as they are.
   const addPath = `/_plugins/_ism/add/${s.indexPrefixes.map((p) => `${p}-*`).join(",")}`;
-  const added = await call(run, { method: "POST", path: addPath, body: { policy_id: s.ismPolicyId } });
-  const updated = (added.body as { updated_indices?: number } | undefined)?.updated_indices ?? 0;
-  steps.push({ step: `POST ${addPath}`, outcome: updated > 0 ? "updated" : "unchanged" });
+  await step(`POST ${addPath}`, async () => {
+    const added = await call(run, { method: "POST", path: addPath, body: { policy_id: s.ismPolicyId } });
+    const updated = (added.body as { updated_indices?: number } | undefined)?.updated_indices ?? 0;
+    return { step: `POST ${addPath}`, outcome: updated > 0 ? "updated" : "unchanged" };
+  });
   return { steps };
 }
 

@@ -5,6 +5,7 @@
  * requests, the tests compare them.
  */
 import { createHash } from "crypto";
+import { MAPPING_DEPTH_LIMIT, templateMappings } from "../mapping";
 
 export interface BootstrapSettings {
   /** Name of the OpenSearch security role that may write the log indices. */
@@ -110,9 +111,6 @@ export function readerRole(s: BootstrapSettings) {
   };
 }
 
-/** Keyword fields of both index families (filters, aggregations, the alarm level in Dashboards). */
-const KEYWORD_FIELDS = ["alarmlevel", "host", "user", "timestamp"];
-
 /**
  * Slow-log thresholds of every index of both families. The domain publishes INDEX_SLOW_LOGS and
  * SEARCH_SLOW_LOGS to CloudWatch Logs, but OpenSearch logs nothing until an index sets thresholds
@@ -130,26 +128,23 @@ export const SLOW_LOG_THRESHOLDS = {
   "index.indexing.slowlog.threshold.index.info": "2s",
 } as const;
 
-/** Index template of one family: `@timestamp` a date, level/host/user keywords, `number` a long. */
+/**
+ * Index template of one family: the mapping policy of ../mapping.ts (declared fields indexed,
+ * everything else kept unindexed, the depth limit the forwarder's transform keeps to), shards,
+ * replicas and slow-log thresholds.
+ */
 export function indexTemplate(prefix: string, s: BootstrapSettings) {
-  const properties: Record<string, unknown> = {
-    "@timestamp": { type: "date" },
-    "@message": { type: "text" },
-    "@id": { type: "keyword" },
-    "@owner": { type: "keyword" },
-    "@log_group": { type: "keyword" },
-    "@log_stream": { type: "keyword" },
-    // A malformed number must not reject the whole document (and fail its batch).
-    number: { type: "long", ignore_malformed: true },
-    text: { type: "text" },
-  };
-  for (const f of KEYWORD_FIELDS) properties[f] = { type: "keyword" };
   return {
     index_patterns: [`${prefix}-*`],
     priority: 100,
     template: {
-      settings: { number_of_shards: 1, number_of_replicas: s.replicas, ...SLOW_LOG_THRESHOLDS },
-      mappings: { properties },
+      settings: {
+        number_of_shards: 1,
+        number_of_replicas: s.replicas,
+        "index.mapping.depth.limit": MAPPING_DEPTH_LIMIT,
+        ...SLOW_LOG_THRESHOLDS,
+      },
+      mappings: templateMappings(),
     },
   };
 }

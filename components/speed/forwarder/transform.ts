@@ -13,13 +13,17 @@
  * time; the fixed base64, gunzip and payload JSON.parse about 21 %).
  *
  * One event never sinks its batch: an event that cannot become a document is returned as an
- * {@link EventFailure} (the handler records it) and the others are indexed.
+ * {@link EventFailure} (the handler records it) and the others are indexed. Documents keep to the
+ * mapping policy of ../mapping.ts, so the index templates refuse none for its shape: members the
+ * engine would refuse (bad keys, declared fields holding objects, nesting past the depth limit)
+ * are moved under `@moved` and named in `@moved_keys`.
  */
 import type { CloudWatchLogsDecodedData, CloudWatchLogsEvent } from "aws-lambda";
 import { isAscii } from "buffer";
 import { gunzipSync } from "zlib";
 import { LOG_LINE_REGEX } from "../../shared/logformat";
 import { FORWARDER_INDEX_PREFIX } from "../../shared/names";
+import { MAPPED_ROOTS, MAPPING_DEPTH_LIMIT, MOVED_FIELD, MOVED_KEYS_FIELD, refusedMember } from "../mapping";
 
 /** A payload that can never be indexed (retrying it cannot help); the message says why. */
 export class MalformedPayloadError extends Error {
@@ -125,8 +129,11 @@ function idInner(id: string): string {
 // JSON.stringify per event, which dominated the time and the garbage. It accepts only text that
 // OpenSearch reads exactly as JSON.parse does: one line, no duplicate keys in any object (OpenSearch
 // rejects them), no escaped key (`"\u0040timestamp"` is `@timestamp`, `"\u0061"` repeats `a`), no
-// lone surrogate (it has no UTF-8 encoding), and no top-level key starting with "@". Anything else
-// takes the slow path, which re-serializes the parsed value with JSON.stringify.
+// lone surrogate (it has no UTF-8 encoding), and no top-level key starting with "@". It also keeps
+// to the mapping policy (../mapping.ts): no key the engine refuses at any level, no nesting deeper
+// than MAPPING_DEPTH_LIMIT, no top-level key that dots into a mapped field, and a scalar for every
+// declared field. Anything else takes the slow path, which re-serializes the parsed value with
+// JSON.stringify after moving the members the engine would refuse under MOVED_FIELD.
 
 /** Start/end offsets of the keys (without quotes) of the objects open during the scan. */
 const keySpans: number[] = [];
@@ -149,14 +156,13 @@ function skipSpace(s: string, p: number): number {
   }
 }
 
-/** A string literal; `key` rejects escapes (an escaped key may repeat or be ours). */
-function scanString(s: string, p: number, key: boolean): number {
+/** A string literal (a value's: keys have {@link scanKey}). */
+function scanString(s: string, p: number): number {
   p++;
   for (;;) {
     const c = s.charCodeAt(p++);
     if (c === 34) return p;
     if (c === 92) {
-      if (key) return -1;
       const e = s.charCodeAt(p++);
       if (e === 117) {
         if (!(
@@ -195,6 +201,46 @@ function scanString(s: string, p: number, key: boolean): number {
   }
 }
 
+/** Position of the first "." of the key {@link scanKey} scanned last, or -1. */
+let keyFirstDot = -1;
+/** Whether that key has two dots in a row. */
+let keyDoubleDot = false;
+
+/**
+ * A key's string literal: like {@link scanString} without escapes (an escaped key may repeat or be
+ * ours), noting its dots on the way for the key checks (addKey, mapsInto), so they need no pass of
+ * their own.
+ */
+function scanKey(s: string, p: number): number {
+  p++;
+  keyFirstDot = -1;
+  keyDoubleDot = false;
+  let prevDot = false;
+  for (;;) {
+    const c = s.charCodeAt(p++);
+    if (c === 34) return p;
+    if (c === 46) {
+      if (prevDot) keyDoubleDot = true;
+      else if (keyFirstDot < 0) keyFirstDot = p - 1;
+      prevDot = true;
+      continue;
+    }
+    prevDot = false;
+    if (c === 92) return -1;
+    if (c >= 0xd800) {
+      if (c <= 0xdbff) {
+        const low = s.charCodeAt(p);
+        if (!(low >= 0xdc00 && low <= 0xdfff)) return -1;
+        p++;
+      } else if (c <= 0xdfff) {
+        return -1;
+      }
+    } else if (!(c >= 32)) {
+      return -1;
+    }
+  }
+}
+
 function scanNumber(s: string, p: number): number {
   if (s.charCodeAt(p) === 45) p++;
   const c = s.charCodeAt(p);
@@ -227,12 +273,16 @@ function sameText(s: string, a: number, b: number, len: number): boolean {
   return true;
 }
 
-/** Records the key at [start, end) of the innermost object; false if it repeats or is one too many. */
+/**
+ * Records the key at [start, end) of the innermost object; false if it repeats, is one too many, or
+ * is a key the engine refuses (empty, a dot at either end or two in a row: see isRefusedKey).
+ */
 function addKey(s: string, start: number, end: number): boolean {
   const base = open[open.length - 1];
   if (keySpans.length - base >= MAX_SPLICED_KEYS * 2) return false;
   if (open.length === 1 && s.charCodeAt(start) === RESERVED_FIRST_CHAR) return false;
   const len = end - start;
+  if (len === 0 || keyDoubleDot || s.charCodeAt(start) === 46 || s.charCodeAt(end - 1) === 46) return false;
   for (let k = base; k < keySpans.length; k += 2) {
     if (keySpans[k + 1] - keySpans[k] === len && sameText(s, keySpans[k], start, len)) return false;
   }
@@ -258,9 +308,13 @@ function scanObject(s: string, p: number): number {
       p = skipSpace(s, p);
       if (p < 0 || s.charCodeAt(p) !== 34) return -1;
       const keyStart = p + 1;
-      p = scanString(s, p, true);
+      p = scanKey(s, p);
       if (p < 0 || !addKey(s, keyStart, p - 1)) return -1;
-      if (open.length === 1) topKeys++;
+      if (open.length === 1) {
+        topKeys++;
+        mapped = mapsInto(s, keyStart, p - 1);
+        if (mapped < 0) return -1;
+      }
       p = skipSpace(s, p);
       if (p < 0 || s.charCodeAt(p++) !== 58) return -1;
     }
@@ -268,14 +322,17 @@ function scanObject(s: string, p: number): number {
     if (p < 0) return -1;
     const c = s.charCodeAt(p);
     if (c === 123 || c === 91) {
+      // A declared field holds scalars; the slow path sorts out arrays and objects.
+      if (mapped === 1 && open.length === 1) return -1;
       open.push(c === 123 ? keySpans.length : -1);
+      if (open.length > MAPPING_DEPTH_LIMIT) return -1;
       p = skipSpace(s, p + 1);
       if (p < 0) return -1;
       if (s.charCodeAt(p) !== (c === 123 ? 125 : 93)) continue;
       p++;
       const base = open.pop()!;
       if (base >= 0) keySpans.length = base;
-    } else if (c === 34) p = scanString(s, p, false);
+    } else if (c === 34) p = scanString(s, p);
     else if (c === 116) p = scanLiteral(s, p, "true");
     else if (c === 102) p = scanLiteral(s, p, "false");
     else if (c === 110) p = scanLiteral(s, p, "null");
@@ -296,6 +353,29 @@ function scanObject(s: string, p: number): number {
   }
 }
 let topKeys = 0;
+/** For the current top-level member: 1 when its key is a mapped field, 0 when it is not mapped. */
+let mapped = 0;
+
+/** The mapped top-level names by length: a key is compared only with names of its length. */
+const ROOTS_BY_LENGTH: string[][] = [];
+for (const root of MAPPED_ROOTS) (ROOTS_BY_LENGTH[root.length] ??= []).push(root);
+
+/**
+ * Whether the top-level key at [start, end) is a mapped field (1), dots into one (-1: the engine
+ * would expand it into an object under a non-object field), or neither (0). No slice: this runs for
+ * every top-level key of the fast path. Reads the dots {@link scanKey} noted of this key.
+ */
+function mapsInto(s: string, start: number, end: number): number {
+  const rootEnd = keyFirstDot < 0 ? end : keyFirstDot;
+  const names = ROOTS_BY_LENGTH[rootEnd - start];
+  if (names === undefined) return 0;
+  for (const name of names) {
+    let k = 0;
+    while (k < name.length && s.charCodeAt(start + k) === name.charCodeAt(k)) k++;
+    if (k === name.length) return rootEnd === end ? 1 : -1;
+  }
+  return 0;
+}
 
 /** Why a document carries `@parse_error`: its message parsed as JSON but cannot be indexed as such. */
 const PARSE_ERROR_FIELD = "@parse_error";
@@ -330,7 +410,8 @@ function nestsDeeperThan(s: string, limit: number): boolean {
 
 /**
  * The slow path for JSON messages, the blueprint's way: parse, assign our `@` fields on the object
- * (ours win), serialize. `undefined` when the message is not a JSON object. A message nested
+ * (ours win) after moving the members the engine would refuse under `@moved`, serialize.
+ * `undefined` when the message is not a JSON object. A message nested
  * deeper than {@link MAX_JSON_DEPTH}, or one JSON.stringify cannot serialize, gives a document
  * with the raw message and the reason instead of failing the batch.
  */
@@ -347,6 +428,7 @@ function slowJsonDocument(message: string, fields: OurFields): string | undefine
     problem = `the message is JSON nested deeper than ${MAX_JSON_DEPTH} levels, which OpenSearch rejects; only the raw message is indexed`;
   } else {
     const record = obj as Record<string, unknown>;
+    moveRefusedMembers(record);
     record["@id"] = fields.id;
     record["@timestamp"] = fields.timestamp;
     record["@message"] = message;
@@ -370,6 +452,34 @@ function slowJsonDocument(message: string, fields: OurFields): string | undefine
       [PARSE_ERROR_FIELD]: problem,
     }) + "\n"
   );
+}
+
+/** Our fields: a message's members of the same name are replaced. */
+const OUR_FIELDS = new Set(["@id", "@timestamp", "@message", "@owner", "@log_group", "@log_stream"]);
+
+/**
+ * Moves the members of a parsed message that the engine would refuse (see ../mapping.ts), and a
+ * message's own {@link MOVED_FIELD} and {@link MOVED_KEYS_FIELD}, under {@link MOVED_FIELD}, and
+ * lists their keys in {@link MOVED_KEYS_FIELD}.
+ */
+function moveRefusedMembers(record: Record<string, unknown>): void {
+  let moved: Record<string, unknown> | undefined;
+  let keys: string[] | undefined;
+  for (const key of Object.keys(record)) {
+    if (OUR_FIELDS.has(key)) continue;
+    const value = record[key];
+    if (key !== MOVED_FIELD && key !== MOVED_KEYS_FIELD && refusedMember(key, value) === undefined) continue;
+    // No prototype: a key "__proto__" is then an ordinary member.
+    moved ??= Object.create(null) as Record<string, unknown>;
+    keys ??= [];
+    moved[key] = value;
+    keys.push(key);
+    delete record[key];
+  }
+  if (moved !== undefined) {
+    record[MOVED_FIELD] = moved;
+    record[MOVED_KEYS_FIELD] = keys;
+  }
 }
 
 interface OurFields {

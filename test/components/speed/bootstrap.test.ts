@@ -176,11 +176,15 @@ describe("speed bootstrap requests (pure)", () => {
       templates.map((t) => t.path),
       ["/_index_template/testappec2log", "/_index_template/cwl"],
     );
-    const props = (templates[1].body as any).template.mappings.properties;
+    const mappings = (templates[1].body as any).template.mappings;
+    const props = mappings.properties;
+    const keyword = { type: "keyword", ignore_above: 8191 };
+    assert.strictEqual(mappings.dynamic, false);
     assert.deepStrictEqual(
-      [props["@timestamp"], props.alarmlevel, props.host, props.user],
-      [{ type: "date" }, { type: "keyword" }, { type: "keyword" }, { type: "keyword" }],
+      [props["@timestamp"], props.alarmlevel, props.host, props.user, props["@moved"]],
+      [{ type: "date" }, keyword, keyword, keyword, { type: "object", enabled: false }],
     );
+    assert.strictEqual((templates[1].body as any).template.settings["index.mapping.depth.limit"], 20);
   });
 
   it("deletes indices after retentionDays in the ISM policy, and fingerprints it", () => {
@@ -293,6 +297,9 @@ describe("speed bootstrap: ISM content comparison and redaction (pure)", () => {
   });
 });
 
+// A fake domain: the security and ISM plugin APIs, "503 Security not initialized", 409 conflicts and
+// echoed credentials cannot be produced by the local node (it has no such plugins). The index
+// templates and settings are applied to a real OpenSearch node in speed.opensearch.ts.
 describe("speed bootstrap against a loopback fake domain", function () {
   this.timeout(20_000);
   const domain = new FakeDomain();

@@ -14,7 +14,12 @@ import {
 
 const MARKER = "dlv-0123456789abcdef";
 
-/** A loopback fake of `_search`: documents per index, matched by the marker phrase. */
+/**
+ * A loopback fake of `_search`: documents per index, matched by the marker phrase. It stays for the
+ * exact requests the probe sends and for a refused search (a real node without the security plugin
+ * refuses none); the search itself finds the marker on a real OpenSearch node in
+ * speed.opensearch.ts.
+ */
 class FakeSearch {
   readonly requests: { method: string; path: string; body: any }[] = [];
   docs: Record<string, { _index: string; text?: string; "@message"?: string; "@timestamp": string }[]> = {};
