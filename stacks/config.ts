@@ -14,6 +14,13 @@ import { PROJECT } from "../components/shared/names";
 import { isConfigSecret } from "./secrets";
 import { LOG_RETENTION_DAYS, isLogRetention } from "../components/shared/retention";
 import { SERVICE_LINKED_ROLE_MODES } from "../components/speed";
+import {
+  LOG_GROUP_NAME_PATTERN,
+  MAX_SOURCE_LOG_GROUPS,
+  PRODUCER_NAME_PATTERN,
+} from "../components/shared/sources";
+import { EventSchema, FIELD_TYPES, HANDS_ON_SCHEMA } from "../components/shared/schema";
+import { schemaProblems } from "../components/shared/schemaCheck";
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const logRetention = z.number().refine(isLogRetention, {
@@ -56,6 +63,11 @@ const networkSchema = z
 
 const generatorSchema = z
   .object({
+    /**
+     * Run the hands-on's log generator (EC2 instance, agent, role, SSM association, heartbeat
+     * alarm). Off, the lake's sources are sources.logGroups and sources.producers only.
+     */
+    enabled: z.boolean().default(true),
     /** EC2 instance type of the generator; Graviton (t4g...) types are the cheapest. */
     instanceType: z
       .string()
@@ -73,6 +85,96 @@ const generatorSchema = z
     burstLines: int(0, 100_000).default(300),
     /** Seconds between bursts; 0 turns bursts off. */
     burstIntervalSeconds: int(0, 86_400).default(600),
+  })
+  .strict();
+
+const producerSchema = z
+  .object({
+    /** Names the producer's policy and role. */
+    name: z
+      .string()
+      .regex(PRODUCER_NAME_PATTERN, "must start with a lowercase letter and use a-z, 0-9 and - (at most 32)"),
+    /** IAM principal (ARN) allowed to assume the producer's role; unset with service unset = the policy only. */
+    principalArn: z
+      .string()
+      .regex(
+        /^arn:aws[a-z-]*:iam::\d{12}:(root|role\/.+|user\/.+)$/,
+        "must be an IAM role, user or account root ARN",
+      )
+      .optional(),
+    /** AWS service allowed to assume the producer's role, e.g. ecs-tasks.amazonaws.com. */
+    service: z
+      .string()
+      .regex(
+        /^[a-z0-9-]+(\.[a-z0-9-]+)*\.amazonaws\.com$/,
+        "must be an AWS service principal such as ecs-tasks.amazonaws.com",
+      )
+      .optional(),
+  })
+  .strict()
+  .refine((p) => !(p.principalArn && p.service), {
+    message: "sets both principalArn and service: a producer's role trusts one of them; set only one",
+  });
+
+const sourcesSchema = z
+  .object({
+    /**
+     * Existing CloudWatch log groups (names; the stack does not create them) subscribed to the
+     * speed layer's forwarder and to the lake. Each takes both of its two subscription filters.
+     */
+    logGroups: z
+      .array(
+        z
+          .string()
+          .regex(
+            LOG_GROUP_NAME_PATTERN,
+            "must be a CloudWatch Logs group name: 1 to 512 of a-z, A-Z, 0-9, _ - / . #",
+          ),
+      )
+      .max(
+        MAX_SOURCE_LOG_GROUPS,
+        `must list at most ${MAX_SOURCE_LOG_GROUPS} groups (the forwarder's resource policy holds one statement per group)`,
+      )
+      .refine((a) => new Set(a).size === a.length, { message: "lists a group twice; list each group once" })
+      .default([]),
+    /** Applications that put records into the raw stream: a policy each (and a role when a principal is given). */
+    producers: z
+      .array(producerSchema)
+      .refine((a) => new Set(a.map((p) => p.name)).size === a.length, {
+        message: "has two producers with the same name; give each its own",
+      })
+      .default([]),
+  })
+  .strict();
+
+const formatSchema = z
+  .object({
+    /** A label for the format. */
+    name: z
+      .string()
+      .regex(
+        /^[a-z][a-z0-9-]{0,31}$/,
+        "must start with a lowercase letter and use a-z, 0-9 and - (at most 32)",
+      )
+      .default("custom"),
+    /** json: one JSON object per event, taken as is; text: a line split by pattern. */
+    kind: z.enum(["json", "text"]),
+    /** For kind text: a regular expression with one named group (?<name>...) per field. */
+    pattern: withExample(
+      z.string().max(4096, "must be at most 4096 characters"),
+      "^(?<timestamp>[^ ]+) (?<message>.*)$",
+    ).optional(),
+    /** The event's fields: name and type (string, long, double, boolean, timestamp). */
+    fields: z
+      .array(z.object({ name: z.string(), type: z.enum(FIELD_TYPES) }).strict())
+      .min(1, "must declare at least the time field")
+      .max(200, "must declare at most 200 fields"),
+    /** The field that holds the event time (declared with type timestamp). */
+    timeField: withExample(z.string(), "timestamp"),
+    /** How the time is written: iso8601, epoch_ms, or a strftime pattern with %z. */
+    timeFormat: withExample(z.string(), "iso8601"),
+    /** A string field whose values the generic queries count. */
+    keywordField: withExample(z.string(), "level").optional(),
   })
   .strict();
 
@@ -269,6 +371,8 @@ export const CONFIG_SECTIONS = {
   etl: etlSchema,
   protection: protectionSchema,
   ops: opsSchema,
+  sources: sourcesSchema,
+  format: formatSchema,
 } as const;
 
 const platformSchema = z
@@ -282,16 +386,42 @@ const platformSchema = z
     etl: etlSchema.default({}),
     protection: protectionSchema.default({}),
     ops: opsSchema.default({}),
+    sources: sourcesSchema.default({}),
+    format: formatSchema.optional(),
   })
   .superRefine((c, ctx) => {
     const issue = (path: (string | number)[], message: string) =>
       ctx.addIssue({ code: z.ZodIssueCode.custom, path, message });
-    if (c.generator.subnet === "private" && c.network.natGateways === "None") {
+    if (c.generator.enabled && c.generator.subnet === "private" && c.network.natGateways === "None") {
       issue(
         ["generator", "subnet"],
         'cannot be "private" while network.natGateways is "None": the instance could not reach the package ' +
           'repositories or AWS APIs. Set network.natGateways to "Single" or "OnePerAz", or generator.subnet to "public"',
       );
+    }
+    if (!c.generator.enabled && c.sources.logGroups.length === 0 && c.sources.producers.length === 0) {
+      issue(
+        ["generator", "enabled"],
+        "leaves the lake with no source, so nothing would reach it: list log groups in sources.logGroups or producers in sources.producers, or keep the generator on",
+      );
+    }
+    const ownPrefixes = [`/${PROJECT}/`, `/aws/lambda/${PROJECT}-`];
+    c.sources.logGroups.forEach((g, i) => {
+      if (ownPrefixes.some((p) => g.startsWith(p))) {
+        issue(
+          ["sources", "logGroups", i],
+          `is one of the project's own log groups (${ownPrefixes.join("... or ")}...): the app log group is subscribed already, and subscribing the functions' or the lake's own logs would feed them back into themselves; list your applications' groups only`,
+        );
+      }
+    });
+    if (c.format) {
+      for (const p of schemaProblems(c.format)) issue(["format", ...p.path], p.message);
+      if (c.generator.enabled) {
+        issue(
+          ["generator", "enabled"],
+          "turns the generator on (the default), whose hands-on lines the configured datalake:format cannot read: set it to false, or remove datalake:format",
+        );
+      }
     }
     if (c.dwh.enabled && c.network.availabilityZones < 3) {
       issue(
@@ -335,6 +465,12 @@ export type BiConfig = PlatformConfig["bi"];
 export type EtlConfig = PlatformConfig["etl"];
 export type ProtectionConfig = PlatformConfig["protection"];
 export type OpsConfig = PlatformConfig["ops"];
+export type SourcesConfig = PlatformConfig["sources"];
+
+/** The stack's event schema: `datalake:format`, or the hands-on's when it is not set. */
+export function eventSchemaOf(config: PlatformConfig): EventSchema {
+  return config.format ?? HANDS_ON_SCHEMA;
+}
 
 /**
  * Bad stack configuration: the message names every bad key, its value and what is allowed. A

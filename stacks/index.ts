@@ -3,7 +3,7 @@
  * config values secret in every resource they reach, build the platform, export what users need.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { loadConfig } from "./config";
+import { eventSchemaOf, loadConfig } from "./config";
 import { createPlatform } from "./platform";
 import { secretConfigStrings, secretInputsTransformation } from "./secrets";
 
@@ -16,9 +16,19 @@ export const generatorInstanceId = platform.network.generatorInstanceId;
 export const generatorRoleArn = platform.network.generatorRoleArn;
 export const agentConfigParameter = platform.network.agentParameterName;
 /** Open a shell on the generator (no SSH, no inbound port): needs the Session Manager plugin. */
-export const generatorShellCommand = platform.network.generatorInstanceId.apply(
-  (id) => `aws ssm start-session --target ${id}`,
-);
+export const generatorShellCommand =
+  platform.network.generatorInstanceId?.apply((id) => `aws ssm start-session --target ${id}`) ??
+  "(no generator: datalake:generator.enabled is false)";
+
+// Sources besides the generator (docs/sources.md): the subscribed log groups and the producers.
+export const sourceLogGroupNames = platform.sources?.logGroupNames ?? [];
+/** The stream the log groups' subscriptions deliver through (Firehose metrics, delivery errors). */
+export const sourceLogsStreamName =
+  platform.sources?.logsStreamName ?? "(none: datalake:sources.logGroups is empty)";
+/** The stack's event schema (datalake:format, or the hands-on's): verify writes its marked event in it. */
+export const eventFormat = eventSchemaOf(config);
+/** Per producer: the policy to attach to its role, and the role when a principal or service was given. */
+export const producerGrants = platform.sources?.producers ?? {};
 
 // BatchLayer (labs 4 and 5): where the logs land and how to query them.
 export const lakeKeyArn = platform.batch.keyArn;

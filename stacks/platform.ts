@@ -12,7 +12,8 @@ import { ERROR_METRIC_NAME, SpeedLayer, metricNamespace } from "../components/sp
 import { AGENT_INDEX_PREFIX } from "../components/shared/names";
 import { AgentDestinations } from "../components/network/agent/render";
 import { heartbeatCadenceProblem } from "../components/network/alarms";
-import { ConfigError, PlatformConfig } from "./config";
+import { LogSources } from "../components/sources";
+import { ConfigError, PlatformConfig, eventSchemaOf } from "./config";
 
 export interface Platform {
   readonly ops: Operations;
@@ -20,13 +21,18 @@ export interface Platform {
   readonly batch: BatchLayer;
   readonly etl: EtlLayer;
   readonly speed: SpeedLayer;
-  readonly agent: GeneratorAgent;
+  /** The generator's agent, when the generator is on. */
+  readonly agent?: GeneratorAgent;
+  /** The configured log groups and producers, when any is configured. */
+  readonly sources?: LogSources;
   readonly dashboard: PipelineDashboard;
 }
 
 export function createPlatform(config: PlatformConfig): Platform {
   const g = config.generator;
   const o = config.ops;
+  const src = config.sources;
+  const eventSchema = eventSchemaOf(config);
   const cadence = {
     linesPerInterval: g.linesPerInterval,
     intervalSeconds: g.intervalSeconds,
@@ -34,13 +40,13 @@ export function createPlatform(config: PlatformConfig): Platform {
     burstIntervalSeconds: g.burstIntervalSeconds,
   };
   // The heartbeat must span more than the generator's longest silence, or it fires between lines.
-  const heartbeatProblem = heartbeatCadenceProblem(o.heartbeatMinutes, cadence);
+  const heartbeatProblem = g.enabled ? heartbeatCadenceProblem(o.heartbeatMinutes, cadence) : undefined;
   if (heartbeatProblem !== undefined) throw new ConfigError([heartbeatProblem]);
   // First: every layer's health alarms and rules notify its topic.
   const ops = new Operations("ops", {
     // The component names below whose alarms and rules notify the topic (a test checks that every
     // alarm and rule of the rendered stacks matches one of them).
-    publisherLayers: ["batch", "etl", "speed", "generator-agent"],
+    publisherLayers: ["batch", "etl", "speed", "generator-agent", "sources"],
     alarmEmail: o.alarmEmail,
     protectStatefulResources: config.protection.protectStatefulResources,
   });
@@ -54,6 +60,7 @@ export function createPlatform(config: PlatformConfig): Platform {
     generatorSubnet: g.subnet,
     rootVolumeGiB: g.rootVolumeGiB,
     cadence,
+    enableGenerator: g.enabled,
   });
 
   const lake = config.lake;
@@ -83,6 +90,7 @@ export function createPlatform(config: PlatformConfig): Platform {
     protectStatefulResources: config.protection.protectStatefulResources,
     operationsTopicArn,
     firehoseFreshnessFactor: o.firehoseFreshnessFactor,
+    eventSchema,
   });
 
   const e = config.etl;
@@ -107,6 +115,7 @@ export function createPlatform(config: PlatformConfig): Platform {
     projectionStartDate: lake.projectionStartDate,
     protectStatefulResources: config.protection.protectStatefulResources,
     operationsTopicArn,
+    eventSchema,
   });
 
   const sp = config.speed;
@@ -136,7 +145,32 @@ export function createPlatform(config: PlatformConfig): Platform {
     dlqDepthThreshold: o.dlqDepthThreshold,
     freeStorageSharePercent: o.freeStorageSharePercent,
     jvmMemoryPressurePercent: o.jvmMemoryPressurePercent,
+    sourceLogGroupNames: src.logGroups,
   });
+
+  // The configured sources besides the generator (none by default: nothing is registered then).
+  const sources =
+    src.logGroups.length > 0 || src.producers.length > 0
+      ? new LogSources("sources", {
+          logGroupNames: src.logGroups,
+          producers: src.producers.map((p) => ({
+            name: p.name,
+            principal: p.principalArn
+              ? { principalArn: p.principalArn }
+              : p.service
+                ? { service: p.service }
+                : undefined,
+          })),
+          rawStreamArn: batch.firehoseStreamArn,
+          rawBucketArn: batch.rawBucketArn,
+          keyArn: batch.keyArn,
+          bufferSeconds: lake.firehoseBufferSeconds,
+          bufferMiB: lake.firehoseBufferMiB,
+          logRetentionDays: lake.logRetentionDays,
+          operationsTopicArn,
+          freshnessFactor: o.firehoseFreshnessFactor,
+        })
+      : undefined;
 
   // Each layer contributes its destination; the agent is built last so nothing depends on a later layer.
   // pulumi.output unwraps the outputs nested in the object (stream name, region...).
@@ -148,15 +182,18 @@ export function createPlatform(config: PlatformConfig): Platform {
     firehose: { deliveryStreamName: batch.firehoseStreamName, region },
   });
 
-  const agent = new GeneratorAgent("generator-agent", {
-    instanceId: network.generatorInstanceId,
-    documentName: network.agentDocumentName,
-    parameterName: network.agentParameterName,
-    destinations,
-    operationsTopicArn,
-    heartbeatLogGroupName: speed.appLogGroupName,
-    heartbeatMinutes: o.heartbeatMinutes,
-  });
+  const agent =
+    network.generatorInstanceId && network.agentDocumentName && network.agentParameterName
+      ? new GeneratorAgent("generator-agent", {
+          instanceId: network.generatorInstanceId,
+          documentName: network.agentDocumentName,
+          parameterName: network.agentParameterName,
+          destinations,
+          operationsTopicArn,
+          heartbeatLogGroupName: speed.appLogGroupName,
+          heartbeatMinutes: o.heartbeatMinutes,
+        })
+      : undefined;
 
   // Last: the dashboard reads the names every layer returned.
   const dashboard = new PipelineDashboard("pipeline", {
@@ -171,7 +208,10 @@ export function createPlatform(config: PlatformConfig): Platform {
     glueFailureRuleName: etl.failureRuleName.apply((n) => n ?? ""),
     dlqDepthThreshold: o.dlqDepthThreshold,
     firehoseFreshnessThresholdSeconds: batch.firehoseFreshnessThresholdSeconds,
+    ...(sources?.logsStreamName
+      ? { sourceLogGroupNames: sources.logGroupNames, sourcesStreamName: sources.logsStreamName }
+      : {}),
   });
 
-  return { ops, network, batch, etl, speed, agent, dashboard };
+  return { ops, network, batch, etl, speed, agent, sources, dashboard };
 }

@@ -3,7 +3,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { RAW_TABLE_NAME } from "../shared/lake";
 import { PROJECT } from "../shared/names";
-import { athenaNamedQueries } from "./queries";
+import { namedQueriesFor } from "./queries";
+import { EventSchema, HANDS_ON_SCHEMA } from "../shared/schema";
 import type { LayerScope } from "./scope";
 import type { LakeCatalog } from "./tables";
 
@@ -23,6 +24,8 @@ export interface AthenaInputs extends LayerScope {
   readonly catalog: LakeCatalog;
   /** Per-query scan cutoff in MiB. */
   readonly bytesScannedCutoffMiB: number;
+  /** The event schema: the hands-on's queries for its format, the generic set for any other. @default HANDS_ON_SCHEMA */
+  readonly eventSchema?: EventSchema;
 }
 
 /** The workgroup, for the layer's outputs and QuickSight. */
@@ -30,7 +33,7 @@ export interface Athena {
   readonly workgroupName: pulumi.Output<string>;
 }
 
-/** Creates the workgroup and one named query per entry of {@link athenaNamedQueries}. */
+/** Creates the workgroup and one named query per entry of {@link namedQueriesFor}. */
 export function createAthena(i: AthenaInputs): Athena {
   const { parent, name, stack, catalog } = i;
   const workgroup = new aws.athena.Workgroup(
@@ -57,7 +60,7 @@ export function createAthena(i: AthenaInputs): Athena {
     },
     { parent },
   );
-  for (const q of athenaNamedQueries(i.databaseName, RAW_TABLE_NAME)) {
+  for (const q of namedQueriesFor(i.databaseName, RAW_TABLE_NAME, i.eventSchema ?? HANDS_ON_SCHEMA)) {
     new aws.athena.NamedQuery(
       `${name}-query-${q.key}`,
       {

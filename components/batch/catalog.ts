@@ -4,6 +4,7 @@
  */
 import type * as aws from "@pulumi/aws";
 import {
+  LakeColumn,
   RAW_COLUMNS,
   RAW_DATA_PREFIX,
   RAW_PARTITION_LEVELS,
@@ -19,18 +20,18 @@ export const HIVE_TEXT_OUTPUT_FORMAT = "org.apache.hadoop.hive.ql.io.HiveIgnoreK
 type StorageDescriptor = aws.types.input.glue.CatalogTableStorageDescriptor;
 type Column = aws.types.input.glue.CatalogTableStorageDescriptorColumn;
 
-/** Columns of the raw tables, from RAW_COLUMNS. */
-export function rawColumns(): Column[] {
-  return RAW_COLUMNS.map((c) => ({ name: c.name, type: c.type, comment: c.comment }));
+/** Columns of the raw tables: RAW_COLUMNS (the hands-on's), or the event schema's (rawColumnsFor). */
+export function rawColumns(columns: readonly LakeColumn[] = RAW_COLUMNS): Column[] {
+  return columns.map((c) => ({ name: c.name, type: c.type, comment: c.comment }));
 }
 
-function rawStorage(bucketName: string): StorageDescriptor {
+function rawStorage(bucketName: string, columns: readonly LakeColumn[]): StorageDescriptor {
   return {
     location: `s3://${bucketName}/${RAW_DATA_PREFIX}`,
     inputFormat: TEXT_INPUT_FORMAT,
     outputFormat: HIVE_TEXT_OUTPUT_FORMAT,
     compressed: true,
-    columns: rawColumns(),
+    columns: rawColumns(columns),
     serDeInfo: {
       name: "json",
       serializationLibrary: JSON_SERDE,
@@ -55,6 +56,7 @@ export function rawTableDefinition(
   bucketName: string,
   projectionRangeDays: number,
   projectionStartDate?: string,
+  columns: readonly LakeColumn[] = RAW_COLUMNS,
 ) {
   const parameters: Record<string, string> = {
     ...COMMON_PARAMETERS,
@@ -69,7 +71,7 @@ export function rawTableDefinition(
       type: l.type,
       comment: `Partition (${l.key}=${l.firehosePattern}, UTC arrival time at Firehose)`,
     })),
-    storageDescriptor: rawStorage(bucketName),
+    storageDescriptor: rawStorage(bucketName, columns),
   };
 }
 
@@ -77,10 +79,13 @@ export function rawTableDefinition(
  * The unpartitioned raw table (Redshift Spectrum): the same objects, read recursively under the
  * raw prefix; filter on the event `timestamp` instead of partitions.
  */
-export function rawUnpartitionedTableDefinition(bucketName: string) {
+export function rawUnpartitionedTableDefinition(
+  bucketName: string,
+  columns: readonly LakeColumn[] = RAW_COLUMNS,
+) {
   return {
     tableType: "EXTERNAL_TABLE",
     parameters: { ...COMMON_PARAMETERS },
-    storageDescriptor: rawStorage(bucketName),
+    storageDescriptor: rawStorage(bucketName, columns),
   };
 }

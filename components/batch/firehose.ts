@@ -22,8 +22,21 @@ export interface FirehoseInputs extends LayerScope {
   readonly keyArn: pulumi.Output<string>;
   /** The raw bucket, the stream's destination. */
   readonly rawBucketArn: pulumi.Output<string>;
-  /** Name of the generator's IAM role, granted PutRecord/PutRecordBatch on the stream. */
-  readonly generatorRoleName: pulumi.Input<string>;
+  /**
+   * Name of the generator's IAM role, granted PutRecord/PutRecordBatch on the stream.
+   * @default undefined — no generator (datalake:generator.enabled false), no grant
+   */
+  readonly generatorRoleName?: pulumi.Input<string>;
+  /**
+   * What the stream receives. "records": lines put by producers (the generator's agent, apps), kept
+   * as sent. "cloudwatch-logs": CloudWatch Logs subscription batches, which Firehose decompresses,
+   * splits into their log events and reduces to each event's message, one per line (a stream with
+   * decompression must take nothing but subscriptions, so the two never share a stream).
+   * @default "records"
+   */
+  readonly input?: "records" | "cloudwatch-logs";
+  /** The delivery role's description. @default the generator's stream */
+  readonly roleDescription?: string;
   readonly bufferSeconds: number;
   readonly bufferMiB: number;
   /** Retention of the delivery log group, in days. */
@@ -35,6 +48,31 @@ export interface Firehose {
   readonly streamName: pulumi.Output<string>;
   readonly streamArn: pulumi.Output<string>;
 }
+
+/**
+ * Firehose's built-in processing of CloudWatch Logs subscription records, in the order it runs:
+ * gunzip the batch (processor `Decompression`, parameter `CompressionFormat` = `GZIP`), keep each
+ * log event's message alone (`CloudWatchLogProcessing`, `DataMessageExtraction` = `true`), end
+ * each with a newline (`AppendDelimiterToRecord`, no parameter), so the raw zone holds one event
+ * per line as the generator's stream does. Types and parameter names: the pulumi-aws
+ * `FirehoseDeliveryStream` argument `extendedS3Configuration.processingConfiguration.processors`
+ * (`type`: "... `Decompression`, `CloudWatchLogProcessing`"; `parameters.parameterName`: "...
+ * `CompressionFormat`, `DataMessageExtraction`"), and Firehose's guide "Send CloudWatch Logs to
+ * Firehose" (https://docs.aws.amazon.com/firehose/latest/dev/writing-with-cloudwatch-logs.html),
+ * which also says a stream with decompression must be used for subscription filters only.
+ */
+export const CLOUDWATCH_LOGS_PROCESSING: aws.types.input.kinesis.FirehoseDeliveryStreamExtendedS3ConfigurationProcessingConfiguration =
+  {
+    enabled: true,
+    processors: [
+      { type: "Decompression", parameters: [{ parameterName: "CompressionFormat", parameterValue: "GZIP" }] },
+      {
+        type: "CloudWatchLogProcessing",
+        parameters: [{ parameterName: "DataMessageExtraction", parameterValue: "true" }],
+      },
+      { type: "AppendDelimiterToRecord" },
+    ],
+  };
 
 /** Creates the delivery stream from the generator into the raw bucket, gzipped under the UTC prefix. */
 export function createFirehose(i: FirehoseInputs): Firehose {
@@ -56,7 +94,7 @@ export function createFirehose(i: FirehoseInputs): Firehose {
   const firehoseRole = new aws.iam.Role(
     `${name}-firehose-role`,
     {
-      description: "Firehose delivery of the application logs into the raw zone",
+      description: i.roleDescription ?? "Firehose delivery of the application logs into the raw zone",
       // The external id (the account) is the confused-deputy guard Firehose documents.
       assumeRolePolicy: toJson(
         assumeRolePolicy("firehose.amazonaws.com", { StringEquals: { "sts:ExternalId": i.accountId } }),
@@ -99,15 +137,18 @@ export function createFirehose(i: FirehoseInputs): Firehose {
           logGroupName: deliveryLogGroup.name,
           logStreamName: deliveryLogStream.name,
         },
+        ...(i.input === "cloudwatch-logs" ? { processingConfiguration: CLOUDWATCH_LOGS_PROCESSING } : {}),
       },
     },
     // The role's policy must exist before Firehose validates access to the bucket.
     { parent, dependsOn: [firehosePolicy] },
   );
-  new aws.iam.RolePolicy(
-    `${name}-generator-firehose`,
-    { role: i.generatorRoleName, policy: toJson(generatorFirehosePolicy(stream.arn)) },
-    { parent },
-  );
+  if (i.generatorRoleName !== undefined) {
+    new aws.iam.RolePolicy(
+      `${name}-generator-firehose`,
+      { role: i.generatorRoleName, policy: toJson(generatorFirehosePolicy(stream.arn)) },
+      { parent },
+    );
+  }
   return { streamName: stream.name, streamArn: stream.arn };
 }

@@ -10,6 +10,7 @@ import { createQuickSight } from "./quicksight";
 import { resolveBatchSettings } from "./settings";
 import { createLakeCatalog } from "./tables";
 import { createWarehouse } from "./warehouse";
+import { EventSchema, HANDS_ON_SCHEMA, rawColumnsFor } from "../shared/schema";
 
 export { freshnessThresholdSeconds } from "./alarms";
 export { ATHENA_RESULTS_PREFIX } from "./athena";
@@ -19,8 +20,11 @@ export { SPECTRUM_SCHEMA } from "./warehouse";
 
 /** Arguments of {@link BatchLayer}. */
 export interface BatchLayerArgs {
-  /** Name of the generator's IAM role; the layer grants it PutRecord/PutRecordBatch on the stream. */
-  readonly generatorRoleName: pulumi.Input<string>;
+  /**
+   * Name of the generator's IAM role; the layer grants it PutRecord/PutRecordBatch on the stream.
+   * @default undefined — no generator, no grant
+   */
+  readonly generatorRoleName?: pulumi.Input<string>;
   /** VPC of the Redshift workgroup (required when enableWarehouse). */
   readonly vpcId?: pulumi.Input<string>;
   /** Workload subnets of the Redshift workgroup, one per zone, three zones (required when enableWarehouse). */
@@ -77,6 +81,11 @@ export interface BatchLayerArgs {
   readonly operationsTopicArn?: pulumi.Input<string>;
   /** The freshness alarm fires at this many buffering intervals (at least 1; never below 60 s). @default 2 */
   readonly firehoseFreshnessFactor?: number;
+  /**
+   * The event schema (`datalake:format`): the raw tables' columns, the named queries, the
+   * QuickSight dataset's columns and the Redshift example query follow it. @default HANDS_ON_SCHEMA
+   */
+  readonly eventSchema?: EventSchema;
 }
 
 /**
@@ -136,6 +145,8 @@ export class BatchLayer extends pulumi.ComponentResource {
     // did, so the URNs are the same as before the split (functions, not child components).
     const scope = { parent: this, name, stack };
     const awsScope = { partition, region, accountId };
+    const eventSchema = args.eventSchema ?? HANDS_ON_SCHEMA;
+    const rawColumns = rawColumnsFor(eventSchema);
 
     const { keyArn } = createLakeKey({ ...scope, ...awsScope, protect });
     const buckets = createLakeBuckets({
@@ -179,6 +190,7 @@ export class BatchLayer extends pulumi.ComponentResource {
       rawExpirationDays: s.rawExpirationDays,
       projectionStartDate: args.projectionStartDate,
       protect,
+      rawColumns,
     });
     const athena = createAthena({
       ...scope,
@@ -188,6 +200,7 @@ export class BatchLayer extends pulumi.ComponentResource {
       databaseName: s.databaseName,
       catalog,
       bytesScannedCutoffMiB: s.athenaBytesScannedCutoffMiB,
+      eventSchema,
     });
     if (s.warehouse) {
       const warehouse = createWarehouse({
@@ -200,6 +213,7 @@ export class BatchLayer extends pulumi.ComponentResource {
         lakeDatabaseName: s.databaseName,
         catalog,
         protect,
+        eventSchema,
       });
       this.redshiftWorkgroupName = warehouse.workgroupName;
       this.redshiftEndpoint = warehouse.endpoint;
@@ -212,6 +226,7 @@ export class BatchLayer extends pulumi.ComponentResource {
         principalArn: s.quicksightPrincipalArn,
         workgroupName: athena.workgroupName,
         catalog,
+        rawColumns,
       });
       this.quicksightDataSetId = quicksight.dataSetId;
     }

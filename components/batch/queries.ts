@@ -3,6 +3,8 @@
  * Redshift statements over the Spectrum schema.
  */
 
+import { EventSchema, HANDS_ON_SCHEMA, isHandsOn, strftimeToJava } from "../shared/schema";
+
 /** Quotes an identifier for Athena/Trino and Redshift (both use double quotes). */
 export function quoteIdent(name: string): string {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
@@ -87,6 +89,85 @@ export function athenaNamedQueries(database: string, rawTable: string): NamedQue
   ];
 }
 
+/** How many events the generic "latest events" query returns. */
+export const LATEST_EVENTS_LIMIT = 100;
+
+/**
+ * The Athena/Trino expression of a schema's event time, from the raw column as written:
+ * `from_iso8601_timestamp` for ISO 8601, `from_unixtime(ms / 1000e0)` for epoch milliseconds, and
+ * `parse_datetime` with the Joda form of a strftime pattern.
+ */
+export function eventTimeSql(schema: EventSchema): string {
+  const col = quoteIdent(schema.timeField);
+  if (schema.timeFormat === "iso8601") return `from_iso8601_timestamp(${col})`;
+  if (schema.timeFormat === "epoch_ms") return `from_unixtime(${col} / 1000e0)`;
+  return `parse_datetime(${col}, '${strftimeToJava(schema.timeFormat).replace(/'/g, "''")}')`;
+}
+
+/**
+ * The small generic set of named queries for any schema, over the projected raw table: events per
+ * hour (of arrival, the partitions) over the last day, events per value of the keyword field over
+ * the last 7 days (when the schema names one), and the latest events by event time.
+ */
+export function genericNamedQueries(
+  database: string,
+  rawTable: string,
+  schema: EventSchema,
+): NamedQuerySql[] {
+  const t = table(database, rawTable);
+  const since = (days: number) =>
+    `"dt" >= date_format(current_timestamp AT TIME ZONE 'UTC' - INTERVAL '${days}' DAY, '%Y-%m-%d')`;
+  const queries: NamedQuerySql[] = [
+    {
+      key: "events-per-hour",
+      name: "01 Events per hour",
+      description: "Events per hour of arrival (UTC partitions) over the last day.",
+      sql: [
+        'SELECT "dt", "hour", count(*) AS events',
+        `FROM ${t}`,
+        `WHERE ${since(1)}`,
+        'GROUP BY "dt", "hour"',
+        'ORDER BY "dt", "hour";',
+      ].join("\n"),
+    },
+  ];
+  if (schema.keywordField !== undefined) {
+    const k = quoteIdent(schema.keywordField);
+    queries.push({
+      key: "events-per-keyword",
+      name: `02 Events per ${schema.keywordField}`,
+      description: `Events per value of ${schema.keywordField} over the last 7 days (partition-pruned).`,
+      sql: [
+        `SELECT ${k}, count(*) AS events`,
+        `FROM ${t}`,
+        `WHERE ${since(7)}`,
+        `GROUP BY ${k}`,
+        "ORDER BY events DESC;",
+      ].join("\n"),
+    });
+  }
+  queries.push({
+    key: "latest-events",
+    name: `03 Latest ${LATEST_EVENTS_LIMIT} events`,
+    description: `The ${LATEST_EVENTS_LIMIT} most recent events by ${schema.timeField}, from the last day's partitions.`,
+    sql: [
+      `SELECT ${eventTimeSql(schema)} AS event_time, *`,
+      `FROM ${t}`,
+      `WHERE ${since(1)}`,
+      "ORDER BY event_time DESC",
+      `LIMIT ${LATEST_EVENTS_LIMIT};`,
+    ].join("\n"),
+  });
+  return queries;
+}
+
+/** The named queries of a schema: the hands-on's set for the hands-on's format, the generic set otherwise. */
+export function namedQueriesFor(database: string, rawTable: string, schema: EventSchema): NamedQuerySql[] {
+  return isHandsOn(schema)
+    ? athenaNamedQueries(database, rawTable)
+    : genericNamedQueries(database, rawTable, schema);
+}
+
 /** Creates the Spectrum schema over the Glue database (run at deploy time through the Data API). */
 export function createExternalSchemaSql(schema: string, database: string, roleArn: string): string {
   if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(roleArn)) {
@@ -104,7 +185,22 @@ export function createExternalSchemaSql(schema: string, database: string, roleAr
  * whole raw zone (the Spectrum table has no partitions). Spectrum ignores partition projection, so
  * the projected tables (raw and curated) show no rows through the external schema.
  */
-export function redshiftExampleQuerySql(schema: string, unpartitionedTable: string): string {
+export function redshiftExampleQuerySql(
+  schema: string,
+  unpartitionedTable: string,
+  event: EventSchema = HANDS_ON_SCHEMA,
+): string {
+  if (!isHandsOn(event)) {
+    // Any schema: events per value of its keyword field, or the row count without one.
+    const k = event.keywordField === undefined ? undefined : quoteIdent(event.keywordField);
+    return [
+      k ? `SELECT ${k}, count(*) AS events` : "SELECT count(*) AS events",
+      `FROM ${quoteIdent(schema)}.${quoteIdent(unpartitionedTable)}`,
+      ...(k ? [`GROUP BY ${k}`, "ORDER BY events DESC;"] : [";"]),
+    ]
+      .join("\n")
+      .replace("\n;", ";");
+  }
   return [
     'SELECT "alarmlevel", "host", count(*) AS events',
     `FROM ${quoteIdent(schema)}.${quoteIdent(unpartitionedTable)}`,

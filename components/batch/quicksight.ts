@@ -1,7 +1,7 @@
 /** QuickSight on Athena: a data source over the workgroup and a direct-query dataset over the raw table. */
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
-import { RAW_COLUMNS, RAW_PARTITION_LEVELS } from "../shared/lake";
+import { LakeColumn, RAW_COLUMNS, RAW_PARTITION_LEVELS } from "../shared/lake";
 import { PROJECT } from "../shared/names";
 import type { LayerScope } from "./scope";
 import type { LakeCatalog } from "./tables";
@@ -29,16 +29,28 @@ export const QUICKSIGHT_DATA_SET_ACTIONS = [
   "quicksight:UpdateDataSetPermissions",
 ];
 
+/** QuickSight's input column type of a Glue type (anything else is read as STRING). */
+const QUICKSIGHT_TYPES: Readonly<Record<string, QuickSightColumnType>> = {
+  int: "INTEGER",
+  bigint: "INTEGER",
+  double: "DECIMAL",
+  boolean: "BOOLEAN",
+};
+export type QuickSightColumnType = "INTEGER" | "DECIMAL" | "BOOLEAN" | "STRING";
+
 /**
- * The dataset's input columns (pure): the raw table's columns, then its partition keys, with the
- * Glue `int` type as QuickSight's INTEGER and every other type as STRING.
+ * The dataset's input columns (pure): the raw table's columns (the event schema's), then its
+ * partition keys, with Glue `int`/`bigint` as QuickSight's INTEGER, `double` as DECIMAL, `boolean`
+ * as BOOLEAN and every other type (times as written) as STRING.
  */
-export function quicksightInputColumns(): { name: string; type: "INTEGER" | "STRING" }[] {
+export function quicksightInputColumns(
+  rawColumns: readonly LakeColumn[] = RAW_COLUMNS,
+): { name: string; type: QuickSightColumnType }[] {
   const columns = [
-    ...RAW_COLUMNS.map((c) => ({ name: c.name, type: c.type })),
+    ...rawColumns.map((c) => ({ name: c.name, type: c.type })),
     ...RAW_PARTITION_LEVELS.map((l) => ({ name: l.key, type: l.type })),
   ];
-  return columns.map((c) => ({ name: c.name, type: c.type === "int" ? "INTEGER" : "STRING" }));
+  return columns.map((c) => ({ name: c.name, type: QUICKSIGHT_TYPES[c.type] ?? "STRING" }));
 }
 
 /** Inputs of {@link createQuickSight}. */
@@ -49,6 +61,8 @@ export interface QuickSightInputs extends LayerScope {
   readonly workgroupName: pulumi.Output<string>;
   /** The catalog; the dataset reads its raw table. */
   readonly catalog: LakeCatalog;
+  /** The raw table's columns (the event schema's). @default RAW_COLUMNS */
+  readonly rawColumns?: readonly LakeColumn[];
 }
 
 /** The dataset, for the layer's outputs. */
@@ -85,7 +99,7 @@ export function createQuickSight(i: QuickSightInputs): QuickSight {
             catalog: "AwsDataCatalog",
             schema: catalog.database.name,
             name: catalog.rawTable.name,
-            inputColumns: quicksightInputColumns(),
+            inputColumns: quicksightInputColumns(i.rawColumns),
           },
         },
       ],

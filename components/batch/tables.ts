@@ -4,7 +4,7 @@
  */
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
-import { RAW_TABLE_NAME, RAW_UNPARTITIONED_TABLE_NAME } from "../shared/lake";
+import { LakeColumn, RAW_COLUMNS, RAW_TABLE_NAME, RAW_UNPARTITIONED_TABLE_NAME } from "../shared/lake";
 import { PROJECT } from "../shared/names";
 import { rawTableDefinition, rawUnpartitionedTableDefinition } from "./catalog";
 import type { LayerScope } from "./scope";
@@ -21,6 +21,8 @@ export interface LakeCatalogInputs extends LayerScope {
   readonly projectionStartDate?: string;
   /** protect + retainOnDelete on the database. */
   readonly protect: boolean;
+  /** Columns of the raw tables (from the event schema). @default RAW_COLUMNS — the hands-on's */
+  readonly rawColumns?: readonly LakeColumn[];
 }
 
 /** The database and tables, for the queries, Spectrum and QuickSight (and their ordering). */
@@ -42,9 +44,10 @@ export function createLakeCatalog(i: LakeCatalogInputs): LakeCatalog {
     { parent, protect, retainOnDelete: protect },
   );
   // Checked now, so a bad start date fails before anything is registered, not inside an apply.
-  rawTableDefinition("check", i.rawExpirationDays, i.projectionStartDate);
+  const columns = i.rawColumns ?? RAW_COLUMNS;
+  rawTableDefinition("check", i.rawExpirationDays, i.projectionStartDate, columns);
   const rawDef = i.rawBucketName.apply((b) =>
-    rawTableDefinition(b, i.rawExpirationDays, i.projectionStartDate),
+    rawTableDefinition(b, i.rawExpirationDays, i.projectionStartDate, columns),
   );
   const rawTable = new aws.glue.CatalogTable(
     `${name}-raw-table`,
@@ -60,7 +63,7 @@ export function createLakeCatalog(i: LakeCatalogInputs): LakeCatalog {
     },
     { parent },
   );
-  const flatDef = i.rawBucketName.apply((b) => rawUnpartitionedTableDefinition(b));
+  const flatDef = i.rawBucketName.apply((b) => rawUnpartitionedTableDefinition(b, columns));
   const rawUnpartitionedTable = new aws.glue.CatalogTable(
     `${name}-raw-unpartitioned-table`,
     {

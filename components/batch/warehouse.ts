@@ -10,6 +10,7 @@ import { RAW_UNPARTITIONED_TABLE_NAME } from "../shared/lake";
 import { PROJECT } from "../shared/names";
 import { spectrumPolicy } from "./iamDocuments";
 import { createExternalSchemaSql, redshiftExampleQuerySql } from "./queries";
+import type { EventSchema } from "../shared/schema";
 import type { AwsScope, LayerScope } from "./scope";
 import type { WarehouseSettings } from "./settings";
 import type { LakeCatalog } from "./tables";
@@ -19,6 +20,8 @@ export const SPECTRUM_SCHEMA = "lake";
 
 /** Inputs of {@link createWarehouse}. */
 export interface WarehouseInputs extends LayerScope, AwsScope {
+  /** The event schema (the example query counts its keyword field). @default HANDS_ON_SCHEMA */
+  readonly eventSchema?: EventSchema;
   /** Network, capacity, admin user and database of the warehouse. */
   readonly settings: WarehouseSettings;
   /** The lake key: it encrypts the namespace and the admin password's secret, and Spectrum decrypts with it. */
@@ -191,6 +194,6 @@ export function createWarehouse(i: WarehouseInputs): Warehouse {
     workgroupName: rsWorkgroup.workgroupName,
     endpoint: rsWorkgroup.endpoints.apply((e) => (e.length ? `${e[0].address}:${e[0].port}` : "")),
     adminSecretArn: namespace.adminPasswordSecretArn,
-    exampleQuery: redshiftExampleQuerySql(SPECTRUM_SCHEMA, RAW_UNPARTITIONED_TABLE_NAME),
+    exampleQuery: redshiftExampleQuerySql(SPECTRUM_SCHEMA, RAW_UNPARTITIONED_TABLE_NAME, i.eventSchema),
   };
 }

@@ -3,6 +3,7 @@
  * the arguments here before it registers anything, so a bad value fails as one sentence naming the
  * argument, the value and the fix, and no half-built layer is left behind.
  */
+import type { EventSchema } from "../shared/schema";
 import * as pulumi from "@pulumi/pulumi";
 import { projectionDateRange } from "../shared/lake";
 import { LOG_RETENTION_DAYS, isLogRetention } from "../shared/retention";
@@ -56,6 +57,11 @@ export interface EtlLayerArgs {
    * FAILED, TIMEOUT or ERROR. @default undefined — no failure rule
    */
   readonly operationsTopicArn?: pulumi.Input<string>;
+  /**
+   * The event schema (`datalake:format`): the curated table's columns follow it; the raw-versus-
+   * curated comparison queries are the hands-on's, so only its format has them. @default HANDS_ON_SCHEMA
+   */
+  readonly eventSchema?: EventSchema;
 }
 
 /** The optional arguments with their defaults applied, checked. */

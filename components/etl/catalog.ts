@@ -6,6 +6,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CURATED_TABLE_NAME } from "../shared/lake";
 import { namedQuerySpecs } from "./queries";
+import type { LakeColumn } from "../shared/lake";
 import { curatedPartitionKeys, curatedStorageDescriptor, curatedTableParameters } from "./table";
 import { UnitBase } from "./unit";
 
@@ -17,6 +18,8 @@ export interface CuratedTableInputs extends UnitBase {
   readonly projectionStartDate: string | undefined;
   /** protect + retainOnDelete: other consumers (Spectrum, QuickSight) read this table. */
   readonly protect: boolean;
+  /** The table's columns (the event schema's). @default CURATED_COLUMNS */
+  readonly columns?: readonly LakeColumn[];
 }
 
 /** The declared curated table: external Parquet, typed columns, partition projection over the job's folders. */
@@ -32,7 +35,9 @@ export function curatedTable(i: CuratedTableInputs): aws.glue.CatalogTable {
       parameters: pulumi
         .output(i.curatedBucketName)
         .apply((b) => curatedTableParameters(b, i.projectionRangeDays, i.projectionStartDate)),
-      storageDescriptor: pulumi.output(i.curatedBucketName).apply((b) => curatedStorageDescriptor(b)),
+      storageDescriptor: pulumi
+        .output(i.curatedBucketName)
+        .apply((b) => curatedStorageDescriptor(b, i.columns)),
       partitionKeys: curatedPartitionKeys(),
     },
     { parent: i.parent, protect: i.protect, retainOnDelete: i.protect },

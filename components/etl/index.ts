@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { jobFailureRule } from "./alarms";
 import { EtlLayerArgs, etlSettings } from "./args";
 import { comparisonQueries, curatedTable } from "./catalog";
+import { HANDS_ON_SCHEMA, curatedColumnsFor, isHandsOn } from "../shared/schema";
 import { curatedCrawler } from "./crawler";
 import { glueJob, jobLogGroups, scheduleTrigger, securityConfiguration } from "./job";
 import { startJobRunCommand } from "./layout";
@@ -102,6 +103,7 @@ export class EtlLayer extends pulumi.ComponentResource {
             jobName: job.name,
           });
 
+    const eventSchema = args.eventSchema ?? HANDS_ON_SCHEMA;
     // The catalog side: the curated table, the optional crawler over it, the comparison queries.
     const table = curatedTable({
       ...unit,
@@ -110,6 +112,7 @@ export class EtlLayer extends pulumi.ComponentResource {
       projectionRangeDays: settings.projectionRangeDays,
       projectionStartDate: settings.projectionStartDate,
       protect: settings.protect,
+      columns: curatedColumnsFor(eventSchema),
     });
     const crawler = settings.enableCrawler
       ? curatedCrawler({
@@ -125,13 +128,15 @@ export class EtlLayer extends pulumi.ComponentResource {
           jobName: job.name,
         })
       : undefined;
-    comparisonQueries({
-      ...unit,
-      workgroupName: args.workgroupName,
-      databaseName: args.databaseName,
-      rawTableName: args.rawTableName,
-      table,
-    });
+    if (isHandsOn(eventSchema)) {
+      comparisonQueries({
+        ...unit,
+        workgroupName: args.workgroupName,
+        databaseName: args.databaseName,
+        rawTableName: args.rawTableName,
+        table,
+      });
+    }
 
     this.jobName = job.name;
     this.jobRoleArn = role.arn;

@@ -4,6 +4,7 @@
  */
 import {
   CURATED_COLUMNS,
+  LakeColumn,
   CURATED_DATA_PREFIX,
   RAW_PARTITION_LEVELS,
   projectionDateRange,
@@ -49,7 +50,10 @@ export function curatedTableParameters(
 }
 
 /** The storage descriptor: location, Parquet formats and SerDe, typed columns. */
-export function curatedStorageDescriptor(bucketName: string) {
+export function curatedStorageDescriptor(
+  bucketName: string,
+  columns: readonly LakeColumn[] = CURATED_COLUMNS,
+) {
   return {
     location: s3Uri(bucketName, CURATED_DATA_PREFIX),
     inputFormat: PARQUET_INPUT_FORMAT,
@@ -60,7 +64,7 @@ export function curatedStorageDescriptor(bucketName: string) {
       serializationLibrary: PARQUET_SERDE,
       parameters: { "serialization.format": "1" },
     },
-    columns: CURATED_COLUMNS.map((c) => ({ name: c.name, type: c.type, comment: c.comment })),
+    columns: columns.map((c) => ({ name: c.name, type: c.type, comment: c.comment })),
   };
 }
 

@@ -32,6 +32,12 @@ export interface NetworkWithGeneratorArgs {
   readonly rootVolumeGiB?: number;
   /** Cadence of the log generator. @default the hands-on's: 10 lines / 120 s, 300 ERROR / 600 s */
   readonly cadence?: Cadence;
+  /**
+   * Create the log generator (its security group, role, agent document and instance). Off, the
+   * component is the VPC and its S3 endpoint only, and every generator output is undefined.
+   * @default true
+   */
+  readonly enableGenerator?: boolean;
 }
 
 /**
@@ -51,17 +57,17 @@ export class NetworkWithGenerator extends pulumi.ComponentResource {
   /** VPC CIDR block, for security group rules that admit the VPC only. */
   public readonly vpcCidrBlock: string;
   /** Security group of the generator (no inbound rules); later layers admit it on their ports. */
-  public readonly generatorSecurityGroupId: pulumi.Output<string>;
+  public readonly generatorSecurityGroupId?: pulumi.Output<string>;
   /** Name of the generator's IAM role; later layers attach their grants to it. */
-  public readonly generatorRoleName: pulumi.Output<string>;
+  public readonly generatorRoleName?: pulumi.Output<string>;
   /** ARN of the generator's IAM role (OpenSearch role mapping, key policies). */
-  public readonly generatorRoleArn: pulumi.Output<string>;
+  public readonly generatorRoleArn?: pulumi.Output<string>;
   /** Instance id of the generator (SSM targets, port forwarding). */
-  public readonly generatorInstanceId: pulumi.Output<string>;
+  public readonly generatorInstanceId?: pulumi.Output<string>;
   /** SSM document that applies the agent configuration (used by {@link GeneratorAgent}). */
-  public readonly agentDocumentName: pulumi.Output<string>;
+  public readonly agentDocumentName?: pulumi.Output<string>;
   /** SSM parameter name the agent configuration must be written to (the role may read only it). */
-  public readonly agentParameterName: string;
+  public readonly agentParameterName?: string;
 
   constructor(name: string, args: NetworkWithGeneratorArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("datalake:network:NetworkWithGenerator", name, {}, opts);
@@ -78,7 +84,7 @@ export class NetworkWithGenerator extends pulumi.ComponentResource {
         `NetworkWithGenerator ${name}: availabilityZones is ${availabilityZones}; use 1, 2 or 3.`,
       );
     }
-    if (generatorSubnet === "private" && natGateways === "None") {
+    if ((args.enableGenerator ?? true) && generatorSubnet === "private" && natGateways === "None") {
       throw new Error(
         `NetworkWithGenerator ${name}: generatorSubnet "private" needs natGateways "Single" or "OnePerAz" ` +
           `(it is "None"), or the instance cannot install its agent; use generatorSubnet "public" instead.`,
@@ -98,44 +104,30 @@ export class NetworkWithGenerator extends pulumi.ComponentResource {
 
     const vpc = createVpc({ parent: this, name, cidrBlock, availabilityZones, natGateways });
     createS3GatewayEndpoint({ parent: this, name, vpcId: vpc.vpcId, region });
-    const securityGroup = createGeneratorSecurityGroup({ parent: this, name, vpcId: vpc.vpcId });
-
-    this.agentParameterName = agentParameterName(pulumi.getProject(), pulumi.getStack(), name);
-    const role = createGeneratorRole({
-      parent: this,
-      name,
-      agentParameterArn: agentParameterArn({
-        parameterName: this.agentParameterName,
-        partition,
-        region,
-        accountId: identity.accountId,
-      }),
-    });
-    const document = createAgentDocument({ parent: this, name, region });
-
-    const instance = createGeneratorInstance({
-      parent: this,
-      name,
-      instanceType,
-      architecture,
-      subnetIds: generatorSubnet === "public" ? vpc.publicSubnetIds : vpc.privateSubnetIds,
-      associatePublicIpAddress: generatorSubnet === "public",
-      securityGroupId: securityGroup.securityGroupId,
-      instanceProfileName: role.instanceProfileName,
-      rootVolumeGiB,
-      cadence,
-      basePolicy: role.basePolicy,
-    });
-
     this.vpcId = vpc.vpcId;
     this.vpcCidrBlock = cidrBlock;
     this.publicSubnetIds = vpc.publicSubnetIds;
     this.privateSubnetIds = vpc.privateSubnetIds;
-    this.generatorSecurityGroupId = securityGroup.securityGroupId;
-    this.generatorRoleName = role.roleName;
-    this.generatorRoleArn = role.roleArn;
-    this.generatorInstanceId = instance.instanceId;
-    this.agentDocumentName = document.documentName;
+
+    if (args.enableGenerator ?? true) {
+      const generator = this.createGenerator(name, {
+        vpc,
+        region,
+        partition,
+        accountId: identity.accountId,
+        instanceType,
+        architecture,
+        generatorSubnet,
+        rootVolumeGiB,
+        cadence,
+      });
+      this.generatorSecurityGroupId = generator.securityGroupId;
+      this.generatorRoleName = generator.roleName;
+      this.generatorRoleArn = generator.roleArn;
+      this.generatorInstanceId = generator.instanceId;
+      this.agentDocumentName = generator.documentName;
+      this.agentParameterName = generator.parameterName;
+    }
 
     this.registerOutputs({
       vpcId: this.vpcId,
@@ -148,5 +140,59 @@ export class NetworkWithGenerator extends pulumi.ComponentResource {
       agentDocumentName: this.agentDocumentName,
       agentParameterName: this.agentParameterName,
     });
+  }
+
+  /** The generator's security group, role, agent document and instance (children of this component). */
+  private createGenerator(
+    name: string,
+    g: {
+      vpc: ReturnType<typeof createVpc>;
+      region: pulumi.Output<string>;
+      partition: pulumi.Output<string>;
+      accountId: pulumi.Output<string>;
+      instanceType: string;
+      architecture: ReturnType<typeof architectureOf>;
+      generatorSubnet: "public" | "private";
+      rootVolumeGiB: number;
+      cadence: Cadence;
+    },
+  ) {
+    const { vpc, region, partition } = g;
+    const securityGroup = createGeneratorSecurityGroup({ parent: this, name, vpcId: vpc.vpcId });
+
+    const parameterName = agentParameterName(pulumi.getProject(), pulumi.getStack(), name);
+    const role = createGeneratorRole({
+      parent: this,
+      name,
+      agentParameterArn: agentParameterArn({
+        parameterName,
+        partition,
+        region,
+        accountId: g.accountId,
+      }),
+    });
+    const document = createAgentDocument({ parent: this, name, region });
+
+    const instance = createGeneratorInstance({
+      parent: this,
+      name,
+      instanceType: g.instanceType,
+      architecture: g.architecture,
+      subnetIds: g.generatorSubnet === "public" ? vpc.publicSubnetIds : vpc.privateSubnetIds,
+      associatePublicIpAddress: g.generatorSubnet === "public",
+      securityGroupId: securityGroup.securityGroupId,
+      instanceProfileName: role.instanceProfileName,
+      rootVolumeGiB: g.rootVolumeGiB,
+      cadence: g.cadence,
+      basePolicy: role.basePolicy,
+    });
+    return {
+      securityGroupId: securityGroup.securityGroupId,
+      roleName: role.roleName,
+      roleArn: role.roleArn,
+      instanceId: instance.instanceId,
+      documentName: document.documentName,
+      parameterName,
+    };
   }
 }

@@ -34,6 +34,10 @@ export interface PipelineDashboardInput {
   /** Thresholds drawn as horizontal lines on their widgets. */
   readonly dlqDepthThreshold: number;
   readonly firehoseFreshnessThresholdSeconds: number;
+  /** The configured log groups (sources.logGroups): one more widget counts what each receives. */
+  readonly sourceLogGroupNames?: readonly string[];
+  /** The stream their subscriptions deliver through (set with sourceLogGroupNames). */
+  readonly sourcesStreamName?: string;
 }
 
 /** One metric of a widget: namespace, name, dimension pairs, then the rendering options. */
@@ -86,12 +90,17 @@ export function dashboardWidgets(i: PipelineDashboardInput): WidgetSpec[] {
   for (const [k, v] of Object.entries(i)) {
     if (typeof v === "string" && v.length === 0) throw new Error(`pipeline dashboard: ${k} is empty.`);
   }
+  if (i.sourceLogGroupNames?.length && !i.sourcesStreamName) {
+    throw new Error(
+      "pipeline dashboard: sourceLogGroupNames needs sourcesStreamName, the stream they deliver through.",
+    );
+  }
   const logGroup = { LogGroupName: i.appLogGroupName };
   const fn = { FunctionName: i.forwarderFunctionName };
   const domain = { DomainName: i.domainName, ClientId: i.accountId };
   const stream = { DeliveryStreamName: i.firehoseStreamName };
   const job = { JobName: i.glueJobName, JobRunId: "ALL", Type: "count" };
-  return [
+  const widgets: WidgetSpec[] = [
     {
       title: "1. Lines written: events into the application log group",
       metrics: [
@@ -166,6 +175,19 @@ export function dashboardWidgets(i: PipelineDashboardInput): WidgetSpec[] {
       ],
     },
   ];
+  const groups = i.sourceLogGroupNames ?? [];
+  if (groups.length > 0) {
+    const sourcesStream = { DeliveryStreamName: i.sourcesStreamName ?? "" };
+    widgets.push({
+      title: "10. Configured log groups: events in, and their stream's deliveries to S3",
+      metrics: [
+        ...groups.map((g) => m("AWS/Logs", "IncomingLogEvents", { LogGroupName: g }, "Sum", g)),
+        m("AWS/Firehose", "IncomingRecords", sourcesStream, "Sum", "records into the logs stream"),
+        m("AWS/Firehose", "DeliveryToS3.Records", sourcesStream, "Sum", "records delivered"),
+      ],
+    });
+  }
+  return widgets;
 }
 
 /** The dashboard body: the hops laid out left to right, top to bottom. */

@@ -36,8 +36,8 @@ export interface BootstrapInputs extends LayerContext {
   /** The domain to configure, and its master user's password. */
   readonly domain: aws.opensearch.Domain;
   readonly password: random.RandomPassword;
-  /** IAM roles mapped to {@link WRITER_ROLE}: the generator's and the forwarder's. */
-  readonly generatorRoleArn: pulumi.Input<string>;
+  /** IAM roles mapped to {@link WRITER_ROLE}: the generator's (when the stack has one) and the forwarder's. */
+  readonly generatorRoleArn?: pulumi.Input<string>;
   readonly forwarderRoleArn: pulumi.Input<string>;
   /** IAM role mapped to the read-only {@link READER_ROLE}: the verify probe's. */
   readonly probeRoleArn: pulumi.Input<string>;
@@ -88,10 +88,10 @@ export function bootstrapFunction(inputs: BootstrapInputs): aws.lambda.Invocatio
     { parent, dependsOn: [rolePolicy, ...inputs.egress] },
   );
   const settings = pulumi
-    .all([inputs.generatorRoleArn, inputs.forwarderRoleArn, inputs.probeRoleArn])
+    .all([inputs.generatorRoleArn ?? "", inputs.forwarderRoleArn, inputs.probeRoleArn])
     .apply(([generatorArn, forwarderArn, probeArn]): BootstrapSettings => ({
       writerRole: WRITER_ROLE,
-      writerBackendRoles: [generatorArn, forwarderArn],
+      writerBackendRoles: generatorArn ? [generatorArn, forwarderArn] : [forwarderArn],
       readerRole: READER_ROLE,
       readerBackendRoles: [probeArn],
       indexPrefixes: [AGENT_INDEX_PREFIX, FORWARDER_INDEX_PREFIX],

@@ -18,6 +18,7 @@ import {
   metricNamespace,
 } from "./metrics";
 import { forwarderPolicy, logGroupSourceArn } from "./policies";
+import { sourceKey } from "../shared/sources";
 
 export interface ForwarderInputs extends LayerContext {
   /** The layer's key: the dead-letter queue is encrypted with it. */
@@ -36,6 +37,8 @@ export interface ForwarderInputs extends LayerContext {
   readonly egress: readonly pulumi.Resource[];
   readonly memoryMb: number;
   readonly maxRetryAttempts: number;
+  /** Existing log groups (names) subscribed to the forwarder besides the app log group. */
+  readonly sourceLogGroupNames: readonly string[];
 }
 
 export interface Forwarder {
@@ -156,5 +159,26 @@ export function forwarderFunction(inputs: ForwarderInputs): Forwarder {
     },
     { parent, dependsOn: [permission] },
   );
+  // The configured sources: one invoke permission (scoped to the group) and one subscription
+  // filter each, keyed by the group's name so adding or removing one leaves the others alone.
+  for (const group of inputs.sourceLogGroupNames) {
+    const key = sourceKey(group);
+    const sourcePermission = new aws.lambda.Permission(
+      `${name}-forwarder-invoke-${key}`,
+      {
+        action: "lambda:InvokeFunction",
+        function: forwarder.name,
+        principal: pulumi.interpolate`logs.${region}.amazonaws.com`,
+        sourceArn: logGroupSourceArn(partition, region, accountId, group),
+        sourceAccount: accountId,
+      },
+      { parent },
+    );
+    new aws.cloudwatch.LogSubscriptionFilter(
+      `${name}-subscription-${key}`,
+      { name: `${prefix}-to-opensearch`, logGroup: group, filterPattern: "", destinationArn: forwarder.arn },
+      { parent, dependsOn: [sourcePermission] },
+    );
+  }
   return { role, deadLetter, forwarder };
 }

@@ -27,20 +27,38 @@ export {
 } from "./domain";
 export { READER_ROLE } from "./probeFunction";
 
+/**
+ * What `dashboardsPortForwardCommand` says when the stack has no generator: the port forwarding
+ * hops through the generator instance, the only host of the stack inside the VPC.
+ */
+export const NO_PORT_FORWARD_HOP =
+  "(no hop: the generator is off, datalake:generator.enabled false; reach Dashboards from a host in the VPC, docs/speed.md)";
+
 /** Arguments of {@link SpeedLayer}. */
 export interface SpeedLayerArgs {
   /** VPC of the domain and the Lambda functions. */
   readonly vpcId: pulumi.Input<string>;
   /** Workload subnets, one per zone; the domain uses the first `availabilityZoneCount`, the functions all. */
   readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
-  /** Security group of the generator, admitted to the domain on 443. */
-  readonly generatorSecurityGroupId: pulumi.Input<string>;
-  /** Name of the generator's IAM role; this layer attaches its grants to it. */
-  readonly generatorRoleName: pulumi.Input<string>;
-  /** ARN of the generator's IAM role, mapped to the OpenSearch writer role. */
-  readonly generatorRoleArn: pulumi.Input<string>;
-  /** Generator instance, the hop of the Dashboards port forwarding. */
-  readonly generatorInstanceId: pulumi.Input<string>;
+  /**
+   * The log generator, when the stack has one: its security group (admitted to the domain on
+   * 443), its role (granted the app log group and `_bulk`, mapped to the writer role) and its
+   * instance (the hop of the Dashboards port forwarding, and what the heartbeat alarm watches).
+   * @default undefined — no generator: none of these grants, no heartbeat alarm, no port forwarding
+   */
+  readonly generatorSecurityGroupId?: pulumi.Input<string>;
+  /** Name of the generator's IAM role; this layer attaches its grants to it. @default undefined */
+  readonly generatorRoleName?: pulumi.Input<string>;
+  /** ARN of the generator's IAM role, mapped to the OpenSearch writer role. @default undefined */
+  readonly generatorRoleArn?: pulumi.Input<string>;
+  /** Generator instance, the hop of the Dashboards port forwarding. @default undefined */
+  readonly generatorInstanceId?: pulumi.Input<string>;
+  /**
+   * Existing CloudWatch log groups (names) the forwarder also subscribes to, so their events land
+   * in OpenSearch beside the app log group's. Each takes one of the group's two subscription
+   * filters. @default [] — the app log group only
+   */
+  readonly sourceLogGroupNames?: readonly string[];
   /** OpenSearch engine version. @default "OpenSearch_2.19" */
   readonly engineVersion?: string;
   /** Data node instance type. @default "t3.small.search" */
@@ -121,9 +139,11 @@ export class SpeedLayer extends pulumi.ComponentResource {
   public readonly deadLetterQueueName: pulumi.Output<string>;
   /** Name of the subscription forwarder function. */
   public readonly forwarderFunctionName: pulumi.Output<string>;
+  /** ARN of the subscription forwarder function (subscription filters of other log groups point at it). */
+  public readonly forwarderFunctionArn: pulumi.Output<string>;
   /** Name of the OpenSearch domain (its CloudWatch metrics are keyed by it). */
   public readonly domainName: pulumi.Output<string>;
-  /** SSM command that forwards localhost:8443 to the domain through the generator. */
+  /** SSM command that forwards localhost:8443 to the domain through the generator (or why there is none). */
   public readonly dashboardsPortForwardCommand: pulumi.Output<string>;
   /** URL to open while the port forwarding runs. */
   public readonly dashboardsUrl: string;
@@ -206,6 +226,7 @@ export class SpeedLayer extends pulumi.ComponentResource {
       egress: net.egress,
       memoryMb: forwarderMemoryMb,
       maxRetryAttempts: forwarderMaxRetryAttempts,
+      sourceLogGroupNames: args.sourceLogGroupNames ?? [],
     });
     const probe = probeFunction({
       ...ctx,
@@ -239,7 +260,9 @@ export class SpeedLayer extends pulumi.ComponentResource {
       periodSeconds: alarmPeriodSeconds,
       email: args.alarmEmail,
     });
-    generatorAccess({ ...ctx, generatorRoleName: args.generatorRoleName, appLogs: logs.appLogs });
+    if (args.generatorRoleName !== undefined) {
+      generatorAccess({ ...ctx, generatorRoleName: args.generatorRoleName, appLogs: logs.appLogs });
+    }
     if (args.operationsTopicArn !== undefined) {
       healthAlarms({
         ...ctx,
@@ -264,10 +287,15 @@ export class SpeedLayer extends pulumi.ComponentResource {
     this.deadLetterQueueUrl = forwarder.deadLetter.url;
     this.deadLetterQueueName = forwarder.deadLetter.name;
     this.forwarderFunctionName = forwarder.forwarder.name;
+    this.forwarderFunctionArn = forwarder.forwarder.arn;
     this.domainName = domain.domainName;
-    this.dashboardsPortForwardCommand = pulumi
-      .all([args.generatorInstanceId, domain.endpoint, ctx.region])
-      .apply(([instanceId, host, r]) => portForwardCommand(instanceId, host, r));
+    const hop = args.generatorInstanceId;
+    this.dashboardsPortForwardCommand =
+      hop === undefined
+        ? pulumi.output(NO_PORT_FORWARD_HOP)
+        : pulumi
+            .all([hop, domain.endpoint, ctx.region])
+            .apply(([instanceId, host, r]) => portForwardCommand(instanceId, host, r));
     this.dashboardsUrl = dashboardsLocalUrl();
     this.probeFunctionName = probe.function.name;
     this.registerOutputs({
@@ -279,6 +307,7 @@ export class SpeedLayer extends pulumi.ComponentResource {
       deadLetterQueueUrl: this.deadLetterQueueUrl,
       deadLetterQueueName: this.deadLetterQueueName,
       forwarderFunctionName: this.forwarderFunctionName,
+      forwarderFunctionArn: this.forwarderFunctionArn,
       domainName: this.domainName,
       dashboardsPortForwardCommand: this.dashboardsPortForwardCommand,
       dashboardsUrl: this.dashboardsUrl,

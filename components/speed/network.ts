@@ -6,8 +6,8 @@ import { LayerContext } from "./context";
 export interface NetworkInputs extends LayerContext {
   /** VPC of the domain and the functions. */
   readonly vpcId: pulumi.Input<string>;
-  /** Security group of the generator, admitted to the domain on 443. */
-  readonly generatorSecurityGroupId: pulumi.Input<string>;
+  /** Security group of the generator, admitted to the domain on 443. @default undefined — no generator */
+  readonly generatorSecurityGroupId?: pulumi.Input<string>;
 }
 
 export interface Network {
@@ -37,12 +37,15 @@ export function network(inputs: NetworkInputs): Network {
   const forwarderSg = sg("forwarder", "Forwarder Lambda: HTTPS to the OpenSearch domain only");
   const bootstrapSg = sg("bootstrap", "Bootstrap Lambda: HTTPS to the OpenSearch domain only");
   const probeSg = sg("probe", "Verify probe Lambda: HTTPS to the OpenSearch domain only");
-  const ingress = [
-    { role: "generator", source: generatorSecurityGroupId },
+  const sources: { role: string; source: pulumi.Input<string> }[] = [
+    ...(generatorSecurityGroupId === undefined
+      ? []
+      : [{ role: "generator", source: generatorSecurityGroupId }]),
     { role: "forwarder", source: forwarderSg.id },
     { role: "bootstrap", source: bootstrapSg.id },
     { role: "probe", source: probeSg.id },
-  ].map(
+  ];
+  const ingress = sources.map(
     ({ role, source }) =>
       new aws.vpc.SecurityGroupIngressRule(
         `${name}-domain-from-${role}`,

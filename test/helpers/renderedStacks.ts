@@ -1,5 +1,5 @@
 /**
- * The rendered dev and prod stacks, each rendered once per test run however many test files (and,
+ * The rendered dev, prod and example-app stacks, each rendered once per test run however many test files (and,
  * under `mocha --parallel`, however many worker processes) ask: `tools/plan.ts` runs in a child
  * process, exactly as `npm run plan -- <stack>` runs it (one Pulumi program per process), and
  * writes the graph and the policy gate's result.
@@ -94,7 +94,7 @@ async function render(stack: string): Promise<RenderedStack> {
 }
 
 /** The stack rendered by `npm run plan` (started on first request, shared afterwards). */
-export function renderedStack(stack: "dev" | "prod"): Promise<RenderedStack> {
+export function renderedStack(stack: "dev" | "prod" | "example-app"): Promise<RenderedStack> {
   let p = cache.get(stack);
   if (!p) {
     p = render(stack);

@@ -53,6 +53,7 @@ describe("stack config", () => {
       natGateways: "None",
     });
     assert.deepStrictEqual(c.generator, {
+      enabled: true,
       instanceType: "t4g.micro",
       subnet: "public",
       rootVolumeGiB: 8,
@@ -119,7 +120,7 @@ describe("stack config", () => {
       title: "a misspelt key",
       raw: { generator: { instancetype: "t4g.nano" } },
       expected:
-        'datalake:generator has unknown key(s) "instancetype"; allowed keys: instanceType, subnet, rootVolumeGiB, linesPerInterval, intervalSeconds, burstLines, burstIntervalSeconds',
+        'datalake:generator has unknown key(s) "instancetype"; allowed keys: enabled, instanceType, subnet, rootVolumeGiB, linesPerInterval, intervalSeconds, burstLines, burstIntervalSeconds',
     },
     {
       title: "a private generator without NAT",

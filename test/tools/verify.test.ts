@@ -6,7 +6,12 @@ import * as path from "path";
 import { gzipSync } from "zlib";
 import { mockClient } from "aws-sdk-client-mock";
 import { GetCommandInvocationCommand, SSMClient, SendCommandCommand } from "@aws-sdk/client-ssm";
-import { CloudWatchLogsClient, FilterLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
+import {
+  CloudWatchLogsClient,
+  CreateLogStreamCommand,
+  FilterLogEventsCommand,
+  PutLogEventsCommand,
+} from "@aws-sdk/client-cloudwatch-logs";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import {
@@ -21,9 +26,12 @@ import { APP_LOG_PATH } from "../../components/shared/names";
 import { parseArgs } from "../../tools/verify/args";
 import { markerQuery, rawPrefixesBetween } from "../../tools/verify/hops";
 import { appendCommands, markerLine, newMarker } from "../../tools/verify/marker";
+import { formatStrftime, formatTime, markerEvent } from "../../tools/verify/source";
+import type { EventSchema } from "../../components/shared/schema";
 import {
   ETL_OUTPUTS,
   REQUIRED_OUTPUTS,
+  StackOutputs,
   UsageError,
   loadOutputs,
   parseOutputs,
@@ -53,6 +61,19 @@ const OUTPUTS_RAW = {
   curatedTableName: "app_logs_curated",
 };
 const OUTPUTS = parseOutputs(OUTPUTS_RAW, "test", true);
+const WEB_FORMAT = {
+  name: "web-service",
+  kind: "json",
+  fields: [
+    { name: "timestamp", type: "timestamp" },
+    { name: "method", type: "string" },
+    { name: "status", type: "long" },
+    { name: "latency_ms", type: "double" },
+  ],
+  timeField: "timestamp",
+  timeFormat: "iso8601",
+  keywordField: "method",
+};
 
 describe("verify: command line and outputs (pure)", () => {
   it("parses the stack and the options, with the default budgets", () => {
@@ -227,6 +248,8 @@ interface Scenario {
   timeoutSeconds?: number;
   /** A scheduled run of the Glue job is going until this many seconds after the start. */
   otherRunUntil?: number;
+  /** @default OUTPUTS (a stack with the generator) */
+  outputs?: StackOutputs;
 }
 
 async function scenario(s: Scenario): Promise<{ results: HopResult[]; progress: string[]; mocks: any }> {
@@ -258,6 +281,16 @@ async function scenario(s: Scenario): Promise<{ results: HopResult[]; progress: 
       if (err) throw err;
       return f();
     };
+  const written: string[] = [];
+  mocks.logs.on(CreateLogStreamCommand).callsFake(() => {
+    throw awsError("ResourceAlreadyExistsException", "exists");
+  });
+  mocks.logs.on(PutLogEventsCommand).callsFake((input: any) => {
+    const err = fails("write");
+    if (err) throw err;
+    written.push(...input.logEvents.map((e: { message: string }) => e.message));
+    return {};
+  });
   mocks.ssm.on(SendCommandCommand).callsFake(guard("write", () => ({ Command: { CommandId: "cmd-1" } })));
   let invocationReads = 0;
   mocks.ssm.on(GetCommandInvocationCommand).callsFake(() => {
@@ -351,16 +384,39 @@ async function scenario(s: Scenario): Promise<{ results: HopResult[]; progress: 
   const progress: string[] = [];
   const report = await clock.run(
     runVerify(
-      OUTPUTS,
+      s.outputs ?? OUTPUTS,
       { etl: s.etl ?? false, timeoutSeconds: s.timeoutSeconds ?? (s.etl ? 2700 : 900) },
       { clients, now: clock.now, sleep: clock.sleep, progress: (l) => progress.push(l), marker: MARKER },
     ),
   );
   Object.values(mocks).forEach((m) => m.restore());
-  return { results: report.results, progress, mocks: { sqls } };
+  return { results: report.results, progress, mocks: { sqls, written } };
 }
 
 const statuses = (results: HopResult[]) => Object.fromEntries(results.map((r) => [r.hop, r.status]));
+
+describe("verify: a stack without the generator (pure)", () => {
+  it("renders the marked event's time in each format, in UTC", () => {
+    const t = Date.UTC(2026, 11, 1, 2, 3, 4, 5);
+    assert.strictEqual(formatTime(t, "iso8601"), "2026-12-01T02:03:04.005Z");
+    assert.strictEqual(formatTime(t, "epoch_ms"), t);
+    assert.strictEqual(formatStrftime(t, "%Y-%m-%d %H:%M:%S.%L%z"), "2026-12-01 02:03:04.005+0000");
+  });
+
+  it("says in one sentence when it has nowhere to write, or cannot build a text event", () => {
+    assert.throws(
+      () => parseOutputs({ ...OUTPUTS_RAW, generatorInstanceId: undefined }, "test", false),
+      (e: Error) =>
+        e instanceof UsageError &&
+        e.message ===
+          "The outputs in test name no generator instance and no subscribed log group, so verify has nowhere to write its marked event; turn datalake:generator.enabled on or list a group in datalake:sources.logGroups.",
+    );
+    assert.throws(
+      () => markerEvent({ ...(WEB_FORMAT as EventSchema), kind: "text", name: "x" }, "verify m", 0),
+      /^UsageError: The stack's format x is a text format and the generator is off/,
+    );
+  });
+});
 
 describe("verify: orchestration against mocked AWS clients", function () {
   this.timeout(60_000);
@@ -394,6 +450,37 @@ describe("verify: orchestration against mocked AWS clients", function () {
     const table = renderTable(results).split("\n");
     assert.strictEqual(table[0].replace(/ +/g, " "), "hop status seconds detail");
     assert.match(table[5], /^S3 raw object +passed +80 {2}s3:\/\/raw-bucket\//);
+  });
+
+  it("without a generator, writes the event into the first source log group in the stack's JSON format", async () => {
+    const outputs = parseOutputs(
+      {
+        ...OUTPUTS_RAW,
+        generatorInstanceId: "(no generator: datalake:generator.enabled is false)",
+        sourceLogGroupNames: ["/ecs/web/api", "/ecs/web/worker"],
+        eventFormat: WEB_FORMAT,
+      },
+      "test",
+      true,
+    );
+    const { results, mocks } = await scenario({ outputs });
+    assert.deepStrictEqual(statuses(results), {
+      write: "passed",
+      logs: "passed",
+      agentIndex: "skipped",
+      forwarderIndex: "passed",
+      raw: "passed",
+      rawQuery: "passed",
+    });
+    assert.strictEqual(results[0].detail, "PutLogEvents into /ecs/web/api (stream datalake-verify)");
+    assert.strictEqual(results[1].detail, "event in /ecs/web/api (stream ip-10-10-0-5)");
+    const event = JSON.parse(mocks.written[0]);
+    assert.deepStrictEqual(Object.keys(event), ["timestamp", "method", "status", "latency_ms"]);
+    assert.deepStrictEqual([event.method, event.status, event.latency_ms], [`verify ${MARKER}`, 0, 0]);
+    assert.strictEqual(event.timestamp, new Date(START).toISOString());
+    assert.deepStrictEqual(mocks.sqls, [
+      `SELECT "timestamp" FROM "datalake_dev"."app_logs_raw"\nWHERE "dt" = '2024-01-02' AND "hour" = 3 AND "method" = 'verify ${MARKER}'\nLIMIT 1`,
+    ]);
   });
 
   const timeouts: [Hop, Record<string, string>][] = [
@@ -653,6 +740,39 @@ describe("verify: the real script, offline", function () {
       missing.stderr,
       `The outputs in ${path.join(dir, "outputs.json")} lack lakeKeyArn, athenaResultsBucketName, curatedBucketName; run pulumi up with this version of the program first.\n`,
     );
+  });
+
+  it("without a generator, the operator's policy grants PutLogEvents into the first source group's verify stream, not SSM", async () => {
+    const file = path.join(dir, "no-generator.json");
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        ...OUTPUTS_RAW,
+        generatorInstanceId: "(no generator: datalake:generator.enabled is false)",
+        sourceLogGroupNames: ["/ecs/web/api", "/ecs/web/worker"],
+        lakeKeyArn: "arn:aws:kms:ap-northeast-1:123456789012:key/k",
+        athenaResultsBucketName: "results-bucket",
+        curatedBucketName: "curated-bucket",
+      }),
+    );
+    const r = await run(["dev", "--outputs", file, "--print-policy"]);
+    assert.strictEqual(r.code, 0, r.stderr);
+    const statements = JSON.parse(r.stdout).Statement as {
+      Sid: string;
+      Action: unknown;
+      Resource: unknown;
+    }[];
+    const sids = statements.map((st) => st.Sid);
+    assert.ok(
+      !sids.includes("WriteTheMarkedLine") && !sids.includes("ReadTheCommandResult"),
+      sids.join(", "),
+    );
+    const write = statements.find((st) => st.Sid === "WriteTheMarkedEvent");
+    assert.deepStrictEqual(write?.Action, ["logs:CreateLogStream", "logs:PutLogEvents"]);
+    const group = "arn:aws:logs:ap-northeast-1:123456789012:log-group:/ecs/web/api";
+    assert.strictEqual(write?.Resource, `${group}:log-stream:datalake-verify`);
+    const find = statements.find((st) => st.Sid === "FindTheLineInTheAppLogGroup");
+    assert.strictEqual(find?.Resource, group);
   });
 
   it("exits 2 on a usage error and 0 for --help", async () => {

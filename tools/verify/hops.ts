@@ -185,10 +185,11 @@ export function markerQuery(
   table: string,
   partition: { dt: string; hour: number },
   text: string,
+  columns: { readonly time: string; readonly text: string } = { time: "timestamp", text: "text" },
 ): string {
   return [
-    `SELECT "timestamp" FROM ${quoteIdent(database)}.${quoteIdent(table)}`,
-    `WHERE "dt" = ${sqlString(partition.dt)} AND "hour" = ${partition.hour} AND "text" = ${sqlString(text)}`,
+    `SELECT ${quoteIdent(columns.time)} FROM ${quoteIdent(database)}.${quoteIdent(table)}`,
+    `WHERE "dt" = ${sqlString(partition.dt)} AND "hour" = ${partition.hour} AND ${quoteIdent(columns.text)} = ${sqlString(text)}`,
     "LIMIT 1",
   ].join("\n");
 }

@@ -7,7 +7,6 @@ import * as fs from "fs";
 
 /** Outputs every run needs. */
 export const REQUIRED_OUTPUTS = [
-  "generatorInstanceId",
   "appLogGroupName",
   "opensearchProbeFunctionName",
   "rawBucketName",
@@ -19,8 +18,24 @@ export const REQUIRED_OUTPUTS = [
 /** Outputs `--etl` needs as well. */
 export const ETL_OUTPUTS = ["etlJobName", "curatedTableName"] as const;
 
+/**
+ * Where verify writes its marked event: the generator (when the stack has one), else the first
+ * subscribed log group, as an event of the stack's format (the `eventFormat` output).
+ */
+export const SOURCE_OUTPUTS = ["generatorInstanceId", "sourceLogGroupNames", "eventFormat"] as const;
+
 export type OutputName = (typeof REQUIRED_OUTPUTS)[number] | (typeof ETL_OUTPUTS)[number];
-export type StackOutputs = Readonly<Record<OutputName, string>> & { readonly region: string };
+export type StackOutputs = Readonly<Record<OutputName, string>> & {
+  readonly region: string;
+  /** The generator's instance, when the stack has one. */
+  readonly generatorInstanceId?: string;
+  /** The subscribed log groups (datalake:sources.logGroups). */
+  readonly sourceLogGroupNames: readonly string[];
+  /** The stack's event schema (the hands-on's for a stack deployed before it was exported). */
+  readonly eventFormat: EventSchema;
+};
+
+import { EventSchema, HANDS_ON_SCHEMA } from "../../components/shared/schema";
 
 /** A user-caused problem: the message is one sentence, printed as it is, exit code 2. */
 import { UsageError, describeIoError } from "../cli";
@@ -67,10 +82,25 @@ export function parseOutputs(raw: unknown, source: string, etl: boolean): StackO
   if (!region) {
     throw new UsageError(`The output alarmTopicArn in ${source} is not an ARN with a region.`);
   }
-  const out: Record<string, string> = { region };
+  const out: Record<string, unknown> = { region };
   for (const n of [...REQUIRED_OUTPUTS, ...ETL_OUTPUTS])
     out[n] = typeof values[n] === "string" ? values[n] : "";
+  const instance = values.generatorInstanceId;
+  if (typeof instance === "string" && /^i-[0-9a-f]+$/.test(instance)) out.generatorInstanceId = instance;
+  const groups = values.sourceLogGroupNames;
+  out.sourceLogGroupNames = Array.isArray(groups) ? groups.filter((g) => typeof g === "string") : [];
+  out.eventFormat = isEventSchema(values.eventFormat) ? values.eventFormat : HANDS_ON_SCHEMA;
+  if (out.generatorInstanceId === undefined && (out.sourceLogGroupNames as string[]).length === 0) {
+    throw new UsageError(
+      `The outputs in ${source} name no generator instance and no subscribed log group, so verify has nowhere to write its marked event; turn datalake:generator.enabled on or list a group in datalake:sources.logGroups.`,
+    );
+  }
   return out as unknown as StackOutputs;
+}
+
+function isEventSchema(v: unknown): v is EventSchema {
+  const s = v as EventSchema | undefined;
+  return !!s && typeof s === "object" && Array.isArray(s.fields) && typeof s.timeField === "string";
 }
 
 /** Reads the outputs from `file`, or from `pulumi stack output --json --stack <stack>`. */

@@ -13,14 +13,20 @@ import {
 } from "../../components/speed/serviceLinkedRole";
 import { PolicyDocument, PolicyStatement, policyDocument } from "../../components/shared/iam";
 import { UsageError } from "../cli";
-import { ETL_OUTPUTS, REQUIRED_OUTPUTS } from "./outputs";
+import { ETL_OUTPUTS, REQUIRED_OUTPUTS, parseOutputs } from "./outputs";
+import { VERIFY_LOG_STREAM } from "./source";
 
 /** Outputs the operator's policy names beyond those verify reads. */
 export const POLICY_OUTPUTS = ["lakeKeyArn", "athenaResultsBucketName", "curatedBucketName"] as const;
 
 type Name =
   (typeof REQUIRED_OUTPUTS)[number] | (typeof ETL_OUTPUTS)[number] | (typeof POLICY_OUTPUTS)[number];
-export type PolicyOutputs = Readonly<Record<Name, string>>;
+export type PolicyOutputs = Readonly<Record<Name, string>> & {
+  /** The generator's instance, when the stack has one (verify writes its line there). */
+  readonly generatorInstanceId?: string;
+  /** The subscribed log groups; without a generator verify writes into the first. */
+  readonly sourceLogGroupNames: readonly string[];
+};
 
 /** Partition, region and account of the stack, from the alarm topic's ARN. */
 export function whereOf(alarmTopicArn: string): { partition: string; region: string; account: string } {
@@ -38,7 +44,9 @@ export function policyOutputs(raw: Record<string, unknown>, source: string, etl:
       `The outputs in ${source} lack ${missing.join(", ")}; run pulumi up with this version of the program first.`,
     );
   }
-  const out: Record<string, string> = {};
+  // The write path (generator or source log group) is read as verify reads it.
+  const { generatorInstanceId, sourceLogGroupNames } = parseOutputs(raw, source, etl);
+  const out: Record<string, unknown> = { generatorInstanceId, sourceLogGroupNames };
   for (const n of [...REQUIRED_OUTPUTS, ...POLICY_OUTPUTS, ...ETL_OUTPUTS])
     out[n] = typeof raw[n] === "string" ? raw[n] : "";
   return out as PolicyOutputs;
@@ -59,25 +67,41 @@ export function operatorPolicy(o: PolicyOutputs, etl: boolean): PolicyDocument {
   const { partition: p, region: r, account: a } = whereOf(o.alarmTopicArn);
   const tables = [o.rawTableName, ...(etl ? [o.curatedTableName] : [])];
   const dataBuckets = [o.rawBucketName, ...(etl ? [o.curatedBucketName] : [])];
+  // Without a generator verify writes its event into the first subscribed group and finds it there.
+  const sourceGroup = o.generatorInstanceId === undefined ? o.sourceLogGroupNames[0] : undefined;
+  const logGroupArn = `arn:${p}:logs:${r}:${a}:log-group:${sourceGroup ?? o.appLogGroupName}`;
+  const write: PolicyStatement[] =
+    sourceGroup === undefined
+      ? [
+          {
+            Sid: "WriteTheMarkedLine",
+            Effect: "Allow",
+            Action: "ssm:SendCommand",
+            Resource: [
+              `arn:${p}:ec2:${r}:${a}:instance/${o.generatorInstanceId}`,
+              // AWS-owned documents have no account in their ARN (arn:aws:ssm:<region>::document/...); the
+              // wildcard matches that empty account and nothing but this AWS-owned name.
+              `arn:${p}:ssm:${r}:*:document/AWS-RunShellScript`,
+            ],
+          },
+          // GetCommandInvocation has no resource type: it is authorized on "*" only.
+          { Sid: "ReadTheCommandResult", Effect: "Allow", Action: "ssm:GetCommandInvocation", Resource: "*" },
+        ]
+      : [
+          {
+            Sid: "WriteTheMarkedEvent",
+            Effect: "Allow",
+            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+            Resource: `${logGroupArn}:log-stream:${VERIFY_LOG_STREAM}`,
+          },
+        ];
   const statements: PolicyStatement[] = [
-    {
-      Sid: "WriteTheMarkedLine",
-      Effect: "Allow",
-      Action: "ssm:SendCommand",
-      Resource: [
-        `arn:${p}:ec2:${r}:${a}:instance/${o.generatorInstanceId}`,
-        // AWS-owned documents have no account in their ARN (arn:aws:ssm:<region>::document/...); the
-        // wildcard matches that empty account and nothing but this AWS-owned name.
-        `arn:${p}:ssm:${r}:*:document/AWS-RunShellScript`,
-      ],
-    },
-    // GetCommandInvocation has no resource type: it is authorized on "*" only.
-    { Sid: "ReadTheCommandResult", Effect: "Allow", Action: "ssm:GetCommandInvocation", Resource: "*" },
+    ...write,
     {
       Sid: "FindTheLineInTheAppLogGroup",
       Effect: "Allow",
       Action: "logs:FilterLogEvents",
-      Resource: `arn:${p}:logs:${r}:${a}:log-group:${o.appLogGroupName}`,
+      Resource: logGroupArn,
     },
     {
       Sid: "SearchOpenSearchThroughTheProbe",

@@ -22,11 +22,13 @@ import {
   startQuery,
 } from "./hops";
 import { appendCommands, markerLine, markerText, newMarker } from "./marker";
+import { VERIFY_LOG_STREAM, markerEvent, markerField, putMarkedEvent } from "./source";
+import { isHandsOn } from "../../components/shared/schema";
 import { StackOutputs } from "./outputs";
 
 /** The hops, in report order. */
 export const HOPS = {
-  write: "write (SSM Run Command)",
+  write: "write (SSM Run Command, or PutLogEvents into a source log group)",
   logs: "CloudWatch Logs",
   agentIndex: `OpenSearch ${PROBE_INDEX_PATTERNS[0]}`,
   forwarderIndex: `OpenSearch ${PROBE_INDEX_PATTERNS[1]}`,
@@ -194,18 +196,76 @@ export async function runVerify(
   const marker = deps.marker ?? newMarker();
   const start = now();
   const ctx: Ctx = { deps, overallDeadline: start + options.timeoutSeconds * 1000, writtenAt: start };
-  const line = markerLine(marker, start);
   const text = markerText(marker);
+  // Without a generator the event goes into the first subscribed log group, in the stack's format.
+  const sourceGroup = o.generatorInstanceId === undefined ? o.sourceLogGroupNames[0] : undefined;
+  const line =
+    sourceGroup === undefined || isHandsOn(o.eventFormat)
+      ? markerLine(marker, start)
+      : markerEvent(o.eventFormat, text, start);
+  const logGroup = sourceGroup ?? o.appLogGroupName;
+  const columns = isHandsOn(o.eventFormat)
+    ? undefined
+    : { time: o.eventFormat.timeField, text: markerField(o.eventFormat) };
   const later: Hop[] = ["logs", "agentIndex", "forwarderIndex", "raw", "rawQuery"];
   if (options.etl) later.push("etlJob", "curatedQuery");
 
-  // 1. Write the line on the generator.
+  // 1. Write the line on the generator, or the event into the source log group.
+  if (sourceGroup !== undefined) {
+    try {
+      await putMarkedEvent(clients.logs, sourceGroup, line, start);
+    } catch (err) {
+      const failed: HopResult = { hop: "write", status: "failed", seconds: 0, detail: describeError(err) };
+      return {
+        marker,
+        line,
+        results: [failed, ...later.map((h) => skipped(h, "the event was not written"))],
+      };
+    }
+  }
+  const write =
+    sourceGroup !== undefined
+      ? {
+          result: {
+            hop: "write" as const,
+            status: "passed" as const,
+            seconds: round(now() - start),
+            detail: `PutLogEvents into ${sourceGroup} (stream ${VERIFY_LOG_STREAM})`,
+          },
+        }
+      : await writeOnGenerator(ctx, o, marker, line, start);
+  if (write.result.status !== "passed") {
+    const why = "the line was not written";
+    return { marker, line, results: [write.result, ...later.map((h) => skipped(h, why))] };
+  }
+  return followFrom(ctx, o, options, {
+    marker,
+    line,
+    text,
+    start,
+    logGroup,
+    columns,
+    write: write.result,
+    noAgent: sourceGroup !== undefined,
+  });
+}
+
+/** The generator's path: an SSM Run Command appends the line to the application log. */
+async function writeOnGenerator(
+  ctx: Ctx,
+  o: StackOutputs,
+  marker: string,
+  line: string,
+  start: number,
+): Promise<{ result: HopResult }> {
+  const { clients } = ctx.deps;
+  const instanceId = o.generatorInstanceId as string;
   let commandId: string;
   try {
     const sent = await clients.ssm.send(
       new SendCommandCommand({
         DocumentName: "AWS-RunShellScript",
-        InstanceIds: [o.generatorInstanceId],
+        InstanceIds: [instanceId],
         Comment: `datalake verify ${marker}`,
         TimeoutSeconds: 60,
         Parameters: { commands: appendCommands(line) },
@@ -214,23 +274,38 @@ export async function runVerify(
     if (!sent.Command?.CommandId) throw new HopFailure("SSM returned no command id");
     commandId = sent.Command.CommandId;
   } catch (err) {
-    const failed: HopResult = { hop: "write", status: "failed", seconds: 0, detail: describeError(err) };
-    return { marker, line, results: [failed, ...later.map((h) => skipped(h, "the line was not written"))] };
+    return { result: { hop: "write", status: "failed", seconds: 0, detail: describeError(err) } };
   }
-  const write = await follow(
+  return follow(
     ctx,
     "write",
     start,
-    () => commandFinished(clients.ssm, commandId, o.generatorInstanceId),
+    () => commandFinished(clients.ssm, commandId, instanceId),
     () => `appended to the application log (command ${commandId})`,
   );
-  if (write.result.status !== "passed") {
-    return {
-      marker,
-      line,
-      results: [write.result, ...later.map((h) => skipped(h, "the line was not written"))],
-    };
-  }
+}
+
+/** Every hop after the write, at once. */
+async function followFrom(
+  ctx: Ctx,
+  o: StackOutputs,
+  options: VerifyOptions,
+  w: {
+    readonly marker: string;
+    readonly line: string;
+    readonly text: string;
+    readonly start: number;
+    /** The log group the event was written to (the app log group, or the source group). */
+    readonly logGroup: string;
+    /** The columns the raw and curated queries look the marker up in (the hands-on's when undefined). */
+    readonly columns: { time: string; text: string } | undefined;
+    readonly write: HopResult;
+    /** No generator, so no agent index to look in. */
+    readonly noAgent: boolean;
+  },
+): Promise<VerifyReport> {
+  const { marker, line, text, start, logGroup, columns, noAgent } = w;
+  const { clients, now } = ctx.deps;
   ctx.writtenAt = now();
   const since = ctx.writtenAt;
   const searchFrom = start - CLOCK_SLACK_MS;
@@ -240,8 +315,8 @@ export async function runVerify(
     ctx,
     "logs",
     since,
-    () => findInLogGroup(clients.logs, o.appLogGroupName, marker, searchFrom),
-    (stream) => `event in ${o.appLogGroupName} (stream ${stream})`,
+    () => findInLogGroup(clients.logs, logGroup, marker, searchFrom),
+    (stream) => `event in ${logGroup} (stream ${stream})`,
   );
   const index = (hop: Hop, pattern: (typeof PROBE_INDEX_PATTERNS)[number]) =>
     follow(
@@ -272,7 +347,7 @@ export async function runVerify(
           status: "failed" as const,
           detail: `${raw.value} has no dt=/hour= partition`,
         };
-      const sql = markerQuery(o.glueDatabaseName, o.rawTableName, partition, text);
+      const sql = markerQuery(o.glueDatabaseName, o.rawTableName, partition, text, columns);
       const r = await follow(
         ctx,
         "rawQuery",
@@ -304,7 +379,7 @@ export async function runVerify(
             } catch (err) {
               if ((err as { name?: string }).name !== "ConcurrentRunsExceededException") throw err;
               if (!waitedForOther)
-                deps.progress(
+                ctx.deps.progress(
                   `${HOPS.etlJob}: another run of ${o.etlJobName} is going; waiting for it to end`,
                 );
               waitedForOther = true;
@@ -325,7 +400,7 @@ export async function runVerify(
       if (job.result.status !== "passed")
         return [job.result, skipped("curatedQuery", `${HOPS.etlJob} did not pass`)];
       // The curated table is partitioned by the event time in UTC, which is the line's own time.
-      const sql = markerQuery(o.glueDatabaseName, o.curatedTableName, partitionOfTime(start), text);
+      const sql = markerQuery(o.glueDatabaseName, o.curatedTableName, partitionOfTime(start), text, columns);
       const curated = await follow(
         ctx,
         "curatedQuery",
@@ -340,11 +415,13 @@ export async function runVerify(
 
   const [l, a, f, lakeResults] = await Promise.all([
     logs,
-    index("agentIndex", PROBE_INDEX_PATTERNS[0]),
+    noAgent
+      ? { result: skipped("agentIndex", "the stack has no generator, so no agent writes this index") }
+      : index("agentIndex", PROBE_INDEX_PATTERNS[0]),
     index("forwarderIndex", PROBE_INDEX_PATTERNS[1]),
     lake,
   ]);
-  return { marker, line, results: [write.result, l.result, a.result, f.result, ...lakeResults] };
+  return { marker, line, results: [w.write, l.result, a.result, f.result, ...lakeResults] };
 }
 
 /** The report as a table (stdout). */

@@ -67,9 +67,9 @@ export class Graph {
     this.resources = state.deployment.resources ?? [];
     const root = this.resources.find((r) => r.type === "pulumi:pulumi:Stack");
     this.outputs = (root?.outputs ?? {}) as Record<string, unknown>;
-    const generatorRoleArn = str(this.outputs.generatorRoleArn, "output generatorRoleArn");
-    this.account = generatorRoleArn.split(":")[4];
+    // arn:aws:sns:<region>:<account>:<name>: every stack has the alarm topic (not every one a generator).
     const topic = str(this.outputs.alarmTopicArn, "output alarmTopicArn");
+    this.account = topic.split(":")[4];
     this.region = topic.split(":")[3];
   }
 
