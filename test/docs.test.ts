@@ -14,7 +14,7 @@ export const WORK_WORDING: readonly { readonly pattern: RegExp; readonly what: s
   { pattern: /\bth(?:is|at|e) helper\b|\bhelper's area\b/i, what: "a helper (who did the work)" },
   { pattern: /\bthe issues?\b|\bissue #?\d+\b|\bthis issue\b/i, what: "an issue (why the work was done)" },
   {
-    pattern: /\b(?:this|that|the|a|one|each|every|earlier|previous|next|last|same|coding|work) sessions?\b/i,
+    pattern: /\b(?:this|that|the|a|one|each|every|earlier|previous|next|last|same|coding|work) sessions?\b(?! manager)/i,
     what: "a session (when the work was done)",
   },
   {
@@ -75,6 +75,7 @@ describe("docs speak about the project, not about how the work was organised", (
       "pure helpers (`network/instance.ts`) and test/helpers/mocks.ts",
       "the AWS-StartPortForwardingSessionToRemoteHost document",
       "one coordinator-only Trino node",
+      "from a host of your own (for example a Session Manager instance)",
     ]) {
       assert.deepStrictEqual(workWording(fine), [], `caught by mistake: ${fine}`);
     }
