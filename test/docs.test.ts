@@ -14,7 +14,8 @@ export const WORK_WORDING: readonly { readonly pattern: RegExp; readonly what: s
   { pattern: /\bth(?:is|at|e) helper\b|\bhelper's area\b/i, what: "a helper (who did the work)" },
   { pattern: /\bthe issues?\b|\bissue #?\d+\b|\bthis issue\b/i, what: "an issue (why the work was done)" },
   {
-    pattern: /\b(?:this|that|the|a|one|each|every|earlier|previous|next|last|same|coding|work) sessions?\b(?! manager)/i,
+    pattern:
+      /\b(?:this|that|the|a|one|each|every|earlier|previous|next|last|same|coding|work) sessions?\b(?! manager)/i,
     what: "a session (when the work was done)",
   },
   {
