@@ -21,6 +21,16 @@ describe("the Node.js version", () => {
     assert.strictEqual(lock.packages[""].engines.node, pkg.engines.node);
   });
 
+  it("CI's pinned Node.js (.nvmrc, read by .ci/run and the GitHub workflow) is of that major", () => {
+    const pinned = read(".nvmrc").trim();
+    assert.match(pinned, new RegExp(`^${lambdaMajor}\\.\\d+\\.\\d+$`));
+    assert.ok(read(".ci/run").includes("cat .nvmrc"));
+    assert.strictEqual(
+      [...read(".github/workflows/pulumi.yml").matchAll(/node-version-file: \.nvmrc/g)].length,
+      3,
+    );
+  });
+
   it("the README's prerequisites name the same major and no older one", () => {
     const readme = read("README.md");
     const prerequisites = readme.slice(
