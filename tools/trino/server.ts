@@ -10,6 +10,7 @@ import * as fs from "fs";
 import * as net from "net";
 import * as path from "path";
 import { SetupError } from "../etl/venv";
+import { TrinoClient, TrinoQueryError } from "./client";
 
 /** The catalog the tests create their schema in. */
 export const HIVE_CATALOG = "hive";
@@ -118,8 +119,18 @@ function lastLines(file: string, n: number): string {
   }
 }
 
+/** What a node still starting answers (an HTTP error before its protocol is up). */
+const STARTING_ERRORS = new Set(["NO_NODES_AVAILABLE", "SERVER_STARTING_UP", "HTTP"]);
+
+/**
+ * Waits until the node has started (`/v1/info`) and has announced itself as a worker: a node that
+ * has just started answers every query with NO_NODES_AVAILABLE until its own announcement reaches
+ * the coordinator's node list, a few seconds later on an idle machine (`system.runtime.nodes`).
+ */
 async function waitUntilStarted(url: string, child: ChildProcess, logFile: string, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
+  const client = new TrinoClient(url, "system");
+  let started = false;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new SetupError(
@@ -127,15 +138,22 @@ async function waitUntilStarted(url: string, child: ChildProcess, logFile: strin
       );
     }
     try {
-      const res = await fetch(`${url}/v1/info`);
-      if (res.ok && ((await res.json()) as { starting?: boolean }).starting === false) return;
-    } catch {
-      // not listening yet
+      if (!started) {
+        const res = await fetch(`${url}/v1/info`);
+        started = res.ok && ((await res.json()) as { starting?: boolean }).starting === false;
+      }
+      if (started) {
+        const active = await client.query("SELECT count(*) FROM system.runtime.nodes WHERE state = 'active'");
+        if (Number(active.rows[0]?.[0]) > 0) return;
+      }
+    } catch (err) {
+      // Not listening yet, or no node to run the check on yet; anything else is a real failure.
+      if (err instanceof TrinoQueryError && !STARTING_ERRORS.has(err.errorName)) throw err;
     }
     await new Promise((r) => setTimeout(r, 500));
   }
   throw new SetupError(
-    `Trino did not finish starting within ${timeoutMs / 1000} s; its log ends:\n${lastLines(logFile, 15)}`,
+    `Trino did not finish starting (or no node became active) within ${timeoutMs / 1000} s; its log ends:\n${lastLines(logFile, 15)}`,
   );
 }
 
