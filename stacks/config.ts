@@ -12,6 +12,7 @@ import { PROJECT } from "../components/shared/names";
 import { isConfigSecret } from "./secrets";
 import { LOG_RETENTION_DAYS, isLogRetention } from "../components/shared/retention";
 import { SERVICE_LINKED_ROLE_MODES } from "../components/speed";
+import { quotasSchema, workloadSchema } from "./workload";
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const logRetention = z.number().refine(isLogRetention, {
@@ -267,6 +268,8 @@ export const CONFIG_SECTIONS = {
   etl: etlSchema,
   protection: protectionSchema,
   ops: opsSchema,
+  workload: workloadSchema,
+  quotas: quotasSchema,
 } as const;
 
 const platformSchema = z
@@ -280,6 +283,8 @@ const platformSchema = z
     etl: etlSchema.default({}),
     protection: protectionSchema.default({}),
     ops: opsSchema.default({}),
+    workload: workloadSchema.default({}),
+    quotas: quotasSchema.default({}),
   })
   .superRefine((c, ctx) => {
     const issue = (path: (string | number)[], message: string) =>
@@ -333,6 +338,7 @@ export type BiConfig = PlatformConfig["bi"];
 export type EtlConfig = PlatformConfig["etl"];
 export type ProtectionConfig = PlatformConfig["protection"];
 export type OpsConfig = PlatformConfig["ops"];
+export type { QuotasConfig, WorkloadConfig } from "./workload";
 
 /**
  * Bad stack configuration: the message names every bad key, its value and what is allowed. A

@@ -11,7 +11,6 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import * as zlib from "zlib";
 import {
   HANDS_ON_CADENCE,
   createRandom,
@@ -19,73 +18,30 @@ import {
   formatLine,
   ticksBetween,
 } from "../../components/network/generator/lines";
-import { parseLogLine } from "../../components/shared/logformat";
-import { RAW_DATA_PREFIX, rawFirehosePrefix } from "../../components/shared/lake";
+import { RAW_DATA_PREFIX } from "../../components/shared/lake";
 import { VARIANTS } from "../../components/etl/queries";
 import { localPaths, runLocalJob } from "../etl/local";
 import { ROOT, SetupError, ensureSparkVenv } from "../etl/venv";
+import { AGENT_FLUSH_MS, FirehoseLayoutWriter, agentRecord, utcParts } from "./firehoseLayout";
 
 /** Firehose buffering of the BatchLayer's defaults (components/batch/index.ts): 60 s or 5 MiB. */
 const BUFFER_MS = 60_000;
 const BUFFER_BYTES = 5 * 1024 * 1024;
-/** The agent's Firehose output flushes its buffer every 10 s (components/network/agent/render.ts). */
-const AGENT_FLUSH_MS = 10_000;
 /** Columns the question reads on the curated table: user, alarmlevel and event_time. */
 const QUESTION_COLUMNS = ["user", "alarmlevel", "event_time"];
 const DAY_MS = 86_400_000;
 
-/** A record as the agent ships it: the parser's fields, `number` typed as an integer. */
-function agentRecord(line: string): Record<string, string | number> {
-  const fields = parseLogLine(line);
-  if (!fields) throw new Error(`generated line does not parse: ${line}`);
-  return { ...fields, number: Number(fields.number) };
-}
-
-const pad = (n: number) => String(n).padStart(2, "0");
-function utcParts(ms: number) {
-  const d = new Date(ms);
-  return {
-    date: `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`,
-    hour: pad(d.getUTCHours()),
-    stamp: `${pad(d.getUTCMinutes())}-${pad(d.getUTCSeconds())}`,
-  };
-}
-
 /** Writes the Firehose objects for `days` days from `startMs`; returns how many lines and objects. */
 export function writeFirehoseObjects(root: string, startMs: number, days: number, seed = 1) {
   const random = createRandom(seed);
-  let buffer: string[] = [];
-  let opened = 0;
-  let size = 0;
-  let objects = 0;
-  let lines = 0;
-  const flush = () => {
-    if (!buffer.length) return;
-    const p = utcParts(opened);
-    const prefix = rawFirehosePrefix()
-      .replace("!{timestamp:yyyy-MM-dd}", p.date)
-      .replace("!{timestamp:HH}", p.hour);
-    const key = `${prefix}bench-stream-1-${p.date}-${p.hour}-${p.stamp}-${String(objects).padStart(8, "0")}.gz`;
-    fs.mkdirSync(path.dirname(path.join(root, key)), { recursive: true });
-    fs.writeFileSync(path.join(root, key), zlib.gzipSync(Buffer.from(buffer.join(""), "utf8")));
-    objects++;
-    buffer = [];
-    size = 0;
-  };
+  const writer = new FirehoseLayoutWriter(root, BUFFER_MS, BUFFER_BYTES);
   for (const tick of ticksBetween(startMs - 1, startMs + days * DAY_MS - 1, HANDS_ON_CADENCE)) {
-    const arrival = tick.at + AGENT_FLUSH_MS;
-    if (buffer.length && arrival >= opened + BUFFER_MS) flush();
-    if (!buffer.length) opened = arrival;
     for (const event of eventsForTick(tick, random)) {
-      const text = JSON.stringify(agentRecord(formatLine(event))) + "\n";
-      buffer.push(text);
-      size += Buffer.byteLength(text);
-      lines++;
-      if (size >= BUFFER_BYTES) flush();
+      writer.add(agentRecord(formatLine(event)), tick.at + AGENT_FLUSH_MS);
     }
   }
-  flush();
-  return { lines, objects };
+  const totals = writer.close();
+  return { lines: totals.records, objects: totals.objects };
 }
 
 function human(bytes: number): string {
