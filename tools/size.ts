@@ -9,7 +9,6 @@
  * 2 usage or configuration error.
  */
 import * as path from "path";
-import { parse } from "yaml";
 import {
   CommandSpec,
   EXIT_FAILED,
@@ -20,11 +19,7 @@ import {
   runCommand,
   usageLine,
 } from "./cli";
-import { PROJECT_ROOT, renderStack, stackRegion } from "./offline/render";
-import { StackConfigError, readStackConfig } from "./offline/stackConfig";
-import { offlinePlaceholder } from "./plan";
-import { monthlyCost, sizeStackConfig } from "./sizing/stack";
-import { formatMonthlyCost, formatTable, verdict, failureSentence } from "./sizing/report";
+import { StackConfigError } from "./offline/stackConfig";
 
 export const SIZE_COMMAND: CommandSpec = {
   command: "npm run -s size --",
@@ -79,6 +74,13 @@ export function parseSizeArgs(argv: readonly string[]): SizeArgs {
 
 async function main(): Promise<number> {
   const args = parseSizeArgs(process.argv.slice(2));
+  // The program, the mocks and the model load only now, so --help and usage errors answer at once.
+  const { parse } = await import("yaml");
+  const { PROJECT_ROOT, renderStack, stackRegion } = await import("./offline/render");
+  const { readStackConfig } = await import("./offline/stackConfig");
+  const { offlinePlaceholder } = await import("./plan");
+  const { monthlyCost, sizeStackConfig } = await import("./sizing/stack");
+  const { failureSentence, formatMonthlyCost, formatTable, verdict } = await import("./sizing/report");
   const project = (parse(readTextFile(path.join(PROJECT_ROOT, "Pulumi.yaml"))) as { name: string }).name;
   const stackConfig = readStackConfig(PROJECT_ROOT, args.stack, project, { placeholder: offlinePlaceholder });
   let rendered;
