@@ -38,6 +38,11 @@ export const SIZE_COMMAND: CommandSpec = {
       value: "B",
       description: "average bytes per event instead of the declared size",
     },
+    scale: {
+      type: "boolean",
+      description:
+        "print instead the table at 1x, 10x, 100x and 1000x the hands-on's rate (and the declared workload)",
+    },
   },
 };
 
@@ -45,6 +50,7 @@ export interface SizeArgs {
   readonly stack: string;
   readonly eventsPerSecond?: number;
   readonly eventBytes?: number;
+  readonly scale?: boolean;
 }
 
 export function parseSizeArgs(argv: readonly string[]): SizeArgs {
@@ -69,18 +75,25 @@ export function parseSizeArgs(argv: readonly string[]): SizeArgs {
     stack,
     ...(eventsPerSecond !== undefined ? { eventsPerSecond } : {}),
     ...(eventBytes !== undefined ? { eventBytes } : {}),
+    ...(values.scale ? { scale: true } : {}),
   };
 }
 
 async function main(): Promise<number> {
   const args = parseSizeArgs(process.argv.slice(2));
-  // The program, the mocks and the model load only now, so --help and usage errors answer at once.
-  const { parse } = await import("yaml");
-  const { PROJECT_ROOT, renderStack, stackRegion } = await import("./offline/render");
-  const { readStackConfig } = await import("./offline/stackConfig");
-  const { offlinePlaceholder } = await import("./plan");
-  const { monthlyCost, sizeStackConfig } = await import("./sizing/stack");
-  const { failureSentence, formatMonthlyCost, formatTable, verdict } = await import("./sizing/report");
+  // The program, the mocks and the model load only now, so --help and usage errors answer at once
+  // (`require`, as the hook that runs this file compiles TypeScript for require, not import()).
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { parse } = require("yaml") as typeof import("yaml");
+  const { PROJECT_ROOT, renderStack, stackRegion } =
+    require("./offline/render") as typeof import("./offline/render");
+  const { readStackConfig } = require("./offline/stackConfig") as typeof import("./offline/stackConfig");
+  const { offlinePlaceholder } = require("./plan") as typeof import("./plan");
+  const { monthlyCost, scaleRows, sizeStackConfig } =
+    require("./sizing/stack") as typeof import("./sizing/stack");
+  const report = require("./sizing/report") as typeof import("./sizing/report");
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const { failureSentence, formatMonthlyCost, formatScaleTable, formatTable, verdict } = report;
   const project = (parse(readTextFile(path.join(PROJECT_ROOT, "Pulumi.yaml"))) as { name: string }).name;
   const stackConfig = readStackConfig(PROJECT_ROOT, args.stack, project, { placeholder: offlinePlaceholder });
   let rendered;
@@ -92,6 +105,13 @@ async function main(): Promise<number> {
     throw err;
   }
   const region = stackRegion(stackConfig) ?? "(none)";
+  if (args.scale) {
+    process.stdout.write(
+      formatScaleTable(args.stack, scaleRows(stackConfig, region, rendered.state.deployment.resources)) +
+        "\n",
+    );
+    return EXIT_OK;
+  }
   const sizing = sizeStackConfig(stackConfig, region, args);
   process.stdout.write(formatTable(args.stack, sizing) + "\n");
   const cost = monthlyCost(sizing, rendered.state.deployment.resources);

@@ -40,8 +40,11 @@ export const GLUE_BENCH: CommandSpec = {
   },
 };
 
-/** Sum of VmRSS (bytes) of `pid` and its descendants, from /proc. */
-export function treeRss(pid: number): number {
+/**
+ * Resident memory (sum of VmRSS, bytes) of `pid` and its descendants, and the CPU seconds
+ * (utime + stime) each has used so far, from /proc.
+ */
+export function treeUsage(pid: number): { rss: number; cpu: Map<number, number> } {
   const children = new Map<number, number[]>();
   for (const entry of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
@@ -53,20 +56,27 @@ export function treeRss(pid: number): number {
       // The process ended while the table was read.
     }
   }
-  let total = 0;
+  let rss = 0;
+  const cpu = new Map<number, number>();
   const stack = [pid];
   while (stack.length) {
     const p = stack.pop()!;
     try {
       const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${p}/status`, "utf8"));
-      if (m) total += Number(m[1]) * 1024;
+      if (m) rss += Number(m[1]) * 1024;
+      const stat = fs.readFileSync(`/proc/${p}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      cpu.set(p, (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS);
     } catch {
       // Ended.
     }
     stack.push(...(children.get(p) ?? []));
   }
-  return total;
+  return { rss, cpu };
 }
+
+/** Linux's USER_HZ (`getconf CLK_TCK`), 100 on every common kernel. */
+const CLOCK_TICKS = 100;
 
 function folderBytes(dir: string, suffix: string): number {
   if (!fs.existsSync(dir)) return 0;
@@ -120,14 +130,19 @@ async function main(): Promise<number> {
   const jobStart = Date.now();
   const job = spawn(python, args, { stdio: ["ignore", "pipe", "inherit"] });
   let peak = 0;
+  const cpuByPid = new Map<number, number>();
   const sampler = setInterval(() => {
-    peak = Math.max(peak, treeRss(job.pid!));
+    const usage = treeUsage(job.pid!);
+    peak = Math.max(peak, usage.rss);
+    for (const [p, seconds] of usage.cpu) cpuByPid.set(p, Math.max(seconds, cpuByPid.get(p) ?? 0));
   }, 200);
   let output = "";
   job.stdout.on("data", (c: Buffer) => (output += c.toString("utf8")));
   const status = await new Promise<number>((resolve) => job.on("exit", (code) => resolve(code ?? 1)));
   clearInterval(sampler);
   const jobSeconds = (Date.now() - jobStart) / 1000;
+  // CPU seconds of the job's processes (sampled, so the last 200 ms of each may be missing).
+  const cpuSeconds = [...cpuByPid.values()].reduce((a, b) => a + b, 0);
   if (status !== 0)
     throw new SetupError(`bench:glue: the local job run failed with status ${status} (see above).`);
   const counts = Object.fromEntries(
@@ -144,8 +159,9 @@ async function main(): Promise<number> {
       `${counts.inputs} objects read, ${counts.files} Parquet files`,
   );
   console.log(
-    `job wall time ${jobSeconds.toFixed(1)} s: ${Math.round(layout.records / jobSeconds)} events/s, ` +
-      `${Math.round(layout.records / jobSeconds / 2)} events/s per core; peak RSS of the job's processes ${(peak / MIB).toFixed(0)} MiB`,
+    `job wall time ${jobSeconds.toFixed(1)} s (${Math.round(layout.records / jobSeconds)} events/s), ` +
+      `CPU time ${cpuSeconds.toFixed(1)} s (${Math.round(layout.records / cpuSeconds)} events per CPU-second); ` +
+      `peak RSS of the job's processes ${(peak / MIB).toFixed(0)} MiB`,
   );
   console.log(
     `bytes per event: raw JSON ${(layout.jsonBytes / count).toFixed(1)}, raw gzip ${(layout.gzipBytes / count).toFixed(1)}, ` +

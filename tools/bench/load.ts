@@ -117,6 +117,7 @@ async function main(): Promise<number> {
     let count = 0;
     let written = 0;
     let handlerMs = 0;
+    let handlerCpuMs = 0;
     const rates: number[] = [];
     const deliver = async () => {
       if (!batch.length) return;
@@ -130,8 +131,11 @@ async function main(): Promise<number> {
       };
       const data = gzipSync(Buffer.from(JSON.stringify(payload))).toString("base64");
       const start = process.hrtime.bigint();
+      const cpu = process.cpuUsage();
       const result = await handler({ awslogs: { data } }, { getRemainingTimeInMillis: () => 300_000 });
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      const used = process.cpuUsage(cpu);
+      handlerCpuMs += (used.user + used.system) / 1000;
       handlerMs += ms;
       written += result.written;
       rates.push((batch.length / ms) * 1000);
@@ -162,6 +166,10 @@ async function main(): Promise<number> {
       `forwarder (one process): ${Math.round(sustained)} events/s sustained over ${(handlerMs / 1000).toFixed(1)} s of handler time; ` +
         `per delivery min / median / max ${Math.round(sorted[0])} / ${Math.round(median(rates))} / ${Math.round(sorted[sorted.length - 1])} events/s; ` +
         `required at 1000x: ${cadenceEventsPerSecond(LOAD_TEST_CADENCE).toFixed(1)} events/s average`,
+    );
+    console.log(
+      `forwarder CPU: ${(handlerCpuMs / 1000).toFixed(1)} CPU-seconds in the handler, ${Math.round((count / handlerCpuMs) * 1000)} events per CPU-second ` +
+        `(the fake _bulk's own CPU is in its process, not counted)`,
     );
     console.log(
       `load average after: ${os

@@ -75,6 +75,8 @@ export interface Check {
   readonly configKey: string;
   /** The change that lifts it, in words. */
   readonly fix: string;
+  /** Which way `configKey` moves to lift the limit (numeric keys only; default up). */
+  readonly lift?: "up" | "down";
   /** A guideline, not a hard limit: warns, never fails. */
   readonly advisory?: boolean;
   /** Uses a placeholder figure (not yet measured). */
@@ -248,7 +250,7 @@ export function sizeStack(input: SizingInput): Sizing {
     demand: Math.max(1, (peak * w.speedShare) / perInvocation),
     capacity: c.quotas.lambdaConcurrency,
     unit: "invocations",
-    source: `${FORWARDER_SUSTAINED.command} (${FORWARDER_SUSTAINED.value} events/s per vCPU) × memory / ${LAMBDA_MB_PER_VCPU.value} MB (${LAMBDA_MB_PER_VCPU.source}); account quota`,
+    source: `${FORWARDER_SUSTAINED.command} (${FORWARDER_SUSTAINED.value} events per CPU-second) × memory / ${LAMBDA_MB_PER_VCPU.value} MB (${LAMBDA_MB_PER_VCPU.source}); account quota`,
     configKey: "datalake:speed.forwarderMemoryMb",
     fix: "raise the forwarder's memory (more CPU per invocation) or the account's Lambda concurrency (datalake:quotas.lambdaConcurrency)",
   });
@@ -324,6 +326,7 @@ export function sizeStack(input: SizingInput): Sizing {
       source: `${OPENSEARCH_SHARDS.source} (25 per GiB of heap, 1,000 per node); heap ${heap} GiB of ${s.instanceType}`,
       configKey: "datalake:speed.indexRetentionDays",
       fix: "lower speed.indexRetentionDays, or raise speed.instanceCount or a larger speed.instanceType",
+      lift: "down",
     });
     checks.push({
       id: "opensearch.indexing",
@@ -348,6 +351,7 @@ export function sizeStack(input: SizingInput): Sizing {
     source: `${OPENSEARCH_SHARDS.source} (10-50 GiB per shard)${placeholderNote}`,
     configKey: "datalake:workload.speedShare",
     fix: "index fewer events in the speed layer (the lake keeps all of them)",
+    lift: "down",
     advisory: true,
     placeholder: OPENSEARCH.placeholder,
   });
@@ -542,4 +546,53 @@ export function breakingMultiple(input: SizingInput, id: string): number {
     else lo = mid;
   }
   return hi;
+}
+
+/** The value of a numeric config key (`datalake:<section>.<field>`), or undefined. */
+function keyValue(config: PlatformConfig, key: string): number | undefined {
+  const [section, field] = key.replace(/^datalake:/, "").split(".");
+  const v = (config as unknown as Record<string, Record<string, unknown>>)[section]?.[field];
+  return typeof v === "number" ? v : undefined;
+}
+
+function withKey(config: PlatformConfig, key: string, value: number): PlatformConfig {
+  const [section, field] = key.replace(/^datalake:/, "").split(".");
+  const c = config as unknown as Record<string, Record<string, unknown>>;
+  return { ...config, [section]: { ...c[section], [field]: value } } as unknown as PlatformConfig;
+}
+
+/**
+ * The value of a check's config key that brings it under {@link WARN_AT}, the other values kept;
+ * undefined when the key is not a number in the config (a quota left at its default counts from
+ * the check's capacity) or no value in range does. Node counts move in steps of the zone count.
+ */
+export function liftingValue(input: SizingInput, check: Check): number | undefined {
+  const key = check.configKey;
+  const current =
+    keyValue(input.config, key) ?? (key.startsWith("datalake:quotas.") ? check.capacity : undefined);
+  if (current === undefined) return undefined;
+  const step = key === "datalake:speed.instanceCount" ? input.config.speed.availabilityZoneCount : 1;
+  const integer = Number.isInteger(current);
+  const under = (v: number) => {
+    const c = sizeStack({ ...input, config: withKey(input.config, key, v) }).checks.find(
+      (x) => x.id === check.id,
+    );
+    return c !== undefined && utilisation(c) < WARN_AT;
+  };
+  if (under(current)) return current;
+  if (check.lift === "down") {
+    for (let v = current; v >= (integer ? 1 : 0); v = integer ? v - step : v / 2) if (under(v)) return v;
+    return undefined;
+  }
+  let hi = current;
+  for (let i = 0; i < 40 && !under(hi); i++) hi *= 2;
+  if (!under(hi)) return undefined;
+  let lo = current;
+  while (integer ? hi - lo > step : hi / lo > 1.01) {
+    const mid = integer ? Math.ceil((lo + hi) / 2 / step) * step : (lo + hi) / 2;
+    if (mid >= hi) break;
+    if (under(mid)) hi = mid;
+    else lo = mid;
+  }
+  return integer ? Math.ceil(hi / step) * step : Number(hi.toPrecision(2));
 }

@@ -4,6 +4,7 @@
  * config key of the first limit the declared workload breaks.
  */
 import { Check, Sizing, breakingMultiple, byUtilisation, level, utilisation } from "./model";
+import type { ScaleRow } from "./stack";
 import { MonthlyCost } from "./usage";
 
 const money = (v: number) =>
@@ -12,7 +13,7 @@ const money = (v: number) =>
 /** A number for a table cell: 3 significant digits, thousands separated. */
 export function num(v: number): string {
   if (!Number.isFinite(v)) return "∞";
-  if (v === 0) return "0";
+  if (Number.isInteger(v)) return v.toLocaleString("en-US");
   const abs = Math.abs(v);
   if (abs >= 1000) return Math.round(v).toLocaleString("en-US");
   if (abs >= 100) return v.toFixed(0);
@@ -135,5 +136,41 @@ export function formatShort(stack: string, s: Sizing, cost: MonthlyCost | string
   const v = verdict(s);
   for (const c of v.warnings) out.push(`  warning: ${warningSentence(c)}`);
   for (const c of v.failures) out.push(`  FAILED: ${failureSentence(stack, c)}`);
+  return out.join("\n");
+}
+
+/** The scale table of `npm run size -- <stack> --scale` (docs/sizing.md), as Markdown. */
+export function formatScaleTable(stack: string, rows: readonly ScaleRow[]): string {
+  const cost = (c: MonthlyCost | string) =>
+    typeof c === "string" ? c : `${money(c.total)} (idle ${money(c.idle)})`;
+  const out = [
+    `Stack "${stack}" at scale (${rows[0]?.sizing.input.region}; cost per month, today's values / with the values that hold it):`,
+    "",
+    "| volume | events/s × bytes | first limit with today's values | values that hold it (each check under 80 %) | cost, today's values | cost, values that hold it |",
+    "|---|---|---|---|---|---|",
+  ];
+  for (const r of rows) {
+    const w = r.sizing.input.workload;
+    const hard = r.over.filter((o) => !o.check.advisory);
+    const first = byUtilisation(r.sizing.checks.filter((c) => !c.advisory))[0];
+    const firstText = first
+      ? `${first.stage}: ${first.what}, ${percent(first)}${level(first) === "fail" ? " (fails)" : ""}`
+      : "-";
+    const lifts = hard.length
+      ? hard
+          .map(
+            (o) =>
+              `\`${o.check.configKey.replace(/^datalake:/, "")}: ${o.lift === undefined ? "no value in range" : num(o.lift)}\``,
+          )
+          .filter((v, i, all) => all.indexOf(v) === i)
+          .join(", ")
+      : "today's values";
+    const advisories = r.over
+      .filter((o) => o.check.advisory)
+      .map((o) => `${o.check.stage}: ${o.check.what} ${percent(o.check)} (guideline)`);
+    out.push(
+      `| ${r.label} | ${num(w.eventsPerSecond)} × ${w.eventBytes} B | ${firstText}${advisories.length ? `; ${advisories.join("; ")}` : ""} | ${lifts} | ${cost(r.cost)} | ${hard.length ? cost(r.liftedCost) : "same"} |`,
+    );
+  }
   return out.join("\n");
 }

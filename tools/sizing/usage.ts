@@ -160,3 +160,16 @@ export function usageCost(sizing: Sizing, prices: PriceTable, idle: number): Mon
     retrieved: prices.retrieved,
   };
 }
+
+/** Idle cost the OpenSearch keys of `lifted` add over `config` (data nodes and their gp3 storage). */
+export function openSearchIdleDelta(
+  config: Sizing["input"]["config"],
+  lifted: Sizing["input"]["config"],
+  prices: PriceTable,
+): number {
+  const monthly = (c: Sizing["input"]["config"]) =>
+    c.speed.instanceCount *
+    ((prices.opensearchInstanceHourly[c.speed.instanceType] ?? 0) * prices.hoursPerMonth +
+      c.speed.volumeSizeGiB * prices.opensearchGp3GbMonth);
+  return monthly(lifted) - monthly(config);
+}
