@@ -6,6 +6,14 @@
  * model's prediction.
  */
 
+import { AGENT_INDEX_PREFIX, FORWARDER_INDEX_PREFIX } from "../../components/shared/names";
+import {
+  BULK_DOCUMENTS_PER_SECOND,
+  BYTES_ON_DISK_PER_DOCUMENT,
+  MEASURED_ENGINE,
+} from "../../components/speed/measured";
+import { generatorEventBytes } from "../../stacks/workload";
+
 export interface Measured {
   readonly value: number;
   /** The command that printed it. */
@@ -13,6 +21,11 @@ export interface Measured {
   /** min / median / max, or the run count when there was one run. */
   readonly spread: string;
 }
+
+/** Average message bytes of the forwarder bench's 1 MB event (realisticEvent in tools/bench/forwarder.ts). */
+const CWL_BENCH_MESSAGE_BYTES = 146.9;
+/** vCPUs of the machine the OpenSearch figures were measured on. */
+const MEASURED_NODE_VCPUS = 2;
 
 const m = (value: number, command: string, spread: string): Measured => ({ value, command, spread });
 
@@ -29,7 +42,11 @@ export const FORWARDER_LARGEST_BATCH = {
   ),
   peakRssMiB: m(195, "npm run bench:forwarder-memory -- --runs 3 --gzip-bytes 1000000", "193 / 195 / 195"),
   /** Wall clock in a fresh process (JIT cold), including the fake's answers. */
-  eventsPerSecond: m(6124, "npm run bench:forwarder-memory -- --runs 3 --gzip-bytes 1000000", "5,480 / 6,124 / 8,807"),
+  eventsPerSecond: m(
+    6124,
+    "npm run bench:forwarder-memory -- --runs 3 --gzip-bytes 1000000",
+    "5,480 / 6,124 / 8,807",
+  ),
 } as const;
 
 /**
@@ -39,7 +56,11 @@ export const FORWARDER_LARGEST_BATCH = {
  * 6,156 events/s (per delivery 1,942 / 6,490 / 19,138): the handler spent most of its wall time
  * waiting for a CPU and for the fake `_bulk`, which parses every document in its own process.
  */
-export const FORWARDER_SUSTAINED = m(132_904, "npm run bench:load -- --lines 1000000", "one run of 153 deliveries; a run without CPU accounting gave 5,326 events/s wall");
+export const FORWARDER_SUSTAINED = m(
+  132_904,
+  "npm run bench:load -- --lines 1000000",
+  "one run of 153 deliveries; a run without CPU accounting gave 5,326 events/s wall",
+);
 
 /** The Glue job on local Spark (`local[2]`, 2 cores) over generator data in Firehose's layout. */
 export const GLUE_LOCAL = {
@@ -61,21 +82,21 @@ export const LAKE_BYTES = {
 } as const;
 
 /**
- * OpenSearch: bytes on disk per document (primary store, per index family, as a multiple of the
- * event's JSON bytes) and `_bulk` documents/s per data-node vCPU.
- *
- * PLACEHOLDER until measured on a real node: chosen on the unsafe side of the usual figures
- * (AWS's sizing guide counts the index at up to 110 % of the source, and `cwl-*` documents carry
- * the event twice, parsed fields and `@message`), so the storage and indexing checks fail before a
- * real node would. Every row that uses them says "placeholder".
+ * OpenSearch, measured on a real node (components/speed/measured.ts, `npm run bench:opensearch`):
+ * bytes on disk per document of each family, as a multiple of the event's JSON bytes (the rule: on
+ * disk grows with the event), and `_bulk` documents/s per data-node vCPU (the slowest sample of
+ * the 2-vCPU node, per vCPU).
  */
 export const OPENSEARCH = {
-  placeholder: true,
-  /** testappec2log-*: the agent's parsed record. */
-  agentBytesPerEventByte: 1.5,
-  /** cwl-*: the parsed fields, `@message` (the event again) and six `@` fields. */
-  cwlBytesPerEventByte: 3,
-  docsPerSecondPerVcpu: 1000,
+  placeholder: false,
+  /** testappec2log-*: the agent's parsed generator lines (about {@link generatorEventBytes} bytes each). */
+  agentBytesPerEventByte: BYTES_ON_DISK_PER_DOCUMENT[AGENT_INDEX_PREFIX].max / generatorEventBytes(),
+  /** cwl-*: the forwarder's documents of the bench's 1 MB event, whose messages average 146.9 bytes. */
+  cwlBytesPerEventByte: BYTES_ON_DISK_PER_DOCUMENT[FORWARDER_INDEX_PREFIX].max / CWL_BENCH_MESSAGE_BYTES,
+  docsPerSecondPerVcpu: BULK_DOCUMENTS_PER_SECOND.heap1GiB.min / MEASURED_NODE_VCPUS,
   source:
-    "placeholder (conservative): 1.5x (testappec2log-*) and 3x (cwl-*) the event's JSON bytes on disk, 1,000 _bulk documents/s per data-node vCPU",
+    `${MEASURED_ENGINE} node, npm run bench:opensearch (components/speed/measured.ts): ` +
+    `${BYTES_ON_DISK_PER_DOCUMENT[FORWARDER_INDEX_PREFIX].max} B on disk per cwl-* document of 146.9-byte messages, ` +
+    `${BYTES_ON_DISK_PER_DOCUMENT[AGENT_INDEX_PREFIX].max} B per testappec2log-* document, ` +
+    `_bulk ${BULK_DOCUMENTS_PER_SECOND.heap1GiB.min} documents/s (slowest sample) on ${MEASURED_NODE_VCPUS} shared vCPUs`,
 } as const;
