@@ -64,21 +64,28 @@ export const FORWARDER_SUSTAINED = m(
 
 /** The Glue job on local Spark (`local[2]`, 2 cores) over generator data in Firehose's layout. */
 export const GLUE_LOCAL = {
-  /** Events/s per core over the 5,000,000-event run, fixed start-up time excluded. */
-  eventsPerSecondPerCore: m(2000, "npm run bench:glue -- --lines 5000000", "pending"),
+  /**
+   * Events per CPU-second of the job's processes (driver, JVM, Python workers), fixed cost
+   * excluded: (1,000,000 - 20,000) events / (110.1 - 29.5) CPU-seconds.
+   */
+  eventsPerSecondPerCore: m(
+    12_159,
+    "npm run bench:glue -- --lines 1000000 (CPU 110.1 s) and -- --lines 20000 (CPU 29.5 s)",
+    "one run each; wall 915.0 s and 117.4 s on the loaded machine",
+  ),
   /** Wall time of a run over 20,000 events: the job's fixed cost (Spark start-up, listing, commit). */
-  fixedSeconds: m(129, "npm run bench:glue -- --lines 20000", "one run, 128.7 s"),
-  peakRssMiB: m(638, "npm run bench:glue -- --lines 20000", "one run"),
+  fixedSeconds: m(117.4, "npm run bench:glue -- --lines 20000", "one run; an earlier one took 128.7 s"),
+  peakRssMiB: m(1509, "npm run bench:glue -- --lines 5000000", "one run; 1,074 MiB at 1,000,000 events"),
 } as const;
 
-/** Bytes per event of the generator's records, as stored (from the same runs). */
+/** Bytes per event of the generator's records, as stored (the 5,000,000-event run). */
 export const LAKE_BYTES = {
   /** Newline-delimited JSON record, before compression. */
-  rawJson: m(136.6, "npm run bench:glue -- --lines 20000", "deterministic (seed 1)"),
+  rawJson: m(135.0, "npm run bench:glue -- --lines 5000000", "135.0-138.9 over the four runs"),
   /** gzip objects as Firehose writes them. */
-  rawGzip: m(6.3, "npm run bench:glue -- --lines 20000", "deterministic (seed 1)"),
+  rawGzip: m(5.9, "npm run bench:glue -- --lines 5000000", "5.9-6.9 over the four runs"),
   /** Curated Snappy Parquet, all columns. */
-  parquet: m(4.4, "npm run bench:glue -- --lines 20000", "deterministic (seed 1)"),
+  parquet: m(2.7, "npm run bench:glue -- --lines 5000000", "2.6-4.6 over the four runs"),
 } as const;
 
 /**
