@@ -21,6 +21,7 @@ import {
 } from "../components/shared/sources";
 import { EventSchema, FIELD_TYPES, HANDS_ON_SCHEMA } from "../components/shared/schema";
 import { schemaProblems } from "../components/shared/schemaCheck";
+import { quotasSchema, workloadSchema } from "./workload";
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const logRetention = z.number().refine(isLogRetention, {
@@ -373,6 +374,8 @@ export const CONFIG_SECTIONS = {
   ops: opsSchema,
   sources: sourcesSchema,
   format: formatSchema,
+  workload: workloadSchema,
+  quotas: quotasSchema,
 } as const;
 
 const platformSchema = z
@@ -388,6 +391,8 @@ const platformSchema = z
     ops: opsSchema.default({}),
     sources: sourcesSchema.default({}),
     format: formatSchema.optional(),
+    workload: workloadSchema.default({}),
+    quotas: quotasSchema.default({}),
   })
   .superRefine((c, ctx) => {
     const issue = (path: (string | number)[], message: string) =>
@@ -471,6 +476,7 @@ export type SourcesConfig = PlatformConfig["sources"];
 export function eventSchemaOf(config: PlatformConfig): EventSchema {
   return config.format ?? HANDS_ON_SCHEMA;
 }
+export type { QuotasConfig, WorkloadConfig } from "./workload";
 
 /**
  * Bad stack configuration: the message names every bad key, its value and what is allowed. A

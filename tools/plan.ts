@@ -6,7 +6,11 @@
  * `pulumi stack export`-style file (default `.plan/<stack>.json`), then runs the policy pack over
  * it with `policies/config/<stack>.json` (the same gate as `npm run policy`) and prints its
  * violations and summary (`--policy-json` also writes the gate's JSON document to FILE).
- * Exit codes (tools/cli.ts): 0 success, 1 mandatory policy violations or any other failure,
+ * It also prints the capacity model's short form at the stack's declared workload (tools/sizing/;
+ * `npm run size` prints it in full) and fails when a stage cannot hold that workload, with one
+ * sentence naming the stage and the config key.
+ * Exit codes (tools/cli.ts): 0 success, 1 mandatory policy violations, a workload the stack cannot
+ * hold, or any other failure,
  * 2 usage, input or configuration error (stack config or policy config, an unwritable file).
  */
 import * as path from "path";
@@ -27,6 +31,8 @@ import { SECRET_PLACEHOLDER, StackConfig, StackConfigError, readStackConfig } fr
 import { StateResource } from "./offline/recorder";
 import { GateInputError } from "./offline/policyGate";
 import { componentOf, costReport } from "./offline/cost";
+import { monthlyCost, sizeStackConfig } from "./sizing/stack";
+import { failureSentence, formatShort, verdict } from "./sizing/report";
 import { PROJECT_ROOT } from "./paths";
 // The program's modules (Pulumi, the AWS provider, the policy gate) are loaded in main, after the
 // command line is read, so that `--help` and a bad flag or output path answer at once.
@@ -144,6 +150,11 @@ async function main(): Promise<number> {
     const region = stackRegion(stackConfig) ?? "(none)";
     process.stdout.write(summarize(args.stack, region, result.state.deployment.resources) + "\n");
     process.stdout.write(costReport(region, result.state.deployment.resources) + "\n");
+    // Capacity at the declared workload (tools/sizing): a stage that cannot hold it fails the plan.
+    const sizing = sizeStackConfig(stackConfig, region);
+    const cost = monthlyCost(sizing, result.state.deployment.resources);
+    process.stdout.write(formatShort(args.stack, sizing, cost) + "\n");
+    const capacityFailure = verdict(sizing).failures[0];
     process.stdout.write(`Wrote ${path.relative(process.cwd(), out) || out}\n`);
 
     // The policy gate over the graph just rendered, with this stack's policy config.
@@ -151,6 +162,10 @@ async function main(): Promise<number> {
     process.stdout.write(formatText(gate) + "\n");
     if (args.policyJson)
       writeTextFile(path.resolve(args.policyJson), JSON.stringify(toJson(gate), null, 2) + "\n");
+    if (capacityFailure) {
+      process.stderr.write(failureSentence(args.stack, capacityFailure) + "\n");
+      return EXIT_FAILED;
+    }
     return gate.summary.passed ? EXIT_OK : EXIT_FAILED;
   } finally {
     (await pack.catch(() => undefined))?.close();

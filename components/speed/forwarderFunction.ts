@@ -9,7 +9,7 @@ import { lambdaHandlerArchive } from "../shared/bundle";
 import { FORWARDER_INDEX_PREFIX } from "../shared/names";
 import { LayerContext } from "./context";
 import { maxBulkBytesFor } from "./forwarder/bulk";
-import { FORWARDER_ENV } from "./forwarder/env";
+import { FORWARDER_ENV, FORWARDER_TIMEOUT_SECONDS } from "./forwarder/env";
 import { functionRole } from "./functionRole";
 import { LogGroupFactory } from "./logs";
 import {
@@ -94,7 +94,7 @@ export function forwarderFunction(inputs: ForwarderInputs): Forwarder {
       // return), with each request bounded by REQUEST_TIMEOUT_MS: 300 s leave room for sustained
       // throttling of the largest batch without holding a failing one for long (Lambda's maximum
       // is 900 s, https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html).
-      timeout: 300,
+      timeout: FORWARDER_TIMEOUT_SECONDS,
       environment: {
         variables: {
           [FORWARDER_ENV.endpoint]: inputs.domain.endpoint,

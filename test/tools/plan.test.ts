@@ -319,3 +319,32 @@ describe("stack file reader", () => {
     );
   });
 });
+
+describe("offline plan: capacity at the declared workload", () => {
+  it("fails with one sentence naming the stage and the config key when the stack cannot hold its workload", function () {
+    this.timeout(300_000);
+    const name = "zz-size-over";
+    const file = path.join(ROOT, `Pulumi.${name}.yaml`);
+    const policyConfig = path.join(ROOT, "policies", "config", `${name}.json`);
+    // dev's values with a declared workload far above what its single 10 GiB node holds.
+    const dev = fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8");
+    fs.writeFileSync(file, `${dev}  datalake:workload:\n    eventsPerSecond: 500\n    eventBytes: 400\n`);
+    fs.copyFileSync(path.join(ROOT, "policies", "config", "dev.json"), policyConfig);
+    try {
+      const run = plan([name, "--out", path.join(os.tmpdir(), `zz-size-${process.pid}.json`)]);
+      assert.strictEqual(run.code, 1, run.stderr + run.stdout);
+      const lines = run.stderr.trim().split("\n");
+      assert.strictEqual(lines.length, 1, run.stderr);
+      assert.match(
+        lines[0],
+        /^Stack "zz-size-over" cannot hold its declared workload at the OpenSearch stage: .* needs [\d,.]+ GiB but [\d,.]+ GiB is available.*; set datalake:speed\.volumeSizeGiB \(.*\)\.$/,
+      );
+      assert.match(run.stdout, /Capacity at 500 events\/s .*\(datalake:workload\):/);
+      assert.match(run.stdout, /FAILED: Stack "zz-size-over" cannot hold/);
+      assert.doesNotMatch(run.stderr, /^\s+at /m);
+    } finally {
+      fs.rmSync(file, { force: true });
+      fs.rmSync(policyConfig, { force: true });
+    }
+  });
+});

@@ -13,6 +13,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { StateResource } from "./recorder";
+import type { UsagePrices } from "../sizing/usage";
 
 /** The price table of one region (see the JSON files beside this module for the fields' sources). */
 export interface PriceTable {
@@ -35,6 +36,8 @@ export interface PriceTable {
   readonly secretMonth: number;
   readonly alarmMonth: { readonly standard: number; readonly highResolution: number };
   readonly dashboardMonth: number;
+  /** Usage prices for `npm run size` (tools/sizing/usage.ts), with their own sources. */
+  readonly usage?: UsagePrices;
 }
 
 /** One priced item of one resource. */

@@ -81,6 +81,13 @@ function indent(lines: string[], depth: number): string[] {
   return lines.map((l) => (l ? "  ".repeat(depth) + l : l));
 }
 
+/** Seconds between flushes of each destination's buffer (the capacity model reads them too). */
+export const AGENT_FLUSH_SECONDS = { opensearch: 5, cloudwatchLogs: 5, firehose: 10 } as const;
+/** Most bytes each destination's file buffer holds before the input blocks (`total_limit_size`). */
+export const AGENT_BUFFER_LIMIT_BYTES = 1024 ** 3;
+/** Largest chunk (one request) of the CloudWatch Logs and Firehose buffers (`chunk_limit_size 1m`). */
+export const AGENT_CHUNK_LIMIT_BYTES = 1024 ** 2;
+
 /**
  * A durable file buffer: chunks survive restarts and are retried until delivered (with capped
  * exponential backoff), so an outage of a destination delays data but never drops it.
@@ -92,7 +99,7 @@ function fileBuffer(stateDir: string, id: string, flushInterval: string, chunkLi
     `  path ${stateDir}/buffer/${id}`,
     `  flush_interval ${flushInterval}`,
     `  chunk_limit_size ${chunkLimit}`,
-    "  total_limit_size 1g",
+    `  total_limit_size ${AGENT_BUFFER_LIMIT_BYTES / 1024 ** 3}g`,
     "  retry_forever true",
     "  retry_max_interval 60s",
     "  overflow_action block",
@@ -126,7 +133,7 @@ function opensearchStore(d: OpenSearchDestination, stateDir: string): string[] {
     // expired credentials (a 403 that would hold the buffer until the next refresh).
     `  refresh_credentials_interval ${OPENSEARCH_CREDENTIALS_REFRESH}`,
     "</endpoint>",
-    ...fileBuffer(stateDir, "opensearch", "5s", "8m"),
+    ...fileBuffer(stateDir, "opensearch", `${AGENT_FLUSH_SECONDS.opensearch}s`, "8m"),
   ];
 }
 
@@ -139,7 +146,12 @@ function cloudwatchStore(d: CloudWatchLogsDestination, stateDir: string): string
     // One stream per instance; the group itself is owned by the stack, never created here.
     `log_stream_name "#{Socket.gethostname}"`,
     "auto_create_stream true",
-    ...fileBuffer(stateDir, "cloudwatch_logs", "5s", "1m"),
+    ...fileBuffer(
+      stateDir,
+      "cloudwatch_logs",
+      `${AGENT_FLUSH_SECONDS.cloudwatchLogs}s`,
+      `${AGENT_CHUNK_LIMIT_BYTES / 1024 ** 2}m`,
+    ),
   ];
 }
 
@@ -159,7 +171,12 @@ function firehoseStore(d: FirehoseDestination, stateDir: string): string[] {
     "<format>",
     "  @type json",
     "</format>",
-    ...fileBuffer(stateDir, "kinesis_firehose", "10s", "1m"),
+    ...fileBuffer(
+      stateDir,
+      "kinesis_firehose",
+      `${AGENT_FLUSH_SECONDS.firehose}s`,
+      `${AGENT_CHUNK_LIMIT_BYTES / 1024 ** 2}m`,
+    ),
   ];
 }
 
