@@ -3,7 +3,7 @@
  * batch half of the load test at 1000x the hands-on's rate. The project's generator
  * (`npm run generate -- --lines N`, run as its own process) writes N lines at 1000 times the
  * hands-on cadence; they are stored as the BatchLayer's Firehose stream stores them
- * (tools/bench/firehoseLayout.ts, dev's 60 s / 5 MiB buffer); then the job script runs once on
+ * (tools/etl/firehoseObjects.ts, dev's 60 s / 5 MiB buffer); then the job script runs once on
  * local Spark (`local[2]`, tools/etl/local.py) over all of it. Prints events in and out (curated +
  * quarantined + unreadable must equal the lines generated), the layout's throughput, the job's
  * wall time, events/s and events/s per core, the peak resident memory of the job's process tree
@@ -20,7 +20,7 @@ import { RAW_DATA_PREFIX } from "../../components/shared/lake";
 import { parseLogLine } from "../../components/shared/logformat";
 import { localPaths } from "../etl/local";
 import { ROOT, SetupError, ensureSparkVenv } from "../etl/venv";
-import { AGENT_FLUSH_MS, FirehoseLayoutWriter, agentRecord, lineTime } from "./firehoseLayout";
+import { AGENT_FLUSH_MS, FirehoseLayoutWriter, agentRecord, lineTime } from "../etl/firehoseObjects";
 import { generatorArgs, machine } from "./load";
 
 const MIB = 1024 * 1024;

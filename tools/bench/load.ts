@@ -2,7 +2,7 @@
  * `npm run bench:load -- [--lines N]`: the speed half of the load test at 1000x the hands-on's
  * rate, through the project's own runtime pieces. The project's generator (its CLI, its own
  * process) writes N lines at {@link LOAD_TEST_CADENCE}; each line becomes the record the agent
- * ships to CloudWatch Logs (tools/bench/firehoseLayout.ts agentRecord), grouped as the agent's
+ * ships to CloudWatch Logs (components/network/agent/record.ts agentRecord), grouped as the agent's
  * CloudWatch Logs output groups them (PutLogEvents batches of at most 10,000 events and 1,048,576
  * bytes counting 26 bytes per event), one subscription delivery per batch (gzip + base64, as
  * CloudWatch Logs sends it); the forwarder handler (createHandler, the deployed code) sends each
@@ -26,7 +26,7 @@ import { createHandler } from "../../components/speed/forwarder/handler";
 import { cadenceEventsPerSecond } from "../../stacks/workload";
 import { ROOT } from "../etl/venv";
 import { startFakeBulk } from "./fakeBulk";
-import { agentRecord, lineTime } from "./firehoseLayout";
+import { agentRecord, lineTime } from "../etl/firehoseObjects";
 
 /**
  * 1000 times the hands-on's rate with the hands-on's shape: 10,000 lines every 120 s and bursts of

@@ -3,7 +3,8 @@
  * lines.ts): the agent ships each line as a JSON record (the parser's fields, `number` an integer),
  * flushing every 10 s; Firehose buffers 60 s or 5 MiB and writes one gzip object of
  * newline-delimited JSON per buffer under the dt=/hour= prefix of the arrival time in UTC. Used by
- * `npm run bench:scan` and by the engine tests' sample lake (tools/etl/sample.ts).
+ * `npm run bench:scan`, the sizing benches (`bench:glue`, `bench:load`) and the engine tests'
+ * sample lake (tools/etl/sample.ts), so all of them lay the lake out the same way.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -15,7 +16,7 @@ import {
   formatLine,
   ticksBetween,
 } from "../../components/network/generator/lines";
-import { parseLogLine } from "../../components/shared/logformat";
+import { agentRecord } from "../../components/network/agent/record";
 import { rawFirehosePrefix } from "../../components/shared/lake";
 
 /** Firehose buffering of the BatchLayer's defaults (components/batch/index.ts): 60 s or 5 MiB. */
@@ -24,11 +25,13 @@ const BUFFER_BYTES = 5 * 1024 * 1024;
 /** The agent's Firehose output flushes its buffer every 10 s (components/network/agent/render.ts). */
 export const AGENT_FLUSH_MS = 10_000;
 
-/** A record as the agent ships it: the parser's fields, `number` typed as an integer. */
-export function agentRecord(line: string): Record<string, string | number> {
-  const fields = parseLogLine(line);
-  if (!fields) throw new Error(`generated line does not parse: ${line}`);
-  return { ...fields, number: Number(fields.number) };
+export { agentRecord };
+
+/** Epoch ms of a line's `[YYYY-MM-DD HH:MM:SS+0900]` timestamp. */
+export function lineTime(timestamp: string): number {
+  const m = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})([+-]\d{2})(\d{2})$/.exec(timestamp);
+  if (!m) throw new Error(`not a log timestamp: ${timestamp}`);
+  return Date.parse(`${m[1]}T${m[2]}${m[3]}:${m[4]}`);
 }
 
 const pad = (n: number) => String(n).padStart(2, "0");
@@ -73,34 +76,75 @@ export interface FirehoseRun {
   readonly firstObject?: number;
 }
 
+export interface LayoutTotals {
+  readonly records: number;
+  readonly objects: number;
+  /** Bytes of the newline-delimited JSON before compression. */
+  readonly jsonBytes: number;
+  /** Bytes of the gzip objects. */
+  readonly gzipBytes: number;
+}
+
+/** Writes records into Firehose objects below `root`, buffering as Firehose does. */
+export class FirehoseLayoutWriter {
+  private buffer: string[] = [];
+  private opened = 0;
+  private size = 0;
+  private next: number;
+  private totals = { records: 0, objects: 0, jsonBytes: 0, gzipBytes: 0 };
+
+  constructor(
+    private readonly root: string,
+    private readonly bufferMs = BUFFER_MS,
+    private readonly bufferBytes = BUFFER_BYTES,
+    /** Stream name in the object names, and the number of the first object (names must not collide between runs into one folder). */
+    private readonly stream = "bench-stream",
+    firstObject = 0,
+  ) {
+    this.next = firstObject;
+  }
+
+  /** Adds one record that arrives at `arrivalMs` (non-decreasing). */
+  add(record: Record<string, unknown>, arrivalMs: number): void {
+    if (this.buffer.length && arrivalMs >= this.opened + this.bufferMs) this.flush();
+    if (!this.buffer.length) this.opened = arrivalMs;
+    const text = JSON.stringify(record) + "\n";
+    this.buffer.push(text);
+    this.size += Buffer.byteLength(text);
+    this.totals.records++;
+    if (this.size >= this.bufferBytes) this.flush();
+  }
+
+  /** Writes what is buffered as one object. */
+  flush(): void {
+    if (!this.buffer.length) return;
+    const key = firehoseObjectKey(this.opened, this.next++, this.stream);
+    fs.mkdirSync(path.dirname(path.join(this.root, key)), { recursive: true });
+    const gzip = zlib.gzipSync(Buffer.from(this.buffer.join(""), "utf8"));
+    fs.writeFileSync(path.join(this.root, key), gzip);
+    this.totals.objects++;
+    this.totals.jsonBytes += this.size;
+    this.totals.gzipBytes += gzip.length;
+    this.buffer = [];
+    this.size = 0;
+  }
+
+  /** Flushes and returns the totals. */
+  close(): LayoutTotals {
+    this.flush();
+    return { ...this.totals };
+  }
+}
+
 /** Writes the Firehose objects of the generator's output over a time window; returns how many lines and objects. */
 export function writeFirehoseObjects(root: string, run: FirehoseRun) {
   const random = createRandom(run.seed);
-  const stream = run.stream ?? "bench-stream";
-  let buffer: string[] = [];
-  let opened = 0;
-  let size = 0;
-  let objects = run.firstObject ?? 0;
-  let lines = 0;
-  const flush = () => {
-    if (!buffer.length) return;
-    writeObject(root, firehoseObjectKey(opened, objects, stream), buffer);
-    objects++;
-    buffer = [];
-    size = 0;
-  };
+  const writer = new FirehoseLayoutWriter(root, BUFFER_MS, BUFFER_BYTES, run.stream, run.firstObject);
   for (const tick of ticksBetween(run.fromMs - 1, run.toMs - 1, run.cadence)) {
-    const arrival = tick.at + AGENT_FLUSH_MS;
-    if (buffer.length && arrival >= opened + BUFFER_MS) flush();
-    if (!buffer.length) opened = arrival;
     for (const event of eventsForTick(tick, random)) {
-      const text = JSON.stringify(agentRecord(formatLine(event)));
-      buffer.push(text);
-      size += Buffer.byteLength(text) + 1;
-      lines++;
-      if (size >= BUFFER_BYTES) flush();
+      writer.add(agentRecord(formatLine(event)), tick.at + AGENT_FLUSH_MS);
     }
   }
-  flush();
-  return { lines, objects: objects - (run.firstObject ?? 0) };
+  const totals = writer.close();
+  return { lines: totals.records, objects: totals.objects };
 }
