@@ -5,7 +5,7 @@
 import * as assert from "assert";
 import { RAW_TABLE_NAME } from "../../../components/shared/lake";
 import { renderedStack } from "../../helpers/renderedStacks";
-import { GENERIC, QUERY_SETS } from "./expectations";
+import { GENERIC, QUERY_SETS, compare } from "./expectations";
 
 describe("named queries checked on Trino", () => {
   it("every named query the dev stack saves is in a query set the Trino suite runs, unchanged", async function () {
@@ -43,5 +43,27 @@ describe("named queries checked on Trino", () => {
       ["events-per-hour", "events-per-keyword", "latest-events"],
     );
     assert.deepStrictEqual(Object.keys(GENERIC.expect).sort(), queries.map((q) => q.id).sort());
+  });
+
+  it("the ascending-order check compares numbers as numbers (hour 9 before hour 10) and catches a wrong order", () => {
+    const result = (rows: unknown[][]) => ({
+      columns: [
+        { name: "dt", type: "varchar" },
+        { name: "hour", type: "integer" },
+        { name: "events", type: "bigint" },
+      ],
+      rows,
+    });
+    const expected = {
+      rows: [
+        ["2026-12-06", 9, 1],
+        ["2026-12-06", 10, 2],
+      ],
+      order: { asc: [0, 1] },
+    };
+    assert.deepStrictEqual(compare(expected, result(expected.rows)), []);
+    assert.deepStrictEqual(compare(expected, result([...expected.rows].reverse())), [
+      "rows are not in ascending order of columns 1, 2 at row 2",
+    ]);
   });
 });
