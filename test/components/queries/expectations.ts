@@ -4,10 +4,12 @@
  * one entry of {@link QUERY_SETS}: the function that renders its SQL (the same one the stacks
  * call) and one expectation per query; a query without an expectation fails the suite.
  */
-import { athenaNamedQueries } from "../../../components/batch/queries";
+import { LATEST_EVENTS_LIMIT, athenaNamedQueries, namedQueriesFor } from "../../../components/batch/queries";
 import { namedQuerySpecs } from "../../../components/etl/queries";
 import { RAW_COLUMNS } from "../../../components/shared/lake";
+import { isHandsOn, rawColumnsFor } from "../../../components/shared/schema";
 import type { QueryResult } from "../../../tools/trino/client";
+import { GenericRow, exampleAppSchema } from "./genericInput";
 import {
   CuratedRow,
   LakeInput,
@@ -41,11 +43,11 @@ export interface NamedSql {
   readonly sql: string;
 }
 
-export interface QuerySet {
+export interface QuerySet<I = LakeInput> {
   readonly title: string;
   /** The set's SQL for a database and raw table, from the same function the stacks call. */
   queries(database: string, rawTable: string): NamedSql[];
-  readonly expect: Readonly<Record<string, (input: LakeInput, now: number) => Expected>>;
+  readonly expect: Readonly<Record<string, (input: I, now: number) => Expected>>;
 }
 
 function countBy<T>(items: readonly T[], key: (item: T) => Row): Row[] {
@@ -155,6 +157,63 @@ export const COMPARISON: QuerySet = {
 /** Every named query set the stacks ship; a new set is one more entry. */
 export const QUERY_SETS: readonly QuerySet[] = [HANDS_ON, COMPARISON];
 
+const GENERIC_SCHEMA = exampleAppSchema();
+
+/** The UTC form Trino renders `from_iso8601_timestamp` in (normalized by {@link compare}). */
+const utcSeconds = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace("T", " ");
+
+/**
+ * The generic queries of a user-defined format (components/batch/queries.ts, `namedQueriesFor` as
+ * the stacks call it) with the format of Pulumi.example-app.yaml, over its own raw table and the
+ * generated events of genericInput.ts.
+ */
+export const GENERIC: QuerySet<readonly GenericRow[]> = {
+  title: `generic queries of the ${GENERIC_SCHEMA.name} format (Pulumi.example-app.yaml) over its raw table`,
+  queries: (database, rawTable) => {
+    if (isHandsOn(GENERIC_SCHEMA))
+      throw new Error("the example-app format is the hands-on's; no generic query to check.");
+    return namedQueriesFor(database, rawTable, GENERIC_SCHEMA).map((q) => ({
+      id: q.key,
+      name: q.name,
+      sql: q.sql,
+    }));
+  },
+  expect: {
+    "events-per-hour": (rows, now) => ({
+      rows: countBy(
+        rows.filter((r) => r.dt >= utcDate(now - DAY_MS)),
+        (r) => [r.dt, r.hour],
+      ),
+      order: { asc: [0, 1] },
+    }),
+    "events-per-keyword": (rows, now) => {
+      const keyword = GENERIC_SCHEMA.keywordField as string;
+      return {
+        rows: countBy(
+          rows.filter((r) => r.dt >= utcDate(now - 7 * DAY_MS)),
+          (r) => [field(r.record, keyword)],
+        ),
+        order: { desc: 1 },
+      };
+    },
+    // The events have distinct seconds, so the latest ones are exactly these (no tie at the limit).
+    "latest-events": (rows, now) => ({
+      rows: rows
+        .filter((r) => r.dt >= utcDate(now - DAY_MS))
+        .sort((a, b) => b.eventMs - a.eventMs)
+        .slice(0, LATEST_EVENTS_LIMIT)
+        .map((r) => [
+          utcSeconds(r.eventMs),
+          ...rawColumnsFor(GENERIC_SCHEMA).map((c) => field(r.record, c.name)),
+          r.dt,
+          r.hour,
+        ]),
+      limit: LATEST_EVENTS_LIMIT,
+      order: { desc: 0 },
+    }),
+  },
+};
+
 /**
  * A value as the expectation writes it: timestamps as `yyyy-MM-dd HH:mm:ss` in UTC (Trino renders
  * `timestamp(3)` as `… 06:00:00.000` and `timestamp(3) with time zone` as `… 06:00:00.000 UTC`; any
@@ -204,9 +263,17 @@ export function compare(expected: Expected, result: QueryResult): string[] {
       }
     }
   } else if (order) {
-    const key = (r: Row) => JSON.stringify(order.asc.map((c) => r[c]));
+    // Column by column, numbers as numbers (hour 9 before hour 10), strings as strings.
+    const after = (a: Row, b: Row) => {
+      for (const c of order.asc) {
+        const x = a[c] as string | number;
+        const y = b[c] as string | number;
+        if (x !== y) return x > y;
+      }
+      return false;
+    };
     for (let i = 1; i < actual.length; i++) {
-      if (key(actual[i - 1]) > key(actual[i])) {
+      if (after(actual[i - 1], actual[i])) {
         problems.push(
           `rows are not in ascending order of columns ${order.asc.map((c) => c + 1).join(", ")} at row ${i + 1}`,
         );

@@ -27,11 +27,20 @@ import { GlueTableSpec, registerGlueTable } from "../../../tools/trino/tables";
 import { HIVE_CATALOG, TrinoServer, startTrino } from "../../../tools/trino/server";
 import { LakeSample, SAMPLE_BUCKETS, ensureLakeSample } from "../../../tools/etl/sample";
 import { SetupError, ensureSparkVenv } from "../../../tools/etl/venv";
-import { Expected, NamedSql, QUERY_SETS, compare } from "./expectations";
+import { rawColumnsFor } from "../../../components/shared/schema";
+import { Expected, GENERIC, NamedSql, QUERY_SETS, compare } from "./expectations";
+import { GenericRow, exampleAppSchema, generateWebEvents, writeGenericLake } from "./genericInput";
 import { LakeInput, readLakeInput } from "./lakeInput";
 
 /** The Glue database the queries name; here, a schema of the Hive catalog. */
 const DATABASE = "datalake_trino_test";
+/** The database of the generic queries' raw table (the example-app format's columns, its own bucket). */
+const GENERIC_DATABASE = "datalake_trino_generic";
+const GENERIC_BUCKET = "example-app-raw";
+/** How many web-service events the generic queries run over, and over how many days. */
+const GENERIC_EVENTS = 3000;
+const GENERIC_DAYS = 3;
+
 /** Raw retention of the definition (only its projection range depends on it, which Trino ignores). */
 const RAW_DAYS = 30;
 
@@ -80,6 +89,7 @@ describe(`Athena's named queries on Trino ${TRINO_VERSION}, over the Glue job's 
   let client: TrinoClient;
   let sample: LakeSample;
   let input: LakeInput;
+  let generic: GenericRow[];
   let work: string | undefined;
 
   before(async function () {
@@ -102,6 +112,22 @@ describe(`Athena's named queries on Trino ${TRINO_VERSION}, over the Glue job's 
       client = new TrinoClient(server.url, HIVE_CATALOG);
       await client.query(`CREATE SCHEMA ${HIVE_CATALOG}.${DATABASE}`);
       for (const t of glueTables()) await registerGlueTable(client, server.metastoreDir, DATABASE, t);
+      // The example-app format's raw table, from the definition the stacks give Glue for that schema.
+      const schema = exampleAppSchema();
+      const written = writeGenericLake(
+        path.join(work, "root", GENERIC_BUCKET),
+        schema,
+        generateWebEvents(schema, Date.now(), GENERIC_EVENTS, GENERIC_DAYS),
+      );
+      generic = written.rows;
+      process.stdout.write(
+        `trino: ${generic.length} ${schema.name} events over ${GENERIC_DAYS} days in ${written.objects} objects\n`,
+      );
+      await client.query(`CREATE SCHEMA ${HIVE_CATALOG}.${GENERIC_DATABASE}`);
+      await registerGlueTable(client, server.metastoreDir, GENERIC_DATABASE, {
+        name: RAW_TABLE_NAME,
+        ...rawTableDefinition(GENERIC_BUCKET, RAW_DAYS, undefined, rawColumnsFor(schema)),
+      });
     } catch (err) {
       if (!(err instanceof SetupError)) throw err;
       setupError = err.message;
@@ -186,6 +212,40 @@ describe(`Athena's named queries on Trino ${TRINO_VERSION}, over the Glue job's 
       }
     });
   }
+
+  describe(GENERIC.title, () => {
+    it("the raw table reads every generated event, each field in its declared type", async function () {
+      ready(this);
+      assert.strictEqual(generic.length, GENERIC_EVENTS);
+      const r = await client.query(
+        `SELECT count(*), count(DISTINCT "user_id"), sum("status"), round(sum("latency_ms"), 1) FROM ${GENERIC_DATABASE}.${RAW_TABLE_NAME}`,
+      );
+      const field = (name: string) => generic.map((g) => g.record[name]);
+      assert.deepStrictEqual(r.rows[0], [
+        GENERIC_EVENTS,
+        new Set(field("user_id")).size,
+        field("status").reduce((a: number, b) => a + (b as number), 0),
+        Math.round(field("latency_ms").reduce((a: number, b) => a + (b as number), 0) * 10) / 10,
+      ]);
+    });
+
+    for (const q of GENERIC.queries(GENERIC_DATABASE, RAW_TABLE_NAME)) {
+      it(`${q.name}: runs unchanged and returns the rows computed from the generated events`, async function () {
+        ready(this);
+        const expect = GENERIC.expect[q.id];
+        assert.ok(expect, `no expectation for ${q.id} in ${GENERIC.title}: add one to expectations.ts`);
+        const checked = await runChecked(client, q.sql, (now) => expect(generic, now));
+        assert.ok(
+          checked.expected.rows.length > 0,
+          `the events give no rows for ${q.name}; the check would prove nothing`,
+        );
+        assert.deepStrictEqual(checked.problems, [], `${q.name}:\n${q.sql}\n${checked.problems.join("\n")}`);
+        process.stdout.write(
+          `trino: ${q.name}: ${checked.result.rows.length} rows match (${checked.expected.rows.length} computed from the events)\n`,
+        );
+      });
+    }
+  });
 
   describe("a wrong date_format pattern runs without error and is caught by the comparison", () => {
     const original = QUERY_SETS[0]
