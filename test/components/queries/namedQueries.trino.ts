@@ -28,7 +28,7 @@ import { HIVE_CATALOG, TrinoServer, startTrino } from "../../../tools/trino/serv
 import { LakeSample, SAMPLE_BUCKETS, ensureLakeSample } from "../../../tools/etl/sample";
 import { SetupError, ensureSparkVenv } from "../../../tools/etl/venv";
 import { rawColumnsFor } from "../../../components/shared/schema";
-import { Expected, GENERIC, NamedSql, QUERY_SETS, compare } from "./expectations";
+import { Expected, GENERIC, NamedSql, QUERY_SETS, QuerySet, compare } from "./expectations";
 import { GenericRow, exampleAppSchema, generateWebEvents, writeGenericLake } from "./genericInput";
 import { LakeInput, readLakeInput } from "./lakeInput";
 
@@ -191,26 +191,32 @@ describe(`Athena's named queries on Trino ${TRINO_VERSION}, over the Glue job's 
     );
   });
 
+  /**
+   * One test per query of `set` over `database`: it runs unchanged and its rows equal those the
+   * set's expectation computes from the input (`inputOf`, read when the test runs: the input is
+   * built in the suite's `before`).
+   */
+  function itMatchesTheInput<I>(set: QuerySet<I>, database: string, inputOf: () => I): void {
+    for (const q of set.queries(database, RAW_TABLE_NAME)) {
+      it(`${q.name}: runs unchanged and returns the rows computed from the input`, async function () {
+        ready(this);
+        const expect = set.expect[q.id];
+        assert.ok(expect, `no expectation for ${q.id} in ${set.title}: add one to expectations.ts`);
+        const checked = await runChecked(client, q.sql, (now) => expect(inputOf(), now));
+        assert.ok(
+          checked.expected.rows.length > 0,
+          `the input gives no rows for ${q.name}; the check would prove nothing`,
+        );
+        assert.deepStrictEqual(checked.problems, [], `${q.name}:\n${q.sql}\n${checked.problems.join("\n")}`);
+        process.stdout.write(
+          `trino: ${q.name}: ${checked.result.rows.length} rows match (${checked.expected.rows.length} computed from the input)\n`,
+        );
+      });
+    }
+  }
+
   for (const set of QUERY_SETS) {
-    describe(set.title, () => {
-      for (const q of set.queries(DATABASE, RAW_TABLE_NAME)) {
-        it(`${q.name}: runs unchanged and returns the rows computed from the input`, async function () {
-          ready(this);
-          const expect = set.expect[q.id];
-          assert.ok(expect, `no expectation for ${q.id} in ${set.title}: add one to expectations.ts`);
-          const checked = await runChecked(client, q.sql, (now) => expect(input, now));
-          assert.ok(
-            checked.expected.rows.length > 0,
-            `the sample has no rows for ${q.name}; the check would prove nothing`,
-          );
-          assert.deepStrictEqual(
-            checked.problems,
-            [],
-            `${q.name}:\n${q.sql}\n${checked.problems.join("\n")}`,
-          );
-        });
-      }
-    });
+    describe(set.title, () => itMatchesTheInput(set, DATABASE, () => input));
   }
 
   describe(GENERIC.title, () => {
@@ -229,22 +235,7 @@ describe(`Athena's named queries on Trino ${TRINO_VERSION}, over the Glue job's 
       ]);
     });
 
-    for (const q of GENERIC.queries(GENERIC_DATABASE, RAW_TABLE_NAME)) {
-      it(`${q.name}: runs unchanged and returns the rows computed from the generated events`, async function () {
-        ready(this);
-        const expect = GENERIC.expect[q.id];
-        assert.ok(expect, `no expectation for ${q.id} in ${GENERIC.title}: add one to expectations.ts`);
-        const checked = await runChecked(client, q.sql, (now) => expect(generic, now));
-        assert.ok(
-          checked.expected.rows.length > 0,
-          `the events give no rows for ${q.name}; the check would prove nothing`,
-        );
-        assert.deepStrictEqual(checked.problems, [], `${q.name}:\n${q.sql}\n${checked.problems.join("\n")}`);
-        process.stdout.write(
-          `trino: ${q.name}: ${checked.result.rows.length} rows match (${checked.expected.rows.length} computed from the events)\n`,
-        );
-      });
-    }
+    itMatchesTheInput(GENERIC, GENERIC_DATABASE, () => generic);
   });
 
   describe("a wrong date_format pattern runs without error and is caught by the comparison", () => {
