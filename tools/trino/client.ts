@@ -27,6 +27,9 @@ interface StatementResponse {
   error?: { message: string; errorName: string };
 }
 
+/** How long a statement is sent again while the node has no worker for it yet. */
+export const NO_NODES_RETRY_MS = 60_000;
+
 export class TrinoClient {
   constructor(
     readonly url: string,
@@ -42,8 +45,29 @@ export class TrinoClient {
     };
   }
 
-  /** Runs one statement (no trailing `;`: Trino's protocol takes a single statement) and returns all rows. */
+  /**
+   * Runs one statement (no trailing `;`: Trino's protocol takes a single statement) and returns all
+   * rows. A node that has just started answers NO_NODES_AVAILABLE until its announcement, with the
+   * catalogs it serves, reaches the coordinator (seconds, but after the node counts as active): such
+   * a statement never ran, so it is sent again, for at most {@link NO_NODES_RETRY_MS}.
+   */
   async query(sql: string): Promise<QueryResult> {
+    const deadline = Date.now() + NO_NODES_RETRY_MS;
+    for (;;) {
+      try {
+        return await this.queryOnce(sql);
+      } catch (err) {
+        if (
+          !(err instanceof TrinoQueryError && err.errorName === "NO_NODES_AVAILABLE") ||
+          Date.now() > deadline
+        )
+          throw err;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  }
+
+  private async queryOnce(sql: string): Promise<QueryResult> {
     let res = await fetch(`${this.url}/v1/statement`, { method: "POST", body: sql, headers: this.headers() });
     if (!res.ok) throw new TrinoQueryError(`Trino answered HTTP ${res.status}: ${await res.text()}`, "HTTP");
     let body = (await res.json()) as StatementResponse;
