@@ -13,6 +13,7 @@ import {
   ARCHIVE_SIG,
   ASSET_SIG,
   manifestMagic,
+  manifestTime,
   planSecretsProvider,
   tarForHash,
 } from "../../tools/offline/recorder";
@@ -20,6 +21,14 @@ import { PassphraseCrypter } from "../../tools/offline/secrets";
 import { renderedStack } from "../helpers/renderedStacks";
 
 const SIG = "4dabf18193072939515e22adb298388d";
+
+describe("the manifest's time", () => {
+  it("is written as the engine writes it: trailing zeros of the fraction dropped", () => {
+    assert.strictEqual(manifestTime(new Date("2026-12-07T09:07:35.123Z")), "2026-12-07T09:07:35.123Z");
+    assert.strictEqual(manifestTime(new Date("2026-12-07T09:07:35.330Z")), "2026-12-07T09:07:35.33Z");
+    assert.strictEqual(manifestTime(new Date("2026-12-07T09:07:30.000Z")), "2026-12-07T09:07:30Z");
+  });
+});
 
 describe("the plan's export", function () {
   this.timeout(300_000);

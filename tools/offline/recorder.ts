@@ -45,6 +45,15 @@ const sha256 = (data: string | Buffer) => createHash("sha256").update(data).dige
  * The manifest's `magic`: what `pulumi stack import` checks (without --force) to tell a state
  * written by the CLI, hex(sha256(manifest.version)) (pkg/resource/deploy/manifest.go, NewMagic).
  */
+/**
+ * The manifest's time as the engine writes it (Go's RFC 3339 with nanoseconds: trailing zeros of
+ * the fraction dropped, so `.330Z` is `.33Z` and `.000Z` is `Z`), so that a state the CLI imports
+ * and exports again carries the same text.
+ */
+export function manifestTime(at: Date): string {
+  return at.toISOString().replace(/\.?0+Z$/, "Z");
+}
+
 export function manifestMagic(version: string): string {
   return version === "" ? "" : sha256(version);
 }
@@ -265,7 +274,7 @@ export class Recorder {
     return {
       version: 3,
       deployment: {
-        manifest: { time: new Date().toISOString(), magic: manifestMagic(version), version },
+        manifest: { time: manifestTime(new Date()), magic: manifestMagic(version), version },
         secrets_providers: planSecretsProvider(stack, project),
         resources,
       },
