@@ -28,6 +28,20 @@ export interface Platform {
   readonly dashboard: PipelineDashboard;
 }
 
+/**
+ * The components whose alarms and rules notify the operations topic: the three layers always, the
+ * generator's agent when there is a generator, the log-group sources' stream when there are groups.
+ */
+export function publisherLayersOf(generator: boolean, logGroups: boolean): string[] {
+  return [
+    "batch",
+    "etl",
+    "speed",
+    ...(generator ? ["generator-agent"] : []),
+    ...(logGroups ? ["sources"] : []),
+  ];
+}
+
 export function createPlatform(config: PlatformConfig): Platform {
   const g = config.generator;
   const o = config.ops;
@@ -45,8 +59,9 @@ export function createPlatform(config: PlatformConfig): Platform {
   // First: every layer's health alarms and rules notify its topic.
   const ops = new Operations("ops", {
     // The component names below whose alarms and rules notify the topic (a test checks that every
-    // alarm and rule of the rendered stacks matches one of them).
-    publisherLayers: ["batch", "etl", "speed", "generator-agent", "sources"],
+    // alarm and rule of the rendered stacks matches one of them): only those the stack has, so the
+    // topic's and its key's policies grant no publisher that does not exist.
+    publisherLayers: publisherLayersOf(g.enabled, src.logGroups.length > 0),
     alarmEmail: o.alarmEmail,
     protectStatefulResources: config.protection.protectStatefulResources,
   });

@@ -2,14 +2,21 @@
  * The operations topic and its key, proven with the rendered dev and prod graphs: every alarm and
  * EventBridge rule of the stack may publish (CloudWatch and EventBridge carry the alarm's or rule's
  * ARN as aws:SourceArn), and the alarms of another stack whose name merely starts with this one's
- * (`dev` and `dev-eu`) may not.
+ * (`dev` and `dev-eu`) may not, nor the alarms of a component the stack does not have.
  */
 import * as assert from "assert";
 import { Graph } from "./helpers/graph";
 import { renderedStack } from "../helpers/renderedStacks";
 import { decide } from "./helpers/simulate";
 
-for (const stack of ["dev", "prod"] as const) {
+/** Which optional publishers each stack has: the generator's agent, and the log-group sources' stream. */
+const HAS = {
+  dev: { "generator-agent": true, sources: false },
+  prod: { "generator-agent": true, sources: false },
+  "example-app": { "generator-agent": false, sources: true },
+} as const;
+
+for (const stack of ["dev", "prod", "example-app"] as const) {
   describe(`IAM proven: ${stack} operations topic admits this stack's alarms and rules only`, function () {
     this.timeout(300_000);
     let g: Graph;
@@ -54,7 +61,11 @@ for (const stack of ["dev", "prod"] as const) {
         .ofType("aws:cloudwatch/eventTarget:EventTarget")
         .filter((t) => g.prop(t, "arn") === topicArn)
         .map((t) => String(g.prop(t, "rule")));
-      assert.ok(alarms.length >= 10 && rules.length >= 2, `${alarms.length} alarms, ${rules.length} rules`);
+      // example-app has no generator, so no rule on its agent association: the job-failure rule only.
+      assert.ok(
+        alarms.length >= 10 && rules.length >= (stack === "example-app" ? 1 : 2),
+        `${alarms.length} alarms, ${rules.length} rules`,
+      );
       for (const a of alarms) {
         const arn = `arn:aws:cloudwatch:${g.region}:${g.account}:alarm:${String(g.prop(a, "name"))}`;
         if ((await publish("cloudwatch.amazonaws.com", arn)) !== "Allowed") wrong.push(`publish ${arn}`);
@@ -83,6 +94,15 @@ for (const stack of ["dev", "prod"] as const) {
       for (const [service, arn] of other) got.push(await publish(service, arn));
       got.push(await useKey(other[0][1]));
       assert.deepStrictEqual(got, ["ImplicitlyDenied", "ImplicitlyDenied", "ImplicitlyDenied"]);
+    });
+
+    it("admits the optional publishers the stack has, and not those it lacks", async () => {
+      const got: Record<string, boolean> = {};
+      for (const layer of Object.keys(HAS[stack])) {
+        const arn = `arn:aws:cloudwatch:${g.region}:${g.account}:alarm:datalake-${stack}-${layer}-any`;
+        got[layer] = (await publish("cloudwatch.amazonaws.com", arn)) === "Allowed";
+      }
+      assert.deepStrictEqual(got, HAS[stack]);
     });
   });
 }
