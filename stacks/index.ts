@@ -12,13 +12,14 @@ pulumi.runtime.registerStackTransformation(secretInputsTransformation(secretConf
 const platform = createPlatform(config);
 
 export const vpcId = platform.network.vpcId;
-export const generatorInstanceId = platform.network.generatorInstanceId;
-export const generatorRoleArn = platform.network.generatorRoleArn;
-export const agentConfigParameter = platform.network.agentParameterName;
+// Without a generator these say why they are empty, rather than being left out with a warning.
+const NO_GENERATOR = "(no generator: datalake:generator.enabled is false)";
+export const generatorInstanceId = platform.network.generatorInstanceId ?? NO_GENERATOR;
+export const generatorRoleArn = platform.network.generatorRoleArn ?? NO_GENERATOR;
+export const agentConfigParameter = platform.network.agentParameterName ?? NO_GENERATOR;
 /** Open a shell on the generator (no SSH, no inbound port): needs the Session Manager plugin. */
 export const generatorShellCommand =
-  platform.network.generatorInstanceId?.apply((id) => `aws ssm start-session --target ${id}`) ??
-  "(no generator: datalake:generator.enabled is false)";
+  platform.network.generatorInstanceId?.apply((id) => `aws ssm start-session --target ${id}`) ?? NO_GENERATOR;
 
 // Sources besides the generator (docs/sources.md): the subscribed log groups and the producers.
 export const sourceLogGroupNames = platform.sources?.logGroupNames ?? [];
@@ -40,11 +41,12 @@ export const firehoseStreamName = platform.batch.firehoseStreamName;
 export const glueDatabaseName = platform.batch.databaseName;
 export const rawTableName = platform.batch.rawTableName;
 export const athenaWorkgroupName = platform.batch.workgroupName;
-export const redshiftWorkgroupName = platform.batch.redshiftWorkgroupName;
+const NO_WAREHOUSE = "(not created: datalake:dwh.enabled is false)";
+export const redshiftWorkgroupName = platform.batch.redshiftWorkgroupName ?? NO_WAREHOUSE;
 /** VPC-only endpoint (host:port) of Redshift Serverless; use the Query Editor v2 or a host in the VPC. */
-export const redshiftEndpoint = platform.batch.redshiftEndpoint;
-export const redshiftAdminSecretArn = platform.batch.redshiftAdminSecretArn;
-export const redshiftExampleQuery = platform.batch.redshiftExampleQuery;
+export const redshiftEndpoint = platform.batch.redshiftEndpoint ?? NO_WAREHOUSE;
+export const redshiftAdminSecretArn = platform.batch.redshiftAdminSecretArn ?? NO_WAREHOUSE;
+export const redshiftExampleQuery = platform.batch.redshiftExampleQuery ?? NO_WAREHOUSE;
 /** The QuickSight dataset, or why there is none (set datalake:bi.quicksightPrincipalArn to create it). */
 export const quicksightDataSetId =
   platform.batch.quicksightDataSetId ?? "(not created: datalake:bi.quicksightPrincipalArn is not set)";
