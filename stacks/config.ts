@@ -410,6 +410,12 @@ const platformSchema = z
         "leaves the lake with no source, so nothing would reach it: list log groups in sources.logGroups or producers in sources.producers, or keep the generator on",
       );
     }
+    if (!c.generator.enabled && c.workload.eventsPerSecond === undefined) {
+      issue(
+        ["workload", "eventsPerSecond"],
+        "must be declared while generator.enabled is false: without the generator the volume comes from your sources, so set their average events per second (and eventBytes, peakFactor) for npm run plan and npm run size to check every stage against it (docs/sizing.md)",
+      );
+    }
     const ownPrefixes = [`/${PROJECT}/`, `/aws/lambda/${PROJECT}-`];
     c.sources.logGroups.forEach((g, i) => {
       if (ownPrefixes.some((p) => g.startsWith(p))) {

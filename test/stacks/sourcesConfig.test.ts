@@ -14,6 +14,8 @@ function problemsOf(raw: Record<string, unknown>): string[] {
 }
 
 const off = { enabled: false };
+/** Without the generator the volume must be declared. */
+const declared = { eventsPerSecond: 10 };
 
 describe("config: sources and generator.enabled", () => {
   it("defaults: the generator on, no log groups, no producers", () => {
@@ -25,6 +27,7 @@ describe("config: sources and generator.enabled", () => {
   it("accepts the generator off with a log group, and a producer with a service or a principal", () => {
     const c = parseConfig({
       generator: off,
+      workload: declared,
       sources: {
         logGroups: ["/ecs/web/api", "API-Gateway-Execution-Logs_abc/prod", "my.app#1"],
         producers: [
@@ -41,7 +44,7 @@ describe("config: sources and generator.enabled", () => {
   const cases: [string, Record<string, unknown>, string][] = [
     [
       "the generator off with no source",
-      { generator: off },
+      { generator: off, workload: declared },
       "datalake:generator.enabled is false: leaves the lake with no source, so nothing would reach it: list log groups in sources.logGroups or producers in sources.producers, or keep the generator on",
     ],
     [
@@ -91,6 +94,11 @@ describe("config: sources and generator.enabled", () => {
       'datalake:sources.producers.0.service is "example.com": must be an AWS service principal such as ecs-tasks.amazonaws.com',
     ],
     [
+      "the generator off with no declared volume",
+      { generator: off, sources: { logGroups: ["/a"] } },
+      "datalake:workload.eventsPerSecond is (not set): must be declared while generator.enabled is false: without the generator the volume comes from your sources, so set their average events per second (and eventBytes, peakFactor) for npm run plan and npm run size to check every stage against it (docs/sizing.md)",
+    ],
+    [
       "an unknown key in sources",
       { sources: { logGroup: ["/a"] } },
       'datalake:sources has unknown key(s) "logGroup"; allowed keys: logGroups, producers',
@@ -112,7 +120,11 @@ describe("config: sources and generator.enabled", () => {
   });
 
   it("ignores generator.subnet private without NAT when the generator is off", () => {
-    parseConfig({ generator: { enabled: false, subnet: "private" }, sources: { logGroups: ["/a"] } });
+    parseConfig({
+      generator: { enabled: false, subnet: "private" },
+      sources: { logGroups: ["/a"] },
+      workload: declared,
+    });
   });
 
   it("sourceKey: readable, stable, distinct for names that read the same", () => {

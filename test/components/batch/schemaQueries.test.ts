@@ -21,6 +21,7 @@ const WEB: EventSchema = eventSchemaOf(
   parseConfig({
     generator: { enabled: false },
     sources: { logGroups: ["/ecs/web/api"] },
+    workload: { eventsPerSecond: 10 },
     format: {
       name: "web-service",
       kind: "json",

@@ -37,7 +37,11 @@ const TEXT = {
   timeField: "ts",
   timeFormat: "%Y-%m-%dT%H:%M:%S%z",
 };
-const sources = { generator: { enabled: false }, sources: { logGroups: ["/ecs/web/api"] } };
+const sources = {
+  generator: { enabled: false },
+  sources: { logGroups: ["/ecs/web/api"] },
+  workload: { eventsPerSecond: 10 },
+};
 
 function problemsOf(format: Record<string, unknown>, extra: Record<string, unknown> = sources): string[] {
   try {
