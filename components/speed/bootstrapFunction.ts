@@ -10,10 +10,12 @@ import { createHash } from "crypto";
 import { bundleLambdaHandler, lambdaHandlerArchive } from "../shared/bundle";
 import { functionRole } from "./functionRole";
 import { AGENT_INDEX_PREFIX, FORWARDER_INDEX_PREFIX } from "../shared/names";
+import { EventSchema, isHandsOn } from "../shared/schema";
 import { BootstrapSettings, settingsHash } from "./bootstrap/requests";
 import { LayerContext } from "./context";
 import { MASTER_USER_NAME } from "./domain";
 import { LogGroupFactory } from "./logs";
+import { declaredFieldsOf } from "./mapping";
 import { bootstrapPolicy } from "./policies";
 import { READER_ROLE } from "./probeFunction";
 
@@ -51,6 +53,8 @@ export interface BootstrapInputs extends LayerContext {
   readonly indexRetentionDays: number;
   readonly availabilityZoneCount: number;
   readonly instanceCount: number;
+  /** The stack's event format: the templates index its fields. */
+  readonly eventSchema: EventSchema;
 }
 
 /** The bootstrap function and its run; returns the run, whose result the layer's endpoint waits for. */
@@ -98,6 +102,9 @@ export function bootstrapFunction(inputs: BootstrapInputs): aws.lambda.Invocatio
       retentionDays: inputs.indexRetentionDays,
       replicas: indexReplicas(inputs.availabilityZoneCount, inputs.instanceCount),
       ismPolicyId: ISM_POLICY_ID,
+      // Only for a format of the stack's own: the hands-on stacks' settings (and so their
+      // invocation's payload and trigger) stay as they were.
+      ...(isHandsOn(inputs.eventSchema) ? {} : { declaredFields: declaredFieldsOf(inputs.eventSchema) }),
     }));
   return new aws.lambda.Invocation(
     `${name}-bootstrap-run`,
