@@ -10,12 +10,11 @@ import { createHash } from "crypto";
 import { bundleLambdaHandler, lambdaHandlerArchive } from "../shared/bundle";
 import { functionRole } from "./functionRole";
 import { AGENT_INDEX_PREFIX, FORWARDER_INDEX_PREFIX } from "../shared/names";
-import { EventSchema, isHandsOn } from "../shared/schema";
-import { BootstrapSettings, settingsHash } from "./bootstrap/requests";
+import { EventSchema } from "../shared/schema";
+import { BootstrapSettings, formatSettings, settingsHash } from "./bootstrap/requests";
 import { LayerContext } from "./context";
 import { MASTER_USER_NAME } from "./domain";
 import { LogGroupFactory } from "./logs";
-import { declaredFieldsOf } from "./mapping";
 import { bootstrapPolicy } from "./policies";
 import { READER_ROLE } from "./probeFunction";
 
@@ -102,9 +101,7 @@ export function bootstrapFunction(inputs: BootstrapInputs): aws.lambda.Invocatio
       retentionDays: inputs.indexRetentionDays,
       replicas: indexReplicas(inputs.availabilityZoneCount, inputs.instanceCount),
       ismPolicyId: ISM_POLICY_ID,
-      // Only for a format of the stack's own: the hands-on stacks' settings (and so their
-      // invocation's payload and trigger) stay as they were.
-      ...(isHandsOn(inputs.eventSchema) ? {} : { declaredFields: declaredFieldsOf(inputs.eventSchema) }),
+      ...formatSettings(inputs.eventSchema),
     }));
   return new aws.lambda.Invocation(
     `${name}-bootstrap-run`,

@@ -5,7 +5,8 @@
  * requests, the tests compare them.
  */
 import { createHash } from "crypto";
-import { DeclaredField, MAPPING_DEPTH_LIMIT, templateMappings } from "../mapping";
+import { EventSchema, isHandsOn } from "../../shared/schema";
+import { DeclaredField, MAPPING_DEPTH_LIMIT, declaredFieldsOf, templateMappings } from "../mapping";
 
 export interface BootstrapSettings {
   /** Name of the OpenSearch security role that may write the log indices. */
@@ -32,6 +33,14 @@ export interface BootstrapSettings {
    * (declaredFieldsOf in ../mapping.ts). @default undefined — the hands-on's DECLARED_FIELDS
    */
   readonly declaredFields?: Readonly<Record<string, DeclaredField>>;
+}
+
+/**
+ * The settings a format adds: its declared fields, or nothing for the hands-on's (so the hands-on
+ * stacks' settings, their hash and the invocation's payload stay what they were).
+ */
+export function formatSettings(schema: EventSchema): Pick<BootstrapSettings, "declaredFields"> {
+  return isHandsOn(schema) ? {} : { declaredFields: declaredFieldsOf(schema) };
 }
 
 export interface OpenSearchRequest {
