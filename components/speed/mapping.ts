@@ -62,7 +62,7 @@ export const MOVED_REASONS_FIELD = "@moved_reasons";
 export const MOVE_REASONS = {
   key: "its key, or a key below it, is empty, only dots, starts or ends with a dot, or has two dots in a row",
   dotted: "its key dots into a declared field",
-  type: 'it is a declared field holding a value the field\'s type cannot take: an object (or an array holding one), or for a boolean anything but true, false, null, "true" and "false"',
+  type: 'it is a declared field holding a value the field\'s type cannot take: an object (or an array holding one), or for a boolean anything but true, false, null, "true", "false" and arrays of them',
   depth: `its value nests deeper than ${MAPPING_DEPTH_LIMIT} levels counting the document`,
   reserved: "it is the message's own @moved, @moved_keys or @moved_reasons",
 } as const;

@@ -12,6 +12,11 @@
  * 1.34 / 2.16 / 3.10x (min / median / max, 33 and 31 pairs) for decode + bodies; `--profile` shows the per-event work bounds it (74 % of the
  * time; the fixed base64, gunzip and payload JSON.parse about 21 %).
  *
+ * Under a format of the stack's own (`datalake:format`, compiled by format.ts), a JSON format's
+ * messages take the same two paths, judged by the format's declared fields, and a text format's
+ * lines are split by its pattern into typed fields; an event the format cannot read is indexed
+ * with its raw message and `@parse_error`. The hands-on's format keeps the path described above.
+ *
  * One event never sinks its batch: an event that cannot become a document is returned as an
  * {@link EventFailure} (the handler records it) and the others are indexed. Documents keep to the
  * mapping policy of ../mapping.ts, so the index templates refuse none for its shape: members the
@@ -826,8 +831,8 @@ class BodyBuilder implements BulkBodies {
  * and at most `maxChars` long: per log event one `index` action (index `<prefix>-YYYY.MM.DD` from
  * the event's UTC timestamp, `_id` = the event id, so a retried batch overwrites instead of
  * duplicating) and one document: the members of a JSON object message (or the hands-on parser's
- * fields of a plain log line), then `@id`, `@timestamp`, `@message`, `@owner`, `@log_group` and
- * `@log_stream`. Nothing for a `CONTROL_MESSAGE`. An event without a string id and message and a
+ * fields of a plain log line; under a text format, the line's typed fields), then `@id`,
+ * `@timestamp`, `@message`, `@owner`, `@log_group` and `@log_stream`. Nothing for a `CONTROL_MESSAGE`. An event without a string id and message and a
  * timestamp in range becomes an {@link EventFailure}. The bodies joined are the same bytes
  * whatever `maxChars` is.
  */

@@ -1,4 +1,6 @@
 import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import type { CloudWatchLogsDecodedData } from "aws-lambda";
 import { indexTemplate } from "../../../components/speed/bootstrap/requests";
 import { buildBulk } from "../../../components/speed/forwarder/transform";
@@ -10,6 +12,7 @@ import {
   MAPPING_DEPTH_LIMIT,
   MOVED_FIELD,
   MOVED_KEYS_FIELD,
+  MOVE_REASONS,
   dateFormatOf,
   declaredFieldsOf,
   fieldMapping,
@@ -241,6 +244,15 @@ describe("mapping policy under a format (pure)", () => {
     assert.strictEqual(refusedMember("timestamp", true, web), undefined);
     assert.strictEqual(refusedMember("host", { name: "h" }, web), undefined);
     assert.strictEqual(refusedMember("host", { name: "h" }), "type");
+  });
+
+  it("names every reason of @moved_reasons in docs/speed.md", () => {
+    const docs = fs.readFileSync(path.join(__dirname, "../../../docs/speed.md"), "utf8");
+    const paragraph = docs.slice(
+      docs.indexOf("- **`@moved_reasons`**"),
+      docs.indexOf("- **`@parse_error`**"),
+    );
+    for (const reason of Object.keys(MOVE_REASONS)) assert.ok(paragraph.includes(`\`${reason}\` (`), reason);
   });
 
   it("builds a date field for every timestamp field of a format (its timeFormat)", () => {
