@@ -21,6 +21,7 @@ import { PROJECT } from "../../components/shared/names";
 import { EventSchema } from "../../components/shared/schema";
 import { schemaProblems } from "../../components/shared/schemaCheck";
 import { readStackConfig } from "../offline/stackConfig";
+import { formatTime } from "../verify/source";
 
 const HOSTS = ["prd-db02", "prd-web002", "prd-ap001"];
 const USERS = ["uehara", "uchida", "imai"];
@@ -49,24 +50,6 @@ const handsOnMessage: MessageOf = (i, ts, rand) => {
         text: `${TEXTS[level]} request ${rand(1e9).toString(36)}`,
       });
 };
-
-/** A time as a format writes it: ISO 8601, epoch milliseconds, or its strftime pattern in UTC (+0000). */
-function formatTime(ms: number, timeFormat: string): string | number {
-  if (timeFormat === "iso8601") return new Date(ms).toISOString();
-  if (timeFormat === "epoch_ms") return ms;
-  const iso = new Date(ms).toISOString();
-  const parts: Record<string, string> = {
-    "%Y": iso.slice(0, 4),
-    "%m": iso.slice(5, 7),
-    "%d": iso.slice(8, 10),
-    "%H": iso.slice(11, 13),
-    "%M": iso.slice(14, 16),
-    "%S": iso.slice(17, 19),
-    "%L": iso.slice(20, 23),
-    "%z": "+0000",
-  };
-  return timeFormat.replace(/%[A-Za-z]/g, (d) => parts[d] ?? d);
-}
 
 /** Events of a JSON format: every declared field with a value of its type (strings from 20 per field). */
 export function jsonMessageOf(schema: EventSchema): MessageOf {

@@ -102,7 +102,12 @@ export function typedValue(type: FieldType, value: string): string | undefined {
   }
 }
 
-const UNMATCHED_START = `{${JSON.stringify(PARSE_ERROR_FIELD)}:${JSON.stringify(UNMATCHED_LINE)},`;
+/** The start of a document with only our fields after it: `{"@parse_error":<reason>,`. */
+const parseErrorStart = (reason: string) =>
+  `{${JSON.stringify(PARSE_ERROR_FIELD)}:${JSON.stringify(reason)},`;
+const UNMATCHED_START = parseErrorStart(UNMATCHED_LINE);
+/** The document's start of a message a JSON format cannot read as an object. */
+export const NOT_JSON_START = parseErrorStart(NOT_A_JSON_OBJECT);
 const MOVED_TYPE: MoveReason = "type";
 
 function lineStartOf(schema: EventSchema): (message: string) => string {

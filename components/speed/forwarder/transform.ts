@@ -44,7 +44,7 @@ import {
   HANDS_ON_KIND,
   JSON_KIND,
   MappedName,
-  NOT_A_JSON_OBJECT,
+  NOT_JSON_START,
   TEXT_KIND,
 } from "./format";
 
@@ -520,9 +520,6 @@ function moveRefusedMembers(record: Record<string, unknown>, mapping: IndexMappi
     if (mapping.reasons) record[MOVED_REASONS_FIELD] = reasons;
   }
 }
-
-/** The document's start of a message a JSON format cannot read as an object: only our fields follow. */
-const NOT_JSON_START = `{${JSON.stringify(PARSE_ERROR_FIELD)}:${JSON.stringify(NOT_A_JSON_OBJECT)},`;
 
 interface OurFields {
   readonly id: string;
