@@ -160,8 +160,9 @@ function idInner(id: string): string {
 // lone surrogate (it has no UTF-8 encoding), and no top-level key starting with "@". It also keeps
 // to the mapping policy (../mapping.ts): no key the engine refuses at any level, no nesting deeper
 // than MAPPING_DEPTH_LIMIT, no top-level key that dots into a mapped field, a scalar for every
-// declared field and a literal true, false or null for a declared boolean. Anything else takes the slow path, which re-serializes the parsed value with
-// JSON.stringify after moving the members the engine would refuse under MOVED_FIELD.
+// declared field and a literal true, false or null for a declared boolean. Anything else takes
+// the slow path, which re-serializes the parsed value with JSON.stringify after moving the
+// members the engine would refuse under MOVED_FIELD.
 
 /** Start/end offsets of the keys (without quotes) of the objects open during the scan. */
 const keySpans: number[] = [];
@@ -497,7 +498,7 @@ const OUR_FIELDS = new Set(["@id", "@timestamp", "@message", "@owner", "@log_gro
 function moveRefusedMembers(record: Record<string, unknown>, mapping: IndexMapping): void {
   let moved: Record<string, unknown> | undefined;
   let keys: string[] | undefined;
-  const reasons: MoveReason[] = [];
+  let reasons: MoveReason[] | undefined;
   for (const key of Object.keys(record)) {
     if (OUR_FIELDS.has(key)) continue;
     const value = record[key];
@@ -511,6 +512,7 @@ function moveRefusedMembers(record: Record<string, unknown>, mapping: IndexMappi
     keys ??= [];
     moved[key] = value;
     keys.push(key);
+    reasons ??= [];
     reasons.push(why);
     delete record[key];
   }
@@ -829,9 +831,9 @@ class BodyBuilder implements BulkBodies {
  * the event's UTC timestamp, `_id` = the event id, so a retried batch overwrites instead of
  * duplicating) and one document: the members of a JSON object message (or the hands-on parser's
  * fields of a plain log line; under a text format, the line's typed fields), then `@id`,
- * `@timestamp`, `@message`, `@owner`, `@log_group` and `@log_stream`. Nothing for a `CONTROL_MESSAGE`. An event without a string id and message and a
- * timestamp in range becomes an {@link EventFailure}. The bodies joined are the same bytes
- * whatever `maxChars` is.
+ * `@timestamp`, `@message`, `@owner`, `@log_group` and `@log_stream`. Nothing for a
+ * `CONTROL_MESSAGE`. An event without a string id and message and a timestamp in range becomes
+ * an {@link EventFailure}. The bodies joined are the same bytes whatever `maxChars` is.
  */
 export function bulkBodies(data: CloudWatchLogsDecodedData, options: BulkBodiesOptions = {}): BulkBodies {
   const prefix = checkedPrefix(data, options);
