@@ -49,7 +49,10 @@ export const MOVED_FIELD = "@moved";
 /** The keys of the moved members, a searchable keyword. */
 export const MOVED_KEYS_FIELD = "@moved_keys";
 
-/** Why only the raw message of a document is indexed (JSON nested beyond what the engine parses, a line the format does not match). */
+/**
+ * Why only the raw message of a document is indexed (JSON nested beyond what the engine parses, an
+ * event the format cannot read).
+ */
 export const PARSE_ERROR_FIELD = "@parse_error";
 
 /**

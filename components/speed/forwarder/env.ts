@@ -5,7 +5,7 @@ export const FORWARDER_ENV = {
   requestTimeoutMs: "REQUEST_TIMEOUT_MS",
   /** Largest `_bulk` request body in bytes; the SpeedLayer derives it from the domain's instance type (maxBulkBytesFor). */
   bulkMaxBytes: "BULK_MAX_BYTES",
-  /** The stack's event format as compact JSON (format.ts); set only for a format other than the hands-on's. */
+  /** The stack's event format as compact JSON (format.ts); set only for a format not the hands-on's. */
   eventSchema: "EVENT_SCHEMA",
 } as const;
 
@@ -20,7 +20,7 @@ export const FORWARDER_TIMEOUT_SECONDS = 300;
  */
 export const LAMBDA_ENVIRONMENT_MAX_BYTES = 4096;
 
-/** The size Lambda measures for a set of environment variables, in bytes ({@link LAMBDA_ENVIRONMENT_MAX_BYTES}). */
+/** The size Lambda measures for environment variables, in bytes ({@link LAMBDA_ENVIRONMENT_MAX_BYTES}). */
 export function environmentBytes(variables: Readonly<Record<string, string>>): number {
   return Buffer.byteLength(JSON.stringify(variables), "utf8");
 }

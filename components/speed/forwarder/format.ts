@@ -209,7 +209,9 @@ function shapeProblem(v: unknown): string | undefined {
  */
 export function parseEventSchemaVariable(value: string | undefined): EventSchema {
   if (value === undefined || value === "") return HANDS_ON_SCHEMA;
-  const fix = `it holds datalake:format as JSON, written by the SpeedLayer: run pulumi up for the stack instead of editing the function's environment`;
+  const fix =
+    "it holds datalake:format as JSON, written by the SpeedLayer: " +
+    "run pulumi up for the stack instead of editing the function's environment";
   let parsed: unknown;
   try {
     parsed = JSON.parse(value);
