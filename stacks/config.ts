@@ -13,7 +13,7 @@ import { quoteValue } from "../components/shared/quote";
 import { PROJECT } from "../components/shared/names";
 import { isConfigSecret } from "./secrets";
 import { LOG_RETENTION_DAYS, isLogRetention } from "../components/shared/retention";
-import { SERVICE_LINKED_ROLE_MODES } from "../components/speed";
+import { SERVICE_LINKED_ROLE_MODES, forwarderEnvironmentProblem } from "../components/speed";
 import {
   LOG_GROUP_NAME_PATTERN,
   MAX_SOURCE_LOG_GROUPS,
@@ -427,6 +427,8 @@ const platformSchema = z
     });
     if (c.format) {
       for (const p of schemaProblems(c.format)) issue(["format", ...p.path], p.message);
+      const environmentProblem = forwarderEnvironmentProblem(c.speed.instanceType, c.format);
+      if (environmentProblem !== undefined) issue(["format"], environmentProblem);
       if (c.generator.enabled) {
         issue(
           ["generator", "enabled"],

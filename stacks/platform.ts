@@ -161,6 +161,7 @@ export function createPlatform(config: PlatformConfig): Platform {
     freeStorageSharePercent: o.freeStorageSharePercent,
     jvmMemoryPressurePercent: o.jvmMemoryPressurePercent,
     sourceLogGroupNames: src.logGroups,
+    eventSchema,
   });
 
   // The configured sources besides the generator (none by default: nothing is registered then).

@@ -75,22 +75,6 @@ export function glueType(type: FieldType): string {
   ];
 }
 
-/** The OpenSearch mapping of a declared field. */
-export function openSearchMapping(type: FieldType): Record<string, unknown> {
-  switch (type) {
-    case "string":
-      return { type: "keyword", ignore_above: 1024 };
-    case "long":
-      return { type: "long" };
-    case "double":
-      return { type: "double" };
-    case "boolean":
-      return { type: "boolean" };
-    case "timestamp":
-      return { type: "date", format: "strict_date_optional_time||epoch_millis" };
-  }
-}
-
 /**
  * strftime directives a time pattern may use, and the Java DateTimeFormatter letters Spark parses
  * them with (`%z` is the offset as +hhmm).
@@ -106,12 +90,17 @@ export const STRFTIME_TO_JAVA: Readonly<Record<string, string>> = {
   "%z": "Z",
 };
 
-/** The Java pattern of a strftime pattern (literal text quoted); throws on an unknown directive. */
+/**
+ * The Java pattern of a strftime pattern (literal text quoted); throws on an unknown directive.
+ * Literal text is quoted when it holds a letter, a quote or one of `[ ] { } #`, which
+ * DateTimeFormatter reserves (`[...]` is an optional section: unquoted, OpenSearch 2.19 read
+ * `[yyyy-MM-dd HH:mm:ssZ]` as such and refused the line's `[2026-02-02 12:04:05+0900]`).
+ */
 export function strftimeToJava(pattern: string): string {
   let out = "";
   let literal = "";
   const flush = () => {
-    if (literal) out += /^[^A-Za-z']+$/.test(literal) ? literal : `'${literal.replace(/'/g, "''")}'`;
+    if (literal) out += /^[^A-Za-z'[\]{}#]+$/.test(literal) ? literal : `'${literal.replace(/'/g, "''")}'`;
     literal = "";
   };
   for (let i = 0; i < pattern.length; i++) {

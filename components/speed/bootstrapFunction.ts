@@ -10,7 +10,8 @@ import { createHash } from "crypto";
 import { bundleLambdaHandler, lambdaHandlerArchive } from "../shared/bundle";
 import { functionRole } from "./functionRole";
 import { AGENT_INDEX_PREFIX, FORWARDER_INDEX_PREFIX } from "../shared/names";
-import { BootstrapSettings, settingsHash } from "./bootstrap/requests";
+import { EventSchema } from "../shared/schema";
+import { BootstrapSettings, formatSettings, settingsHash } from "./bootstrap/requests";
 import { LayerContext } from "./context";
 import { MASTER_USER_NAME } from "./domain";
 import { LogGroupFactory } from "./logs";
@@ -51,6 +52,8 @@ export interface BootstrapInputs extends LayerContext {
   readonly indexRetentionDays: number;
   readonly availabilityZoneCount: number;
   readonly instanceCount: number;
+  /** The stack's event format: the templates index its fields. */
+  readonly eventSchema: EventSchema;
 }
 
 /** The bootstrap function and its run; returns the run, whose result the layer's endpoint waits for. */
@@ -98,6 +101,7 @@ export function bootstrapFunction(inputs: BootstrapInputs): aws.lambda.Invocatio
       retentionDays: inputs.indexRetentionDays,
       replicas: indexReplicas(inputs.availabilityZoneCount, inputs.instanceCount),
       ismPolicyId: ISM_POLICY_ID,
+      ...formatSettings(inputs.eventSchema),
     }));
   return new aws.lambda.Invocation(
     `${name}-bootstrap-run`,

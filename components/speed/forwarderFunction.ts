@@ -9,7 +9,14 @@ import { lambdaHandlerArchive } from "../shared/bundle";
 import { FORWARDER_INDEX_PREFIX } from "../shared/names";
 import { LayerContext } from "./context";
 import { maxBulkBytesFor } from "./forwarder/bulk";
-import { FORWARDER_ENV, FORWARDER_TIMEOUT_SECONDS } from "./forwarder/env";
+import {
+  ENDPOINT_MAX_CHARS,
+  FORWARDER_ENV,
+  FORWARDER_TIMEOUT_SECONDS,
+  LAMBDA_ENVIRONMENT_MAX_BYTES,
+  environmentBytes,
+} from "./forwarder/env";
+import { eventSchemaVariable } from "./forwarder/format";
 import { functionRole } from "./functionRole";
 import { LogGroupFactory } from "./logs";
 import {
@@ -19,6 +26,7 @@ import {
 } from "./metrics";
 import { forwarderPolicy, logGroupSourceArn } from "./policies";
 import { sourceKey } from "../shared/sources";
+import { EventSchema } from "../shared/schema";
 
 export interface ForwarderInputs extends LayerContext {
   /** The layer's key: the dead-letter queue is encrypted with it. */
@@ -39,6 +47,8 @@ export interface ForwarderInputs extends LayerContext {
   readonly maxRetryAttempts: number;
   /** Existing log groups (names) subscribed to the forwarder besides the app log group. */
   readonly sourceLogGroupNames: readonly string[];
+  /** The stack's event format (passed to the function only when it is not the hands-on's). */
+  readonly eventSchema: EventSchema;
 }
 
 export interface Forwarder {
@@ -48,6 +58,49 @@ export interface Forwarder {
   readonly deadLetter: aws.sqs.Queue;
   /** The function itself (its health alarms and the dashboard read its metrics). */
   readonly forwarder: aws.lambda.Function;
+}
+
+/**
+ * The forwarder's environment: where to write, how, and the stack's format when it is not the
+ * hands-on's (the hands-on stacks' function configuration stays as it was).
+ */
+export function forwarderVariables<E>(
+  endpoint: E,
+  instanceType: string,
+  eventSchema: EventSchema,
+): Record<string, E | string> {
+  const schema = eventSchemaVariable(eventSchema);
+  return {
+    [FORWARDER_ENV.endpoint]: endpoint,
+    [FORWARDER_ENV.indexPrefix]: FORWARDER_INDEX_PREFIX,
+    [FORWARDER_ENV.requestTimeoutMs]: "30000",
+    [FORWARDER_ENV.bulkMaxBytes]: String(maxBulkBytesFor(instanceType)),
+    ...(schema === undefined ? {} : { [FORWARDER_ENV.eventSchema]: schema }),
+  };
+}
+
+/**
+ * Why the forwarder's environment could exceed Lambda's 4 KB, as the end of a sentence about the
+ * format ("is 4668 bytes as ..."), or `undefined`: the variables as the function gets them, with
+ * the endpoint, unknown until the domain exists, at its longest. The stack's config check and the
+ * layer both ask, so a format too large fails the plan, not the deploy.
+ */
+export function forwarderEnvironmentProblem(
+  instanceType: string,
+  eventSchema: EventSchema,
+): string | undefined {
+  const variables = forwarderVariables("x".repeat(ENDPOINT_MAX_CHARS), instanceType, eventSchema);
+  const bytes = environmentBytes(variables);
+  if (bytes <= LAMBDA_ENVIRONMENT_MAX_BYTES) return undefined;
+  const schema = environmentBytes({
+    [FORWARDER_ENV.eventSchema]: variables[FORWARDER_ENV.eventSchema] ?? "",
+  });
+  return (
+    `is ${schema} bytes as the forwarder's ${FORWARDER_ENV.eventSchema} variable, which brings the function's ` +
+    `environment to ${bytes} bytes (with the longest endpoint), over Lambda's ${LAMBDA_ENVIRONMENT_MAX_BYTES} ` +
+    `bytes for all of a function's variables (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html): ` +
+    `shorten the format's name, field names or pattern by ${bytes - LAMBDA_ENVIRONMENT_MAX_BYTES} bytes`
+  );
 }
 
 /** The forwarder function, its failure path and its subscription to the app log group. */
@@ -95,13 +148,9 @@ export function forwarderFunction(inputs: ForwarderInputs): Forwarder {
       // throttling of the largest batch without holding a failing one for long (Lambda's maximum
       // is 900 s, https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html).
       timeout: FORWARDER_TIMEOUT_SECONDS,
+      // Lambda allows 4 KB for all variables; the layer checks them first (forwarderEnvironmentProblem).
       environment: {
-        variables: {
-          [FORWARDER_ENV.endpoint]: inputs.domain.endpoint,
-          [FORWARDER_ENV.indexPrefix]: FORWARDER_INDEX_PREFIX,
-          [FORWARDER_ENV.requestTimeoutMs]: "30000",
-          [FORWARDER_ENV.bulkMaxBytes]: String(maxBulkBytesFor(inputs.instanceType)),
-        },
+        variables: forwarderVariables(inputs.domain.endpoint, inputs.instanceType, inputs.eventSchema),
       },
       vpcConfig: { subnetIds: inputs.subnetIds, securityGroupIds: [inputs.securityGroup.id] },
       loggingConfig: { logFormat: "Text", logGroup: forwarderLogs.name },

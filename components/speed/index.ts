@@ -1,10 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { OPS_DEFAULTS } from "../shared/alarms";
+import { EventSchema, HANDS_ON_SCHEMA } from "../shared/schema";
 import { alarm } from "./alarm";
 import { bootstrapFunction, indexReplicas } from "./bootstrapFunction";
 import { layerContext } from "./context";
 import { ServiceLinkedRoleMode, openSearchDomain } from "./domain";
-import { forwarderFunction } from "./forwarderFunction";
+import { forwarderEnvironmentProblem, forwarderFunction } from "./forwarderFunction";
 import { generatorAccess } from "./generatorAccess";
 import { healthAlarms } from "./healthAlarms";
 import { layerKey } from "./key";
@@ -26,6 +27,7 @@ export {
   TLS_SECURITY_POLICY,
 } from "./domain";
 export { READER_ROLE } from "./probeFunction";
+export { forwarderEnvironmentProblem } from "./forwarderFunction";
 
 /**
  * What `dashboardsPortForwardCommand` says when the stack has no generator: the port forwarding
@@ -110,6 +112,12 @@ export interface SpeedLayerArgs {
   readonly freeStorageSharePercent?: number;
   /** JVM memory pressure (percent, 3 minutes) that raises the alarm. @default 95 */
   readonly jvmMemoryPressurePercent?: number;
+  /**
+   * The event schema (`datalake:format`): the index templates declare its fields with their
+   * types, and the forwarder reads its events by it (a text format's lines split by its pattern).
+   * @default HANDS_ON_SCHEMA
+   */
+  readonly eventSchema?: EventSchema;
 }
 
 /**
@@ -171,6 +179,7 @@ export class SpeedLayer extends pulumi.ComponentResource {
     const dlqDepthThreshold = args.dlqDepthThreshold ?? OPS_DEFAULTS.dlqDepthThreshold;
     const freeStorageSharePercent = args.freeStorageSharePercent ?? OPS_DEFAULTS.freeStorageSharePercent;
     const jvmMemoryPressurePercent = args.jvmMemoryPressurePercent ?? OPS_DEFAULTS.jvmMemoryPressurePercent;
+    const eventSchema = args.eventSchema ?? HANDS_ON_SCHEMA;
     validate(name, {
       availabilityZoneCount,
       instanceCount,
@@ -187,6 +196,10 @@ export class SpeedLayer extends pulumi.ComponentResource {
       freeStorageSharePercent,
       jvmMemoryPressurePercent,
     });
+    const environmentProblem = forwarderEnvironmentProblem(instanceType, eventSchema);
+    if (environmentProblem !== undefined) {
+      throw new Error(`SpeedLayer ${name}: eventSchema (datalake:format) ${environmentProblem}.`);
+    }
 
     // The units, in dependency order. Each registers its children with `parent: this` and
     // `${name}-<role>` names (see context.ts), so the URNs are those of the single constructor.
@@ -227,6 +240,7 @@ export class SpeedLayer extends pulumi.ComponentResource {
       memoryMb: forwarderMemoryMb,
       maxRetryAttempts: forwarderMaxRetryAttempts,
       sourceLogGroupNames: args.sourceLogGroupNames ?? [],
+      eventSchema,
     });
     const probe = probeFunction({
       ...ctx,
@@ -251,6 +265,7 @@ export class SpeedLayer extends pulumi.ComponentResource {
       indexRetentionDays,
       availabilityZoneCount,
       instanceCount,
+      eventSchema,
     });
     const topic = alarm({
       ...ctx,

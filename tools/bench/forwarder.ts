@@ -6,15 +6,22 @@
  * alternating pairs and prints the machine, each variant's median time and the min/median/max of
  * the per-pair ratio. Options: `--seconds N` of pairs (default 20); `--profile` prints where the
  * forwarder's time goes instead (base64, gunzip, text decoding, the payload's JSON.parse, the
- * per-event work and the joins).
+ * per-event work and the joins); `--format STACK` runs the same comparison on JSON events of the
+ * `datalake:format` of Pulumi.STACK.yaml (a JSON format), the forwarder reading them by it.
  */
 import type { CloudWatchLogsDecodedData, CloudWatchLogsEvent } from "aws-lambda";
 import { gzipSync, gunzipSync } from "zlib";
 import * as os from "os";
 import { CommandSpec, UsageError, parseCommandLine, runCommand } from "../cli";
 import { DEFAULT_BULK_MAX_BYTES } from "../../components/speed/forwarder/bulk";
+import { ForwarderFormat, HANDS_ON_FORMAT, forwarderFormat } from "../../components/speed/forwarder/format";
 import { bulkBodies, decodeEvent } from "../../components/speed/forwarder/transform";
 import { LOG_LEVELS, parseLogLine } from "../../components/shared/logformat";
+import { PROJECT } from "../../components/shared/names";
+import { EventSchema } from "../../components/shared/schema";
+import { schemaProblems } from "../../components/shared/schemaCheck";
+import { readStackConfig } from "../offline/stackConfig";
+import { formatTime } from "../verify/source";
 
 const HOSTS = ["prd-db02", "prd-web002", "prd-ap001"];
 const USERS = ["uehara", "uchida", "imai"];
@@ -25,8 +32,50 @@ const TEXTS: Record<string, string> = {
   CRITICAL: "This is Critical.",
 };
 
-/** A subscription event as CloudWatch Logs sends it, with JSON messages as our agent writes them. */
-export function realisticEvent(targetCompressedBytes = 1_000_000): {
+/** One event's message: its position, its time (epoch ms) and the event's random source. */
+export type MessageOf = (i: number, ts: number, rand: (n: number) => number) => string;
+
+/** The hands-on's events: JSON as our agent writes it, one in ten a plain line (a writer that does not parse). */
+const handsOnMessage: MessageOf = (i, ts, rand) => {
+  const level = LOG_LEVELS[rand(4)];
+  const jst = new Date(ts + 9 * 3_600_000).toISOString().replace("T", " ").slice(0, 19) + "+0900";
+  return i % 10 === 9
+    ? `[${jst}] ${level} ${HOSTS[rand(3)]} ${USERS[rand(3)]} ${1000 + rand(100)} [${TEXTS[level]} request ${rand(1e9).toString(36)}]`
+    : JSON.stringify({
+        timestamp: jst,
+        alarmlevel: level,
+        host: HOSTS[rand(3)],
+        user: USERS[rand(3)],
+        number: 1000 + rand(100),
+        text: `${TEXTS[level]} request ${rand(1e9).toString(36)}`,
+      });
+};
+
+/** Events of a JSON format: every declared field with a value of its type (strings from 20 per field). */
+export function jsonMessageOf(schema: EventSchema): MessageOf {
+  return (_i, ts, rand) => {
+    const record: Record<string, unknown> = {};
+    for (const f of schema.fields) {
+      record[f.name] =
+        f.type === "timestamp"
+          ? formatTime(ts, schema.timeFormat)
+          : f.type === "long"
+            ? rand(100_000)
+            : f.type === "double"
+              ? rand(100_000) / 10
+              : f.type === "boolean"
+                ? rand(2) === 1
+                : `${f.name}-${rand(20)}`;
+    }
+    return JSON.stringify(record);
+  };
+}
+
+/** A subscription event as CloudWatch Logs sends it, with the hands-on's messages (or `messageOf`'s). */
+export function realisticEvent(
+  targetCompressedBytes = 1_000_000,
+  messageOf: MessageOf = handsOnMessage,
+): {
   event: CloudWatchLogsEvent;
   events: number;
 } {
@@ -44,20 +93,7 @@ export function realisticEvent(targetCompressedBytes = 1_000_000): {
     subscriptionFilters: ["speed-forwarder"],
     logEvents: Array.from({ length: count }, (_v, i) => {
       const ts = start + i * 37 + rand(30);
-      const level = LOG_LEVELS[rand(4)];
-      const jst = new Date(ts + 9 * 3_600_000).toISOString().replace("T", " ").slice(0, 19) + "+0900";
-      // One in ten lines is a plain hands-on line (a writer that does not parse), the rest JSON.
-      const message =
-        i % 10 === 9
-          ? `[${jst}] ${level} ${HOSTS[rand(3)]} ${USERS[rand(3)]} ${1000 + rand(100)} [${TEXTS[level]} request ${rand(1e9).toString(36)}]`
-          : JSON.stringify({
-              timestamp: jst,
-              alarmlevel: level,
-              host: HOSTS[rand(3)],
-              user: USERS[rand(3)],
-              number: 1000 + rand(100),
-              text: `${TEXTS[level]} request ${rand(1e9).toString(36)}`,
-            });
+      const message = messageOf(i, ts, rand);
       return {
         id: (BigInt(ts) * 10n ** 40n + BigInt(i)).toString().padStart(56, "3"),
         timestamp: ts,
@@ -120,8 +156,8 @@ export function baseline(event: CloudWatchLogsEvent, indexPrefix = "cwl"): strin
 }
 
 /** The forwarder's work for one event: decode, then every body the handler would send. */
-export function forwarder(event: CloudWatchLogsEvent): string[] {
-  const bodies = bulkBodies(decodeEvent(event), { maxChars: DEFAULT_BULK_MAX_BYTES });
+export function forwarder(event: CloudWatchLogsEvent, format: ForwarderFormat = HANDS_ON_FORMAT): string[] {
+  const bodies = bulkBodies(decodeEvent(event), { maxChars: DEFAULT_BULK_MAX_BYTES, format });
   const out: string[] = [];
   for (let b = bodies.next(); b !== undefined; b = bodies.next()) out.push(b);
   return out;
@@ -146,7 +182,11 @@ function machine(): string {
  * Pairs of runs (the order alternates: baseline first, then forwarder first) for `seconds`, so
  * load from other processes on a shared machine falls on both alike; one ratio per pair.
  */
-function compare(event: CloudWatchLogsEvent, seconds: number): { base: number[]; ours: number[] } {
+function compare(
+  event: CloudWatchLogsEvent,
+  seconds: number,
+  format: ForwarderFormat,
+): { base: number[]; ours: number[] } {
   const base: number[] = [];
   const ours: number[] = [];
   const time = (f: () => unknown) => {
@@ -155,15 +195,15 @@ function compare(event: CloudWatchLogsEvent, seconds: number): { base: number[];
     f();
     return now() - start;
   };
-  forwarder(event); // warm-up (JIT)
+  forwarder(event, format); // warm-up (JIT)
   baseline(event);
   const deadline = now() + seconds * 1000;
   for (let pair = 0; now() < deadline || pair < 3; pair++) {
     if (pair % 2 === 0) {
       base.push(time(() => baseline(event)));
-      ours.push(time(() => forwarder(event)));
+      ours.push(time(() => forwarder(event, format)));
     } else {
-      ours.push(time(() => forwarder(event)));
+      ours.push(time(() => forwarder(event, format)));
       base.push(time(() => baseline(event)));
     }
   }
@@ -171,7 +211,7 @@ function compare(event: CloudWatchLogsEvent, seconds: number): { base: number[];
 }
 
 /** Milliseconds per phase of the forwarder, each measured on its own, `runs` times. */
-function profile(event: CloudWatchLogsEvent, runs: number): void {
+function profile(event: CloudWatchLogsEvent, runs: number, format: ForwarderFormat): void {
   const phases: Record<string, number[]> = {
     "base64 decode": [],
     gunzip: [],
@@ -196,7 +236,7 @@ function profile(event: CloudWatchLogsEvent, runs: number): void {
     const data = timed("payload JSON.parse", () => JSON.parse(text) as CloudWatchLogsDecodedData);
     global.gc?.();
     const bodies = timed("bodies (per-event work and joins)", () => {
-      const b = bulkBodies(data, { maxChars: DEFAULT_BULK_MAX_BYTES });
+      const b = bulkBodies(data, { maxChars: DEFAULT_BULK_MAX_BYTES, format });
       const out: string[] = [];
       for (let x = b.next(); x !== undefined; x = b.next()) out.push(x);
       return out;
@@ -212,7 +252,7 @@ function profile(event: CloudWatchLogsEvent, runs: number): void {
     global.gc?.();
     timed("  of which joins (estimate)", () => pieces.map((p) => p.join("")));
     global.gc?.();
-    timed("decodeEvent + bodies, together", () => forwarder(event));
+    timed("decodeEvent + bodies, together", () => forwarder(event, format));
     if (r === 0) for (const k of Object.keys(phases)) phases[k].length = 0; // the first run warms up
   }
   const total = median(phases["decodeEvent + bodies, together"]);
@@ -233,29 +273,59 @@ export const BENCH_FORWARDER_COMMAND: CommandSpec = {
   options: {
     seconds: { type: "string", value: "N", description: "how long to time pairs (default 20)" },
     profile: { type: "boolean", description: "print where the forwarder's time goes instead" },
+    format: {
+      type: "string",
+      value: "STACK",
+      description: "events of the JSON datalake:format of Pulumi.STACK.yaml instead of the hands-on's",
+    },
   },
 };
+
+/** The JSON format of Pulumi.<stack>.yaml, checked as the stack's config check does. */
+function stackFormat(stack: string): EventSchema {
+  const raw = readStackConfig(process.cwd(), stack, PROJECT).config[`${PROJECT}:format`];
+  if (raw === undefined)
+    throw new UsageError(`Pulumi.${stack}.yaml sets no ${PROJECT}:format; name a stack that does.`);
+  const schema = JSON.parse(raw) as EventSchema;
+  const problems = schemaProblems(schema);
+  if (problems.length > 0) {
+    throw new UsageError(`Pulumi.${stack}.yaml: ${PROJECT}:format ${problems[0].message}.`);
+  }
+  if (schema.kind !== "json") {
+    throw new UsageError(
+      `Pulumi.${stack}.yaml: ${PROJECT}:format is a ${schema.kind} format; the comparison needs a JSON one (the baseline parses JSON).`,
+    );
+  }
+  return schema;
+}
 
 function main(): number {
   const { values } = parseCommandLine(BENCH_FORWARDER_COMMAND, process.argv.slice(2));
   const seconds = Number(values.seconds ?? 20);
   if (!Number.isFinite(seconds) || seconds <= 0)
     throw new UsageError(`--seconds is ${values.seconds as string}; give a positive number.`);
-  const { event, events } = realisticEvent();
+  const schema = typeof values.format === "string" ? stackFormat(values.format) : undefined;
+  const format = schema === undefined ? HANDS_ON_FORMAT : forwarderFormat(schema);
+  const { event, events } = realisticEvent(
+    1_000_000,
+    schema === undefined ? undefined : jsonMessageOf(schema),
+  );
   const compressed = Math.round((event.awslogs.data.length * 3) / 4);
   console.log(`machine: ${machine()}`);
-  console.log(`event: ${events} log events, ${(compressed / 1e6).toFixed(2)} MB compressed`);
-  if (forwarder(event).join("") !== baseline(event)) {
+  console.log(
+    `event: ${events} log events (${schema === undefined ? "the hands-on's format" : `format ${schema.name}, JSON`}), ${(compressed / 1e6).toFixed(2)} MB compressed`,
+  );
+  if (forwarder(event, format).join("") !== baseline(event)) {
     throw new Error(
       "the forwarder's and the baseline's bulk bodies differ: the benchmark would compare different work",
     );
   }
   console.log("output: the forwarder's bodies joined are byte-identical to the baseline's body");
   if (values.profile === true) {
-    profile(event, 7);
+    profile(event, 7, format);
     return 0;
   }
-  const { base, ours } = compare(event, seconds);
+  const { base, ours } = compare(event, seconds, format);
   const ratios = base.map((b, i) => b / ours[i]);
   console.log(`baseline  median ${median(base).toFixed(0)} ms per batch (${base.length} runs)`);
   console.log(`forwarder median ${median(ours).toFixed(0)} ms per batch (${ours.length} runs)`);

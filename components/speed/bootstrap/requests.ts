@@ -5,7 +5,8 @@
  * requests, the tests compare them.
  */
 import { createHash } from "crypto";
-import { MAPPING_DEPTH_LIMIT, templateMappings } from "../mapping";
+import { EventSchema, isHandsOn } from "../../shared/schema";
+import { DeclaredField, MAPPING_DEPTH_LIMIT, declaredFieldsOf, templateMappings } from "../mapping";
 
 export interface BootstrapSettings {
   /** Name of the OpenSearch security role that may write the log indices. */
@@ -27,6 +28,19 @@ export interface BootstrapSettings {
   readonly readerRole?: string;
   /** IAM role ARNs mapped to the reader role (the probe's). @default [] — no mapping */
   readonly readerBackendRoles?: readonly string[];
+  /**
+   * The indexed fields of the templates, under a format other than the hands-on's
+   * (declaredFieldsOf in ../mapping.ts). @default undefined — the hands-on's DECLARED_FIELDS
+   */
+  readonly declaredFields?: Readonly<Record<string, DeclaredField>>;
+}
+
+/**
+ * The settings a format adds: its declared fields, or nothing for the hands-on's (so the hands-on
+ * stacks' settings, their hash and the invocation's payload stay what they were).
+ */
+export function formatSettings(schema: EventSchema): Pick<BootstrapSettings, "declaredFields"> {
+  return isHandsOn(schema) ? {} : { declaredFields: declaredFieldsOf(schema) };
 }
 
 export interface OpenSearchRequest {
@@ -36,6 +50,8 @@ export interface OpenSearchRequest {
 }
 
 const NAME = /^[a-z0-9][a-z0-9_-]{0,99}$/;
+/** A declared field: ours (`@...`) or a format's. */
+const FIELD = /^@?[a-z][a-z0-9_]{0,127}$/;
 
 /** Throws when a setting would make a bad request; the message names the setting and the fix. */
 export function validateSettings(s: BootstrapSettings): void {
@@ -61,6 +77,14 @@ export function validateSettings(s: BootstrapSettings): void {
   if (!readers.every(isRoleArn)) throw new Error(`bootstrap: readerBackendRoles must be IAM role ARNs`);
   if (readers.length > 0 && s.readerRole === undefined)
     throw new Error(`bootstrap: readerBackendRoles are set but readerRole is not; name the reader role`);
+  if (s.declaredFields !== undefined) {
+    const names = Object.keys(s.declaredFields);
+    if (names.length === 0)
+      throw new Error(`bootstrap: declaredFields is empty; leave it unset for the hands-on's fields`);
+    const bad = names.filter((f) => !FIELD.test(f));
+    if (bad.length > 0)
+      throw new Error(`bootstrap: declaredFields names ${JSON.stringify(bad)}; name fields like ${FIELD}`);
+  }
   if (s.readerRole !== undefined) {
     if (!NAME.test(s.readerRole))
       throw new Error(`bootstrap: readerRole "${s.readerRole}" must be lower-case letters, digits, _ or -`);
@@ -129,9 +153,9 @@ export const SLOW_LOG_THRESHOLDS = {
 } as const;
 
 /**
- * Index template of one family: the mapping policy of ../mapping.ts (declared fields indexed,
- * everything else kept unindexed, the depth limit the forwarder's transform keeps to), shards,
- * replicas and slow-log thresholds.
+ * Index template of one family: the mapping policy of ../mapping.ts (declared fields indexed — the
+ * format's when the settings carry them —, everything else kept unindexed, the depth limit the
+ * forwarder's transform keeps to), shards, replicas and slow-log thresholds.
  */
 export function indexTemplate(prefix: string, s: BootstrapSettings) {
   return {
@@ -144,7 +168,7 @@ export function indexTemplate(prefix: string, s: BootstrapSettings) {
         "index.mapping.depth.limit": MAPPING_DEPTH_LIMIT,
         ...SLOW_LOG_THRESHOLDS,
       },
-      mappings: templateMappings(),
+      mappings: templateMappings(s.declaredFields),
     },
   };
 }

@@ -31,6 +31,7 @@ import {
   sendBulk,
 } from "./bulk";
 import { FORWARDER_ENV } from "./env";
+import { ForwarderFormat, forwarderFormat, parseEventSchemaVariable } from "./format";
 import { BulkBodies, MalformedPayloadError, bulkBodies, decodeEvent } from "./transform";
 
 export interface ForwarderResult {
@@ -48,6 +49,8 @@ const RECORD_PART_CHARS = 32_768;
 export interface ForwarderDeps {
   readonly client: BulkClient;
   readonly indexPrefix?: string;
+  /** The stack's event format, compiled once. @default HANDS_ON_FORMAT */
+  readonly format?: ForwarderFormat;
   readonly send?: SendOptions;
   /** Largest request body. @default DEFAULT_BULK_MAX_BYTES */
   readonly maxBytes?: number;
@@ -129,7 +132,12 @@ export function createHandler(
       events = Array.isArray(data.logEvents) ? data.logEvents.length : 0;
       // UTF-16 length is a lower bound of the UTF-8 size: sendBulk splits a body that is still
       // larger in bytes (non-ASCII text), so no request exceeds maxBytes.
-      bodies = bulkBodies(data, { indexPrefix: deps.indexPrefix, maxChars: maxBytes, releaseEvents: true });
+      bodies = bulkBodies(data, {
+        indexPrefix: deps.indexPrefix,
+        format: deps.format,
+        maxChars: maxBytes,
+        releaseEvents: true,
+      });
     } catch (err) {
       if (err instanceof MalformedPayloadError) {
         // Retrying cannot help, but failing is the only way to reach the dead-letter queue from a
@@ -252,9 +260,13 @@ export async function handler(event: CloudWatchLogsEvent, context: Context): Pro
       throw new Error(`forwarder: ${FORWARDER_ENV.endpoint} and AWS_REGION must be set`);
     }
     const timeout = Number(process.env[FORWARDER_ENV.requestTimeoutMs] ?? 30_000);
+    // Once per cold start: a bad value fails every invocation with one sentence (Lambda's retries,
+    // then the dead-letter queue, keep the batches) until the stack is deployed again.
+    const format = forwarderFormat(parseEventSchemaVariable(process.env[FORWARDER_ENV.eventSchema]));
     cached = createHandler({
       client: createClient(endpoint, region, timeout) as unknown as BulkClient,
       indexPrefix: process.env[FORWARDER_ENV.indexPrefix],
+      format,
       maxBytes: parseMaxBytes(process.env[FORWARDER_ENV.bulkMaxBytes], FORWARDER_ENV.bulkMaxBytes),
       send: { requestTimeoutMs: timeout },
     });

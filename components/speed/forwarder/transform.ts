@@ -12,6 +12,11 @@
  * 1.34 / 2.16 / 3.10x (min / median / max, 33 and 31 pairs) for decode + bodies; `--profile` shows the per-event work bounds it (74 % of the
  * time; the fixed base64, gunzip and payload JSON.parse about 21 %).
  *
+ * Under a format of the stack's own (`datalake:format`, compiled by format.ts), a JSON format's
+ * messages take the same two paths, judged by the format's declared fields, and a text format's
+ * lines are split by its pattern into typed fields; an event the format cannot read is indexed
+ * with its raw message and `@parse_error`. The hands-on's format keeps the path described above.
+ *
  * One event never sinks its batch: an event that cannot become a document is returned as an
  * {@link EventFailure} (the handler records it) and the others are indexed. Documents keep to the
  * mapping policy of ../mapping.ts, so the index templates refuse none for its shape: members the
@@ -23,7 +28,25 @@ import { isAscii } from "buffer";
 import { gunzipSync } from "zlib";
 import { LOG_LINE_REGEX } from "../../shared/logformat";
 import { FORWARDER_INDEX_PREFIX } from "../../shared/names";
-import { MAPPED_ROOTS, MAPPING_DEPTH_LIMIT, MOVED_FIELD, MOVED_KEYS_FIELD, refusedMember } from "../mapping";
+import {
+  IndexMapping,
+  MAPPING_DEPTH_LIMIT,
+  MOVED_FIELD,
+  MOVED_KEYS_FIELD,
+  MOVED_REASONS_FIELD,
+  MoveReason,
+  PARSE_ERROR_FIELD,
+  refusedMember,
+} from "../mapping";
+import {
+  ForwarderFormat,
+  HANDS_ON_FORMAT,
+  HANDS_ON_KIND,
+  JSON_KIND,
+  MappedName,
+  NOT_JSON_START,
+  TEXT_KIND,
+} from "./format";
 
 /** A payload that can never be indexed (retrying it cannot help); the message says why. */
 export class MalformedPayloadError extends Error {
@@ -36,6 +59,11 @@ export class MalformedPayloadError extends Error {
 export interface BulkBodyOptions {
   /** Index name prefix; documents go to `<prefix>-YYYY.MM.DD` (UTC day of the event). @default "cwl" */
   readonly indexPrefix?: string;
+  /**
+   * The stack's event format, compiled (format.ts): its declared fields shape the documents (the
+   * mapped names, the typed fields of a text format's lines). @default HANDS_ON_FORMAT
+   */
+  readonly format?: ForwarderFormat;
 }
 
 /** Keys of JSON messages that start with "@" take the slow path, where ours overwrite theirs. */
@@ -131,9 +159,10 @@ function idInner(id: string): string {
 // rejects them), no escaped key (`"\u0040timestamp"` is `@timestamp`, `"\u0061"` repeats `a`), no
 // lone surrogate (it has no UTF-8 encoding), and no top-level key starting with "@". It also keeps
 // to the mapping policy (../mapping.ts): no key the engine refuses at any level, no nesting deeper
-// than MAPPING_DEPTH_LIMIT, no top-level key that dots into a mapped field, and a scalar for every
-// declared field. Anything else takes the slow path, which re-serializes the parsed value with
-// JSON.stringify after moving the members the engine would refuse under MOVED_FIELD.
+// than MAPPING_DEPTH_LIMIT, no top-level key that dots into a mapped field, a scalar for every
+// declared field and a literal true, false or null for a declared boolean. Anything else takes
+// the slow path, which re-serializes the parsed value with JSON.stringify after moving the
+// members the engine would refuse under MOVED_FIELD.
 
 /** Start/end offsets of the keys (without quotes) of the objects open during the scan. */
 const keySpans: number[] = [];
@@ -292,9 +321,10 @@ function addKey(s: string, start: number, end: number): boolean {
 
 /**
  * Scans the JSON object that starts at `p` (a "{"). Returns the position after its closing "}",
- * or -1 when it is not spliceable. `topKeys` receives the number of its own keys.
+ * or -1 when it is not spliceable. `topKeys` receives the number of its own keys. `roots` are the
+ * format's mapped names by length (ForwarderFormat.rootsByLength).
  */
-function scanObject(s: string, p: number): number {
+function scanObject(s: string, p: number, roots: RootsByLength): number {
   keySpans.length = 0;
   open.length = 0;
   open.push(0);
@@ -312,7 +342,7 @@ function scanObject(s: string, p: number): number {
       if (p < 0 || !addKey(s, keyStart, p - 1)) return -1;
       if (open.length === 1) {
         topKeys++;
-        mapped = mapsInto(s, keyStart, p - 1);
+        mapped = mapsInto(s, keyStart, p - 1, roots);
         if (mapped < 0) return -1;
       }
       p = skipSpace(s, p);
@@ -321,9 +351,11 @@ function scanObject(s: string, p: number): number {
     p = skipSpace(s, p);
     if (p < 0) return -1;
     const c = s.charCodeAt(p);
+    // A declared boolean takes a literal true, false or null here; the slow path checks the rest.
+    if (mapped === 2 && open.length === 1 && c !== 116 && c !== 102 && c !== 110) return -1;
     if (c === 123 || c === 91) {
       // A declared field holds scalars; the slow path sorts out arrays and objects.
-      if (mapped === 1 && open.length === 1) return -1;
+      if (mapped > 0 && open.length === 1) return -1;
       open.push(c === 123 ? keySpans.length : -1);
       if (open.length > MAPPING_DEPTH_LIMIT) return -1;
       p = skipSpace(s, p + 1);
@@ -353,32 +385,32 @@ function scanObject(s: string, p: number): number {
   }
 }
 let topKeys = 0;
-/** For the current top-level member: 1 when its key is a mapped field, 0 when it is not mapped. */
+/**
+ * For the current top-level member: 1 when its key is a mapped field, 2 a mapped boolean, 0 when
+ * it is not mapped.
+ */
 let mapped = 0;
 
 /** The mapped top-level names by length: a key is compared only with names of its length. */
-const ROOTS_BY_LENGTH: string[][] = [];
-for (const root of MAPPED_ROOTS) (ROOTS_BY_LENGTH[root.length] ??= []).push(root);
+type RootsByLength = ForwarderFormat["rootsByLength"];
 
 /**
- * Whether the top-level key at [start, end) is a mapped field (1), dots into one (-1: the engine
- * would expand it into an object under a non-object field), or neither (0). No slice: this runs for
- * every top-level key of the fast path. Reads the dots {@link scanKey} noted of this key.
+ * Whether the top-level key at [start, end) is a mapped field (1, or 2 for a boolean), dots into
+ * one (-1: the engine would expand it into an object under a non-object field), or neither (0). No
+ * slice: this runs for every top-level key of the fast path. Reads the dots {@link scanKey} noted
+ * of this key.
  */
-function mapsInto(s: string, start: number, end: number): number {
+function mapsInto(s: string, start: number, end: number, roots: RootsByLength): number {
   const rootEnd = keyFirstDot < 0 ? end : keyFirstDot;
-  const names = ROOTS_BY_LENGTH[rootEnd - start];
+  const names: readonly MappedName[] | undefined = roots[rootEnd - start];
   if (names === undefined) return 0;
-  for (const name of names) {
+  for (const { name, code } of names) {
     let k = 0;
     while (k < name.length && s.charCodeAt(start + k) === name.charCodeAt(k)) k++;
-    if (k === name.length) return rootEnd === end ? 1 : -1;
+    if (k === name.length) return rootEnd === end ? code : -1;
   }
   return 0;
 }
-
-/** Why a document carries `@parse_error`: its message parsed as JSON but cannot be indexed as such. */
-const PARSE_ERROR_FIELD = "@parse_error";
 
 /**
  * Deepest nesting of objects and arrays a document may have: OpenSearch's JSON parser rejects
@@ -415,7 +447,7 @@ function nestsDeeperThan(s: string, limit: number): boolean {
  * deeper than {@link MAX_JSON_DEPTH}, or one JSON.stringify cannot serialize, gives a document
  * with the raw message and the reason instead of failing the batch.
  */
-function slowJsonDocument(message: string, fields: OurFields): string | undefined {
+function slowJsonDocument(message: string, fields: OurFields, mapping: IndexMapping): string | undefined {
   let obj: unknown;
   try {
     obj = JSON.parse(message);
@@ -428,7 +460,7 @@ function slowJsonDocument(message: string, fields: OurFields): string | undefine
     problem = `the message is JSON nested deeper than ${MAX_JSON_DEPTH} levels, which OpenSearch rejects; only the raw message is indexed`;
   } else {
     const record = obj as Record<string, unknown>;
-    moveRefusedMembers(record);
+    moveRefusedMembers(record, mapping);
     record["@id"] = fields.id;
     record["@timestamp"] = fields.timestamp;
     record["@message"] = message;
@@ -458,27 +490,36 @@ function slowJsonDocument(message: string, fields: OurFields): string | undefine
 const OUR_FIELDS = new Set(["@id", "@timestamp", "@message", "@owner", "@log_group", "@log_stream"]);
 
 /**
- * Moves the members of a parsed message that the engine would refuse (see ../mapping.ts), and a
- * message's own {@link MOVED_FIELD} and {@link MOVED_KEYS_FIELD}, under {@link MOVED_FIELD}, and
- * lists their keys in {@link MOVED_KEYS_FIELD}.
+ * Moves the members of a parsed message that the engine would refuse under `mapping` (see
+ * ../mapping.ts), and a message's own {@link MOVED_FIELD} and {@link MOVED_KEYS_FIELD} (and
+ * {@link MOVED_REASONS_FIELD} where the mapping has it), under {@link MOVED_FIELD}, and lists their
+ * keys in {@link MOVED_KEYS_FIELD} (and why in {@link MOVED_REASONS_FIELD}).
  */
-function moveRefusedMembers(record: Record<string, unknown>): void {
+function moveRefusedMembers(record: Record<string, unknown>, mapping: IndexMapping): void {
   let moved: Record<string, unknown> | undefined;
   let keys: string[] | undefined;
+  let reasons: MoveReason[] | undefined;
   for (const key of Object.keys(record)) {
     if (OUR_FIELDS.has(key)) continue;
     const value = record[key];
-    if (key !== MOVED_FIELD && key !== MOVED_KEYS_FIELD && refusedMember(key, value) === undefined) continue;
+    const why: MoveReason | undefined =
+      key === MOVED_FIELD || key === MOVED_KEYS_FIELD || (mapping.reasons && key === MOVED_REASONS_FIELD)
+        ? "reserved"
+        : refusedMember(key, value, mapping);
+    if (why === undefined) continue;
     // No prototype: a key "__proto__" is then an ordinary member.
     moved ??= Object.create(null) as Record<string, unknown>;
     keys ??= [];
     moved[key] = value;
     keys.push(key);
+    reasons ??= [];
+    reasons.push(why);
     delete record[key];
   }
   if (moved !== undefined) {
     record[MOVED_FIELD] = moved;
     record[MOVED_KEYS_FIELD] = keys;
+    if (mapping.reasons) record[MOVED_REASONS_FIELD] = reasons;
   }
 }
 
@@ -604,6 +645,7 @@ class BodyBuilder implements BulkBodies {
     private readonly prefix: string,
     private readonly maxChars: number,
     private readonly release: boolean,
+    private readonly format: ForwarderFormat,
   ) {
     this.tail =
       ',"@owner":' +
@@ -620,7 +662,8 @@ class BodyBuilder implements BulkBodies {
     const events = data.logEvents;
     const from = this.next_;
     if (from >= events.length && this.carry.length === 0) return undefined;
-    const { prefix, maxChars, tail, failures } = this;
+    const { prefix, maxChars, tail, failures, format } = this;
+    const { kind, rootsByLength: roots } = format;
     const chunks: string[] = [];
     const parts = this.carry;
     let n = parts.length;
@@ -698,9 +741,9 @@ class BodyBuilder implements BulkBodies {
       let first = message.charCodeAt(0);
       if (first === 32 || first === 9 || first === 10 || first === 13)
         first = message.trimStart().charCodeAt(0);
-      if (first === 123 /* { */) {
+      if (first === 123 /* { */ && kind !== TEXT_KIND) {
         const open = message.indexOf("{");
-        const end = skipSpace(message, 0) === open ? scanObject(message, open) : -1;
+        const end = skipSpace(message, 0) === open ? scanObject(message, open, roots) : -1;
         if (end >= 0 && skipSpace(message, end) === message.length) {
           // One line of spliceable JSON: its members as written, then ours.
           if (topKeys > 0) {
@@ -709,16 +752,30 @@ class BodyBuilder implements BulkBodies {
           }
         } else {
           const ms = Math.floor(ts - sec * 1000);
-          whole = slowJsonDocument(message, {
-            id: e.id,
-            timestamp: timestampToSecond.slice(16) + MS_TO_MESSAGE[ms].slice(0, 4),
-            owner: data.owner,
-            logGroup: data.logGroup,
-            logStream: data.logStream,
-          });
+          whole = slowJsonDocument(
+            message,
+            {
+              id: e.id,
+              timestamp: timestampToSecond.slice(16) + MS_TO_MESSAGE[ms].slice(0, 4),
+              owner: data.owner,
+              logGroup: data.logGroup,
+              logStream: data.logStream,
+            },
+            format.mapping,
+          );
+          if (whole === undefined && kind === JSON_KIND) {
+            start = NOT_JSON_START;
+            idKey = '"@id":"';
+          }
         }
-      } else if (first === 91 /* [ */) {
-        start = logLineFields(message);
+      } else if (kind === HANDS_ON_KIND) {
+        if (first === 91 /* [ */) {
+          start = logLineFields(message);
+          idKey = '"@id":"';
+        }
+      } else {
+        // A text format's line, or a JSON format's message that is no JSON object.
+        start = kind === TEXT_KIND ? format.lineStart!(message) : NOT_JSON_START;
         idKey = '"@id":"';
       }
       if (whole !== undefined) {
@@ -773,17 +830,23 @@ class BodyBuilder implements BulkBodies {
  * and at most `maxChars` long: per log event one `index` action (index `<prefix>-YYYY.MM.DD` from
  * the event's UTC timestamp, `_id` = the event id, so a retried batch overwrites instead of
  * duplicating) and one document: the members of a JSON object message (or the hands-on parser's
- * fields of a plain log line), then `@id`, `@timestamp`, `@message`, `@owner`, `@log_group` and
- * `@log_stream`. Nothing for a `CONTROL_MESSAGE`. An event without a string id and message and a
- * timestamp in range becomes an {@link EventFailure}. The bodies joined are the same bytes
- * whatever `maxChars` is.
+ * fields of a plain log line; under a text format, the line's typed fields), then `@id`,
+ * `@timestamp`, `@message`, `@owner`, `@log_group` and `@log_stream`. Nothing for a
+ * `CONTROL_MESSAGE`. An event without a string id and message and a timestamp in range becomes
+ * an {@link EventFailure}. The bodies joined are the same bytes whatever `maxChars` is.
  */
 export function bulkBodies(data: CloudWatchLogsDecodedData, options: BulkBodiesOptions = {}): BulkBodies {
   const prefix = checkedPrefix(data, options);
   if (prefix === undefined) return { next: () => undefined, documents: 0, failures: [] };
   const maxChars = options.maxChars ?? Infinity;
   if (!(maxChars > 0)) throw new Error(`bulkBodies: maxChars is ${maxChars}; use a positive number`);
-  return new BodyBuilder(data, prefix, maxChars, options.releaseEvents ?? false);
+  return new BodyBuilder(
+    data,
+    prefix,
+    maxChars,
+    options.releaseEvents ?? false,
+    options.format ?? HANDS_ON_FORMAT,
+  );
 }
 
 /** All of a payload's documents in one body (the tests and the fuzz check read whole bodies). */

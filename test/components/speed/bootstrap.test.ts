@@ -14,12 +14,16 @@ import { REDACTED, redact } from "../../../components/speed/bootstrap/redact";
 import {
   BootstrapSettings,
   bootstrapRequests,
+  formatSettings,
   ismPolicy,
   ismPolicyMatches,
   settingsHash,
   storedIsmPolicyContent,
   validateSettings,
 } from "../../../components/speed/bootstrap/requests";
+import { HANDS_ON_SCHEMA } from "../../../components/shared/schema";
+import { DECLARED_FIELDS, declaredFieldsOf, templateMappings } from "../../../components/speed/mapping";
+import { TEXT_SCHEMA, WEB_SCHEMA } from "./formats";
 
 const SETTINGS: BootstrapSettings = {
   writerRole: "datalake_log_writer",
@@ -203,7 +207,38 @@ describe("speed bootstrap requests (pure)", () => {
     assert.notStrictEqual(settingsHash({ ...SETTINGS, retentionDays: 15 }), settingsHash(SETTINGS));
   });
 
+  it("adds nothing for the hands-on's format, and a format's declared fields to the templates and the hash", () => {
+    assert.deepStrictEqual(formatSettings(HANDS_ON_SCHEMA), {});
+    assert.strictEqual(
+      JSON.stringify({ ...SETTINGS, ...formatSettings(HANDS_ON_SCHEMA) }),
+      JSON.stringify(SETTINGS),
+    );
+    const web = { ...SETTINGS, ...formatSettings(WEB_SCHEMA) };
+    assert.deepStrictEqual(web.declaredFields, declaredFieldsOf(WEB_SCHEMA));
+    const templates = bootstrapRequests(web).slice(2);
+    for (const t of templates)
+      assert.deepStrictEqual((t.body as any).template.mappings, templateMappings(web.declaredFields));
+    const props = (templates[1].body as any).template.mappings.properties;
+    assert.deepStrictEqual(
+      [props.status, props.timestamp, props.alarmlevel],
+      [
+        { type: "long", ignore_malformed: true },
+        { type: "date", format: "strict_date_optional_time", ignore_malformed: true },
+        undefined,
+      ],
+    );
+    const hands = (bootstrapRequests(SETTINGS)[3].body as any).template.mappings;
+    assert.deepStrictEqual(hands, templateMappings(DECLARED_FIELDS));
+    assert.notStrictEqual(settingsHash(web), settingsHash(SETTINGS));
+    assert.notStrictEqual(settingsHash({ ...SETTINGS, ...formatSettings(TEXT_SCHEMA) }), settingsHash(web));
+  });
+
   const bad: [Partial<BootstrapSettings>, string][] = [
+    [{ declaredFields: {} }, "bootstrap: declaredFields is empty; leave it unset for the hands-on's fields"],
+    [
+      { declaredFields: { "@id": { type: "keyword", ignore_above: 8191 }, "Bad.Name": { type: "text" } } },
+      'bootstrap: declaredFields names ["Bad.Name"]; name fields like /^@?[a-z][a-z0-9_]{0,127}$/',
+    ],
     [{ retentionDays: 0 }, "bootstrap: retentionDays is 0; use a whole number of days, at least 1"],
     [{ replicas: 9 }, "bootstrap: replicas is 9; use 0 to 5"],
     [

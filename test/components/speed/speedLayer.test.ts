@@ -10,6 +10,9 @@ import {
   metricNamespace,
 } from "../../../components/speed";
 import { json, mockSession, unwrap } from "../../helpers/mocks";
+import { EventSchema } from "../../../components/shared/schema";
+import { declaredFieldsOf } from "../../../components/speed/mapping";
+import { WEB_SCHEMA } from "./formats";
 
 const COMPONENT = "datalake:speed:SpeedLayer";
 const GENERATOR_ROLE_ARN = "arn:aws:iam::123456789012:role/generator-role";
@@ -375,6 +378,30 @@ describe("SpeedLayer (under mocks)", function () {
     );
   });
 
+  it("gives a format of its own to the forwarder (EVENT_SCHEMA) and to the templates (declaredFields)", async () => {
+    const hands = await build();
+    const { session } = await build({ eventSchema: WEB_SCHEMA });
+    const fn = session.named("speed-forwarder").inputs as any;
+    assert.deepStrictEqual(fn.environment.variables, {
+      OPENSEARCH_ENDPOINT: session.named("speed-domain").outputs.endpoint,
+      INDEX_PREFIX: "cwl",
+      REQUEST_TIMEOUT_MS: "30000",
+      BULK_MAX_BYTES: "5242880",
+      EVENT_SCHEMA: JSON.stringify(WEB_SCHEMA),
+    });
+    const run = session.named("speed-bootstrap-run");
+    const settings = json(
+      JSON.parse(String((run.inputs.input as Record<string, string>).plaintext)),
+    ).settings;
+    assert.deepStrictEqual(settings.declaredFields, declaredFieldsOf(WEB_SCHEMA));
+    const handsRun = hands.session.named("speed-bootstrap-run");
+    const handsSettings = json(
+      JSON.parse(String((handsRun.inputs.input as Record<string, string>).plaintext)),
+    );
+    assert.ok(!("declaredFields" in handsSettings.settings));
+    assert.notStrictEqual((run.inputs.triggers as any).settings, (handsRun.inputs.triggers as any).settings);
+  });
+
   it("deploys the verify probe in the VPC with a search-only role and no other way in", async () => {
     const { session, layer } = await build();
     const probe = session.named("speed-probe");
@@ -431,6 +458,27 @@ describe("SpeedLayer (under mocks)", function () {
     ],
     [{ forwarderMaxRetryAttempts: 3 }, "SpeedLayer speed: forwarderMaxRetryAttempts is 3; use 0, 1 or 2."],
   ];
+  it("rejects a format too large for the forwarder's 4 KB environment, in one sentence", async () => {
+    await mockSession();
+    const huge: EventSchema = {
+      ...WEB_SCHEMA,
+      fields: [
+        ...WEB_SCHEMA.fields,
+        ...Array.from({ length: 50 }, (_v, i) => ({
+          name: `field_${i}_${"x".repeat(40)}`,
+          type: "string" as const,
+        })),
+      ],
+    };
+    assert.throws(
+      () => new SpeedLayer("speed", { ...NETWORK, eventSchema: huge }),
+      (e: Error) =>
+        /^SpeedLayer speed: eventSchema \(datalake:format\) is 4\d{3} bytes as the forwarder's EVENT_SCHEMA variable, which brings the function's environment to 5\d{3} bytes \(with the longest endpoint\), over Lambda's 4096 bytes for all of a function's variables \(https:\/\/docs\.aws\.amazon\.com\/lambda\/latest\/dg\/configuration-envvars\.html\): shorten the format's name, field names or pattern by \d+ bytes\.$/.test(
+          e.message,
+        ),
+    );
+  });
+
   for (const [patch, message] of bad) {
     it(`rejects ${JSON.stringify(patch)}`, async () => {
       await mockSession();
