@@ -95,11 +95,12 @@ export function forwarderEnvironmentProblem(
   const schema = environmentBytes({
     [FORWARDER_ENV.eventSchema]: variables[FORWARDER_ENV.eventSchema] ?? "",
   });
+  const over = bytes - LAMBDA_ENVIRONMENT_MAX_BYTES;
   return (
     `is ${schema} bytes as the forwarder's ${FORWARDER_ENV.eventSchema} variable, which brings the function's ` +
     `environment to ${bytes} bytes (with the longest endpoint), over Lambda's ${LAMBDA_ENVIRONMENT_MAX_BYTES} ` +
     `bytes for all of a function's variables (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html): ` +
-    `shorten the format's name, field names or pattern by ${bytes - LAMBDA_ENVIRONMENT_MAX_BYTES} bytes`
+    `shorten the format's name, field names or pattern by ${over} byte${over === 1 ? "" : "s"}`
   );
 }
 

@@ -157,7 +157,7 @@ describe("forwarder format: the EVENT_SCHEMA variable", () => {
       `is ${schemaBytes} bytes as the forwarder's EVENT_SCHEMA variable, which brings the function's environment ` +
         `to 4097 bytes (with the longest endpoint), over Lambda's 4096 bytes for all of a function's variables ` +
         `(https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html): shorten the format's name, ` +
-        `field names or pattern by 1 bytes`,
+        `field names or pattern by 1 byte`,
     );
   });
 });
@@ -171,7 +171,11 @@ describe("forwarder format: the stack's config check", () => {
         ...Array.from({ length: 50 }, (_v, i) => ({ name: `field_${i}_${"x".repeat(40)}`, type: "string" })),
       ],
     };
-    const sources = { generator: { enabled: false }, sources: { logGroups: ["/ecs/web/api"] } };
+    const sources = {
+      generator: { enabled: false },
+      sources: { logGroups: ["/ecs/web/api"] },
+      workload: { eventsPerSecond: 10 },
+    };
     assert.throws(
       () => parseConfig({ ...sources, format: huge }),
       (e: unknown) =>
