@@ -1,7 +1,7 @@
 /**
  * A `text` format's pattern as the raw tables read it. The format's pattern is a JavaScript regular
- * expression with one named group per field; the forwarder runs it with `RegExp.exec`, which finds
- * the first match anywhere in the line. The raw tables read the same lines with Hive's RegexSerDe
+ * expression with one named group per field (the config compiles it with `new RegExp`), and its
+ * meaning is what `RegExp.exec` does with a line: the first match anywhere in it. The raw tables read the same lines with Hive's RegexSerDe
  * (Athena, Redshift Spectrum), which takes a `java.util.regex` pattern (`input.regex`), compiles it
  * with DOTALL, requires it to match the whole line (`Matcher.matches()`) and fills the table's
  * columns from its capturing groups by position (Hive's RegexSerDe; Trino's Hive connector
@@ -32,8 +32,8 @@
  * U+FFFF (an emoji) as two, Java as one, so a pattern that counts characters (`.{3}`) can split
  * such a line differently.
  *
- * Pure and dependency-free; the config check (schemaCheck.ts) and the Glue table definition
- * (components/batch/catalog.ts) both call it.
+ * Pure and dependency-free; the config check (schemaCheck.ts), the BatchLayer's argument check
+ * (components/batch/settings.ts) and the Glue table definition (components/batch/catalog.ts) call it.
  */
 
 /** What JavaScript's `\s` matches (ECMAScript WhiteSpace and LineTerminator), as code point ranges. */
@@ -58,10 +58,13 @@ export const MAX_GROUP_REPETITIONS = 100;
 
 const MAX_CODE_POINT = 0x10ffff;
 
-/** A code point as a Java regex escape (`\xhh`, `\uhhhh` or `\x{h…}`), safe inside and outside a class. */
+/**
+ * A code point as a regex escape, safe inside and outside a class: `\xhh`, or `\x{h…}` beyond
+ * U+00FF (Java reads both; unlike `\uhhhh`, so do RE2 and PCRE, in case an engine other than
+ * Java's ever reads the table).
+ */
 function javaChar(cp: number): string {
   if (cp < 0x100) return `\\x${cp.toString(16).padStart(2, "0")}`;
-  if (cp < 0x10000) return `\\u${cp.toString(16).padStart(4, "0")}`;
   return `\\x{${cp.toString(16)}}`;
 }
 
@@ -308,11 +311,18 @@ class Parser {
     }
     if (c === "x" && HEX2.test(p.slice(this.i, this.i + 2))) {
       this.i += 2;
-      return `\\x${p.slice(this.i - 2, this.i)}`;
+      return javaChar(parseInt(p.slice(this.i - 2, this.i), 16));
     }
     if (c === "u" && HEX4.test(p.slice(this.i, this.i + 4))) {
+      let cp = parseInt(p.slice(this.i, this.i + 4), 16);
       this.i += 4;
-      return `\\u${p.slice(this.i - 4, this.i)}`;
+      // \uD83D\uDE00 in JavaScript is the two halves of one character beyond U+FFFF, which Java matches as one.
+      const low = /^\\u([0-9A-Fa-f]{4})/.exec(p.slice(this.i));
+      if (cp >= 0xd800 && cp <= 0xdbff && low && /^[dD][c-fC-F]/.test(low[1])) {
+        cp = 0x10000 + ((cp - 0xd800) << 10) + (parseInt(low[1], 16) - 0xdc00);
+        this.i += 6;
+      }
+      return javaChar(cp);
     }
     if (c === "k" && !inClass && p[this.i] === "<") {
       const end = p.indexOf(">", this.i);

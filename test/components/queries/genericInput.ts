@@ -195,7 +195,7 @@ function isoMs(value: unknown): number | null {
  * Writes the events as access-log lines, and the odd lines (arriving every 13 minutes from two
  * hours before `nowMs`, so within the last day), below `rawBucketDir` as Firehose objects, then
  * reads every line back with its partition and splits it with the format's JavaScript pattern,
- * as the forwarder does: the rows the raw table must show.
+ * as `RegExp.exec` does: the rows the raw table must show.
  */
 export function writeTextLake(
   rawBucketDir: string,

@@ -376,6 +376,7 @@ describe(`Athena's named queries on Trino ${TRINO_VERSION}, over the Glue job's 
       { pattern: "(?<a>[\\d-z]+)", lines: ["1-z", "a"] },
       { pattern: "(?<a>[\\v\\b\\0])", lines: ["\u000b", "\u0008", "\u0000", "v"] },
       { pattern: "(?<a>.)(?<b>.)", lines: ["ab", "\u0085b", "\u2028b"] },
+      { pattern: "(?<a>\\uD83D\\uDE00|\\u00e9)", lines: ["x\u{1f600}y", "\u00e9", "e"] },
       { pattern: "(?<a>x)(?<b>(?:ab)*)$", lines: [`x${long}`, "x"] },
       {
         pattern: LOG_LINE_PATTERN,
@@ -435,7 +436,7 @@ describe(`Athena's named queries on Trino ${TRINO_VERSION}, over the Glue job's 
       timeFormat: "iso8601",
     });
 
-    /** The fields as JavaScript's RegExp.exec splits each line (what the forwarder indexes). */
+    /** The fields as JavaScript's RegExp.exec splits each line (the pattern's meaning the config checks). */
     const jsFields = (schema: EventSchema, line: string) => {
       const groups = new RegExp(schema.pattern as string).exec(line)?.groups;
       return schema.fields.map((f) => (groups ? (groups[f.name] ?? null) : null));

@@ -17,10 +17,11 @@ import { LOG_FIELDS, LOG_LINE_PATTERN } from "../../../components/shared/logform
 import { namedGroups } from "../../../components/shared/schemaCheck";
 
 const ANY = "[\\x00-\\x{10ffff}]";
-const WS = "\\x09-\\x0d\\x20\\xa0\\u1680\\u2000-\\u200a\\u2028-\\u2029\\u202f\\u205f\\u3000\\ufeff";
+const WS =
+  "\\x09-\\x0d\\x20\\xa0\\x{1680}\\x{2000}-\\x{200a}\\x{2028}-\\x{2029}\\x{202f}\\x{205f}\\x{3000}\\x{feff}";
 const NOT_WS =
-  "\\x00-\\x08\\x0e-\\x1f\\x21-\\x9f\\xa1-\\u167f\\u1681-\\u1fff\\u200b-\\u2027\\u202a-\\u202e\\u2030-\\u205e\\u2060-\\u2fff\\u3001-\\ufefe\\uff00-\\x{10ffff}";
-const DOT = "[^\\x0a\\x0d\\u2028\\u2029]";
+  "\\x00-\\x08\\x0e-\\x1f\\x21-\\x9f\\xa1-\\x{167f}\\x{1681}-\\x{1fff}\\x{200b}-\\x{2027}\\x{202a}-\\x{202e}\\x{2030}-\\x{205e}\\x{2060}-\\x{2fff}\\x{3001}-\\x{fefe}\\x{ff00}-\\x{10ffff}";
+const DOT = "[^\\x0a\\x0d\\x{2028}\\x{2029}]";
 
 /** The Java form of a pattern whose named groups are its fields, in their order. */
 const java = (pattern: string) => javaRegexOf(pattern, namedGroups(pattern));
@@ -75,11 +76,9 @@ describe("javaRegexOf: rewritings", () => {
       "((?:(?<=\\w)(?!\\w)|(?<!\\w)(?=\\w))x(?:(?<=\\w)(?=\\w)|(?<!\\w)(?!\\w)))",
     ],
     ["\\v, \\0 and \\cX by their codes", "(?<a>\\v\\0\\cj\\cJ)", "(\\x0b\\x00\\x0a\\x0a)"],
-    [
-      "escapes both engines read alike stay",
-      "(?<a>\\t\\n\\r\\f\\x41\\u00e9\\.\\[\\/\\-)",
-      "(\\t\\n\\r\\f\\x41\\u00e9\\.\\[\\/\\-)",
-    ],
+    ["escapes both engines read alike stay", "(?<a>\\t\\n\\r\\f\\.\\[\\/\\-)", "(\\t\\n\\r\\f\\.\\[\\/\\-)"],
+    ["characters by their code as \\xhh or \\x{h...}", "(?<a>\\x41\\u00e9\\u2028)", "(\\x41\\xe9\\x{2028})"],
+    ["a surrogate pair as the one character it encodes", "(?<a>\\uD83D\\uDE00)", "(\\x{1f600})"],
     ["literal {, } and ] are escaped", "(?<a>a{)}]{x", "(a\\{)\\}\\]\\{x"],
     ["quantifiers are written alike", "(?<a>a{2}b{1,}c{1,3}?d*?e+f?)", "(a{2}b{1,}c{1,3}?d*?e+f?)"],
     ["[^] and [] become the classes of any and no character", "(?<a>[^])[]", `(${ANY})[^\\x00-\\x{10ffff}]`],
