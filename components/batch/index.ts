@@ -190,7 +190,7 @@ export class BatchLayer extends pulumi.ComponentResource {
       rawExpirationDays: s.rawExpirationDays,
       projectionStartDate: args.projectionStartDate,
       protect,
-      rawColumns,
+      eventSchema,
     });
     const athena = createAthena({
       ...scope,

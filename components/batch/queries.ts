@@ -94,20 +94,29 @@ export const LATEST_EVENTS_LIMIT = 100;
 
 /**
  * The Athena/Trino expression of a schema's event time, from the raw column as written:
- * `from_iso8601_timestamp` for ISO 8601, `from_unixtime(ms / 1000e0)` for epoch milliseconds, and
- * `parse_datetime` with the Joda form of a strftime pattern.
+ * `from_iso8601_timestamp` for ISO 8601, `from_unixtime(ms / 1000e0)` for epoch milliseconds (a
+ * `text` format's columns are strings, so the milliseconds are cast to `bigint` first), and
+ * `parse_datetime` with the Joda form of a strftime pattern. Wrapped in `try`, so a time that does
+ * not parse is NULL instead of failing the whole query: the raw zone holds every line as sent,
+ * and one bad line must not hide the rest (the ETL job quarantines it).
  */
 export function eventTimeSql(schema: EventSchema): string {
   const col = quoteIdent(schema.timeField);
-  if (schema.timeFormat === "iso8601") return `from_iso8601_timestamp(${col})`;
-  if (schema.timeFormat === "epoch_ms") return `from_unixtime(${col} / 1000e0)`;
-  return `parse_datetime(${col}, '${strftimeToJava(schema.timeFormat).replace(/'/g, "''")}')`;
+  if (schema.timeFormat === "iso8601") return `try(from_iso8601_timestamp(${col}))`;
+  if (schema.timeFormat === "epoch_ms") {
+    const ms = schema.kind === "text" ? `CAST(${col} AS bigint)` : col;
+    return `try(from_unixtime(${ms} / 1000e0))`;
+  }
+  return `try(parse_datetime(${col}, '${strftimeToJava(schema.timeFormat).replace(/'/g, "''")}'))`;
 }
 
 /**
  * The small generic set of named queries for any schema, over the projected raw table: events per
  * hour (of arrival, the partitions) over the last day, events per value of the keyword field over
- * the last 7 days (when the schema names one), and the latest events by event time.
+ * the last 7 days (when the schema names one), and the latest events by event time. A line the
+ * raw table cannot read (malformed JSON, or a line a text format's pattern does not match) is a
+ * row of NULLs: the first counts it in the hour it arrived, the second under a NULL value, the
+ * third leaves it out with every row whose time does not parse.
  */
 export function genericNamedQueries(
   database: string,
@@ -149,11 +158,12 @@ export function genericNamedQueries(
   queries.push({
     key: "latest-events",
     name: `03 Latest ${LATEST_EVENTS_LIMIT} events`,
-    description: `The ${LATEST_EVENTS_LIMIT} most recent events by ${schema.timeField}, from the last day's partitions.`,
+    description: `The ${LATEST_EVENTS_LIMIT} most recent events by ${schema.timeField}, from the last day's partitions (rows without a readable time left out).`,
     sql: [
       `SELECT ${eventTimeSql(schema)} AS event_time, *`,
       `FROM ${t}`,
       `WHERE ${since(1)}`,
+      `  AND ${eventTimeSql(schema)} IS NOT NULL`,
       "ORDER BY event_time DESC",
       `LIMIT ${LATEST_EVENTS_LIMIT};`,
     ].join("\n"),

@@ -2,7 +2,9 @@
  * The BatchLayer's arguments with their defaults filled in and validated (pure, tested without
  * mocks): every bad value throws one sentence naming the argument, the value and the fix.
  */
+import { javaRegexProblem } from "../shared/javaRegex";
 import { PROJECT } from "../shared/names";
+import { readsTextLines } from "./catalog";
 import type { BatchLayerArgs } from "./index";
 
 /** The network of the Redshift workgroup; present only when the warehouse is enabled. */
@@ -74,6 +76,19 @@ export function resolveBatchSettings(name: string, stack: string, args: BatchLay
     throw new Error(
       `BatchLayer ${name}: databaseName is "${databaseName}"; use lowercase letters, digits and _ (Athena and Spectrum need that), starting with a letter.`,
     );
+  }
+  // The raw tables read a text format's lines with its pattern in Java's syntax (catalog.ts).
+  const schema = args.eventSchema;
+  if (schema !== undefined && readsTextLines(schema)) {
+    const problem = javaRegexProblem(
+      schema.pattern ?? "",
+      schema.fields.map((f) => f.name),
+    );
+    if (problem !== undefined) {
+      throw new Error(
+        `BatchLayer ${name}: eventSchema.pattern is ${JSON.stringify(schema.pattern)}: ${problem}.`,
+      );
+    }
   }
   requireInt(
     name,

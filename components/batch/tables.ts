@@ -4,9 +4,10 @@
  */
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
-import { LakeColumn, RAW_COLUMNS, RAW_TABLE_NAME, RAW_UNPARTITIONED_TABLE_NAME } from "../shared/lake";
+import { RAW_TABLE_NAME, RAW_UNPARTITIONED_TABLE_NAME } from "../shared/lake";
 import { PROJECT } from "../shared/names";
-import { rawTableDefinition, rawUnpartitionedTableDefinition } from "./catalog";
+import { EventSchema, HANDS_ON_SCHEMA } from "../shared/schema";
+import { rawTableDefinition, rawUnpartitionedTableDefinition, readsTextLines } from "./catalog";
 import type { LayerScope } from "./scope";
 
 /** Inputs of {@link createLakeCatalog}. */
@@ -21,8 +22,8 @@ export interface LakeCatalogInputs extends LayerScope {
   readonly projectionStartDate?: string;
   /** protect + retainOnDelete on the database. */
   readonly protect: boolean;
-  /** Columns of the raw tables (from the event schema). @default RAW_COLUMNS — the hands-on's */
-  readonly rawColumns?: readonly LakeColumn[];
+  /** The event schema: the raw tables' columns and how they read a line. @default HANDS_ON_SCHEMA */
+  readonly eventSchema?: EventSchema;
 }
 
 /** The database and tables, for the queries, Spectrum and QuickSight (and their ordering). */
@@ -44,18 +45,20 @@ export function createLakeCatalog(i: LakeCatalogInputs): LakeCatalog {
     { parent, protect, retainOnDelete: protect },
   );
   // Checked now, so a bad start date fails before anything is registered, not inside an apply.
-  const columns = i.rawColumns ?? RAW_COLUMNS;
-  rawTableDefinition("check", i.rawExpirationDays, i.projectionStartDate, columns);
+  const schema = i.eventSchema ?? HANDS_ON_SCHEMA;
+  rawTableDefinition("check", i.rawExpirationDays, i.projectionStartDate, schema);
   const rawDef = i.rawBucketName.apply((b) =>
-    rawTableDefinition(b, i.rawExpirationDays, i.projectionStartDate, columns),
+    rawTableDefinition(b, i.rawExpirationDays, i.projectionStartDate, schema),
   );
+  const lines = readsTextLines(schema)
+    ? `gzip text lines, read with the ${schema.name} format's pattern`
+    : "gzip JSON lines";
   const rawTable = new aws.glue.CatalogTable(
     `${name}-raw-table`,
     {
       name: RAW_TABLE_NAME,
       databaseName: database.name,
-      description:
-        "Application logs as delivered by Firehose (gzip JSON lines), partitions projected from the prefix (UTC)",
+      description: `Application logs as delivered by Firehose (${lines}), partitions projected from the prefix (UTC)`,
       tableType: rawDef.tableType,
       parameters: rawDef.parameters,
       partitionKeys: rawDef.partitionKeys,
@@ -63,7 +66,7 @@ export function createLakeCatalog(i: LakeCatalogInputs): LakeCatalog {
     },
     { parent },
   );
-  const flatDef = i.rawBucketName.apply((b) => rawUnpartitionedTableDefinition(b, columns));
+  const flatDef = i.rawBucketName.apply((b) => rawUnpartitionedTableDefinition(b, schema));
   const rawUnpartitionedTable = new aws.glue.CatalogTable(
     `${name}-raw-unpartitioned-table`,
     {

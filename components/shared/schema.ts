@@ -118,16 +118,29 @@ export function strftimeToJava(pattern: string): string {
 }
 
 /**
- * The raw table's columns for a JSON schema: every declared field as it arrives in the JSON
- * (times as written, so strings or numbers as sent), plus nothing else: undeclared keys are read
- * by the ETL job from the line itself.
+ * The raw table's columns for a schema other than the hands-on's. JSON: every declared field as it
+ * arrives in the JSON (times as written, so strings or numbers as sent), plus nothing else:
+ * undeclared keys are read by the ETL job from the line itself. Text: every field a `string`, the
+ * text its group captured (Hive's RegexSerDe, components/batch/catalog.ts); the curated table
+ * types them, and a value that does not parse shows in the raw table as written instead of as NULL.
  */
 export function rawColumnsOf(schema: EventSchema): LakeColumn[] {
+  const text = schema.kind === "text";
   return schema.fields.map((f) => ({
     name: f.name,
-    type:
-      f.type === "timestamp" ? (schema.timeFormat === "epoch_ms" ? "bigint" : "string") : glueType(f.type),
-    comment: f.name === schema.timeField ? `Event time as written (${schema.timeFormat})` : `${f.type} field`,
+    type: text
+      ? "string"
+      : f.type === "timestamp"
+        ? schema.timeFormat === "epoch_ms"
+          ? "bigint"
+          : "string"
+        : glueType(f.type),
+    comment:
+      f.name === schema.timeField
+        ? `Event time as written (${schema.timeFormat})`
+        : text
+          ? `${f.type} field, as written in the line`
+          : `${f.type} field`,
   }));
 }
 

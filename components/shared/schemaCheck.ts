@@ -6,9 +6,11 @@
  * (https://makenowjust-labs.github.io/recheck/, pinned in package.json), run in its pure
  * JavaScript build: it reports a pattern as `vulnerable` with the attack string and the hotspot
  * (the part of the pattern that backtracks), or `unknown` when it cannot decide, which is
- * rejected too.
+ * rejected too. The raw tables read a text format's lines with Java's engine (javaRegex.ts), so a
+ * pattern Java would read differently (an unnamed capturing group, among others) is refused as well.
  */
 import { checkSync } from "recheck";
+import { javaRegexProblem } from "./javaRegex";
 import {
   EventSchema,
   FIELD_NAME_PATTERN,
@@ -183,5 +185,9 @@ function patternProblems(pattern: string, names: string[]): SchemaProblem[] {
     ];
   }
   const redos = redosProblem(pattern);
-  return redos ? [at(redos)] : [];
+  if (redos) return [at(redos)];
+  // The raw tables read the lines with Java's regex engine (Hive's RegexSerDe): what it would
+  // read differently from JavaScript, or could not give a column per field, is refused here.
+  const java = javaRegexProblem(pattern, names);
+  return java ? [at(java)] : [];
 }

@@ -104,11 +104,16 @@ export class FirehoseLayoutWriter {
     this.next = firstObject;
   }
 
-  /** Adds one record that arrives at `arrivalMs` (non-decreasing). */
+  /** Adds one record that arrives at `arrivalMs` (non-decreasing), as a JSON line. */
   add(record: Record<string, unknown>, arrivalMs: number): void {
+    this.addLine(JSON.stringify(record), arrivalMs);
+  }
+
+  /** Adds one line (without its "\n") that arrives at `arrivalMs` (non-decreasing), as sent. */
+  addLine(line: string, arrivalMs: number): void {
     if (this.buffer.length && arrivalMs >= this.opened + this.bufferMs) this.flush();
     if (!this.buffer.length) this.opened = arrivalMs;
-    const text = JSON.stringify(record) + "\n";
+    const text = line + "\n";
     this.buffer.push(text);
     this.size += Buffer.byteLength(text);
     this.totals.records++;

@@ -15,6 +15,8 @@ export class TrinoQueryError extends Error {
   constructor(
     message: string,
     readonly errorName: string,
+    /** The Java exception behind the error (`failureInfo.type`, e.g. java.lang.StackOverflowError), when Trino sends one. */
+    readonly failureType?: string,
   ) {
     super(message);
   }
@@ -24,7 +26,7 @@ interface StatementResponse {
   nextUri?: string;
   columns?: { name: string; type: string }[];
   data?: unknown[][];
-  error?: { message: string; errorName: string };
+  error?: { message: string; errorName: string; failureInfo?: { type?: string } };
 }
 
 /** How long a statement is sent again while the node has no worker for it yet. */
@@ -76,7 +78,8 @@ export class TrinoClient {
     for (;;) {
       if (body.columns) columns = body.columns.map((c) => ({ name: c.name, type: c.type }));
       if (body.data) rows.push(...body.data);
-      if (body.error) throw new TrinoQueryError(body.error.message, body.error.errorName);
+      if (body.error)
+        throw new TrinoQueryError(body.error.message, body.error.errorName, body.error.failureInfo?.type);
       if (!body.nextUri) break;
       // The protocol answers 503 (or 429) when the client should retry the same URI.
       for (let attempt = 0; ; attempt++) {

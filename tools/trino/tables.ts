@@ -5,10 +5,15 @@
  * `CREATE TABLE` has no property for them, e.g. the raw table's `ignore.malformed.json`), then the
  * partitions found under the location registered (`system.sync_partition_metadata`), which is what
  * Athena's partition projection computes instead. No DDL is written by hand.
+ *
+ * Trino's Hive connector reads Hive's RegexSerDe tables as its REGEX format (lib/trino-hive-formats
+ * RegexDeserializer: the pattern compiled with DOTALL, `matches()` against the whole line, a line
+ * that does not match a row of NULLs, as Hive does); its CREATE TABLE requires the pattern as the
+ * `regex` table property, which is the Glue table's `input.regex` SerDe parameter.
  */
 import * as fs from "fs";
 import * as path from "path";
-import { JSON_SERDE } from "../../components/batch/catalog";
+import { JSON_SERDE, REGEX_SERDE } from "../../components/batch/catalog";
 import { PARQUET_SERDE } from "../../components/etl/table";
 import { quoteIdent } from "../../components/batch/queries";
 import { TrinoClient } from "./client";
@@ -34,7 +39,14 @@ interface Column {
 const FORMAT_OF_SERDE: Record<string, string> = {
   [JSON_SERDE]: "OPENX_JSON",
   [PARQUET_SERDE]: "PARQUET",
+  [REGEX_SERDE]: "REGEX",
 };
+
+/** The SerDe parameter Trino takes as a table property at CREATE TABLE, per storage format. */
+const CREATE_PROPERTY_OF_FORMAT: Record<
+  string,
+  { readonly property: string; readonly serdeParameter: string }
+> = { REGEX: { property: "regex", serdeParameter: "input.regex" } };
 
 /** Trino's type for each Hive/Glue column type the lake's tables use. */
 const TRINO_TYPE: Record<string, string> = {
@@ -101,6 +113,16 @@ export function planTable(catalog: string, schema: string, def: GlueTableSpec): 
   const serdeParameters: Record<string, string> = {};
   for (const [k, v] of Object.entries(params))
     serdeParameters[k] = plainString(v, `table ${def.name}: SerDe parameter ${k}`);
+  const required = CREATE_PROPERTY_OF_FORMAT[format];
+  if (required) {
+    const value = serdeParameters[required.serdeParameter];
+    if (value === undefined) {
+      throw new Error(
+        `table ${def.name}: SerDe ${library} has no ${required.serdeParameter} parameter, which Trino's ${format} format requires.`,
+      );
+    }
+    props.push(`${required.property} = '${value.replace(/'/g, "''")}'`);
+  }
   return {
     createSql: `CREATE TABLE ${quoteIdent(catalog)}.${quoteIdent(schema)}.${quoteIdent(def.name)} (\n${all.join(",\n")}\n)\nWITH (${props.join(", ")})`,
     serdeParameters,

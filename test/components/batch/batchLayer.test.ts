@@ -5,7 +5,12 @@ import {
   QUICKSIGHT_DATA_SET_ACTIONS,
   QUICKSIGHT_DATA_SOURCE_ACTIONS,
 } from "../../../components/batch";
-import { rawTableDefinition } from "../../../components/batch/catalog";
+import {
+  REGEX_SERDE,
+  rawTableDefinition,
+  rawUnpartitionedTableDefinition,
+} from "../../../components/batch/catalog";
+import type { EventSchema } from "../../../components/shared/schema";
 import {
   projectedPartitionValues,
   evaluateFirehosePrefix,
@@ -608,6 +613,61 @@ describe("BatchLayer", () => {
     });
   });
 
+  describe("with a text format, the warehouse and QuickSight on", () => {
+    const TEXT: EventSchema = {
+      name: "web-access",
+      kind: "text",
+      pattern: "^(?<ts>\\S+) (?<method>[A-Z]+) (?<status>\\d{3})$",
+      fields: [
+        { name: "ts", type: "timestamp" },
+        { name: "method", type: "string" },
+        { name: "status", type: "long" },
+      ],
+      timeField: "ts",
+      timeFormat: "iso8601",
+      keywordField: "method",
+    };
+    let session: Awaited<ReturnType<typeof mockSession>>;
+    let layer: BatchLayer;
+
+    before(async () => {
+      ({ session, layer } = await build({ eventSchema: TEXT, quicksightPrincipalArn: QS_PRINCIPAL }));
+    });
+
+    it("declares both raw tables with Hive's RegexSerDe over the pattern in Java's syntax", async () => {
+      const bucket = await unwrap(layer.rawBucketName);
+      const raw = session.named("batch-raw-table").inputs as Record<string, any>;
+      const flat = session.named("batch-raw-unpartitioned-table").inputs as Record<string, any>;
+      const expected = rawTableDefinition(bucket, 365, undefined, TEXT);
+      assert.strictEqual(raw.storageDescriptor.serDeInfo.serializationLibrary, REGEX_SERDE);
+      assert.deepStrictEqual(raw.storageDescriptor, expected.storageDescriptor);
+      assert.deepStrictEqual(raw.parameters, expected.parameters);
+      assert.deepStrictEqual(
+        flat.storageDescriptor,
+        rawUnpartitionedTableDefinition(bucket, TEXT).storageDescriptor,
+      );
+      assert.strictEqual(
+        raw.description,
+        "Application logs as delivered by Firehose (gzip text lines, read with the web-access format's pattern), partitions projected from the prefix (UTC)",
+      );
+    });
+
+    it("gives QuickSight the raw table's columns as strings, and Redshift the keyword count", () => {
+      const set = session.named("batch-quicksight-dataset").inputs as Record<string, any>;
+      assert.deepStrictEqual(set.physicalTableMaps[0].relationalTable.inputColumns, [
+        { name: "ts", type: "STRING" },
+        { name: "method", type: "STRING" },
+        { name: "status", type: "STRING" },
+        { name: "dt", type: "STRING" },
+        { name: "hour", type: "INTEGER" },
+      ]);
+      assert.strictEqual(
+        layer.redshiftExampleQuery,
+        'SELECT "method", count(*) AS events\nFROM "lake"."app_logs_raw_unpartitioned"\nGROUP BY "method"\nORDER BY events DESC;',
+      );
+    });
+  });
+
   describe("bad arguments", () => {
     before(async () => {
       await mockSession();
@@ -648,6 +708,20 @@ describe("BatchLayer", () => {
         "a warehouse without a network",
         { vpcId: undefined, vpcCidrBlock: undefined },
         "BatchLayer b: enableWarehouse is true but vpcId, vpcCidrBlock is not set; pass the network's values or set enableWarehouse to false.",
+      ],
+      [
+        "a text format's pattern the raw tables' Java engine would read differently",
+        {
+          eventSchema: {
+            name: "x",
+            kind: "text",
+            pattern: "^(?<ts>\\S+) (a|b)$",
+            fields: [{ name: "ts", type: "timestamp" }],
+            timeField: "ts",
+            timeFormat: "iso8601",
+          },
+        },
+        'BatchLayer b: eventSchema.pattern is "^(?<ts>\\\\S+) (a|b)$": has an unnamed capturing group ( at character 13; the raw table\'s RegexSerDe makes every capturing group a column, so write it as a non-capturing group (?:...).',
       ],
       [
         "a database name Athena cannot use",

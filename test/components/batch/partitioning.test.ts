@@ -1,5 +1,11 @@
 import * as assert from "assert";
-import { rawTableDefinition } from "../../../components/batch/catalog";
+import {
+  REGEX_SERDE,
+  rawTableDefinition,
+  rawUnpartitionedTableDefinition,
+} from "../../../components/batch/catalog";
+import { javaRegexOf } from "../../../components/shared/javaRegex";
+import { EventSchema, HANDS_ON_SCHEMA } from "../../../components/shared/schema";
 import {
   evaluateFirehosePrefix,
   fillLocationTemplate,
@@ -162,5 +168,89 @@ describe("rawTableDefinition", () => {
       { EXTERNAL: "TRUE", classification: "json", compressionType: "gzip" },
     );
     assert.strictEqual(def.parameters["projection.dt.range"], "NOW-365DAYS,NOW");
+  });
+});
+
+describe("rawTableDefinition of a text format (Hive's RegexSerDe)", () => {
+  const TEXT: EventSchema = {
+    name: "web-access",
+    kind: "text",
+    pattern:
+      "^(?<timestamp>\\S+) (?<method>[A-Z]+) (?<status>\\d{3}) (?<latency_ms>\\d+(?:\\.\\d+)?) (?<user_id>\\S+)$",
+    fields: [
+      { name: "timestamp", type: "timestamp" },
+      { name: "method", type: "string" },
+      { name: "status", type: "long" },
+      { name: "latency_ms", type: "double" },
+      { name: "user_id", type: "string" },
+    ],
+    timeField: "timestamp",
+    timeFormat: "iso8601",
+    keywordField: "method",
+  };
+
+  for (const [which, def] of [
+    ["projected", rawTableDefinition(BUCKET, 365, undefined, TEXT)],
+    ["unpartitioned", rawUnpartitionedTableDefinition(BUCKET, TEXT)],
+  ] as const) {
+    it(`the ${which} table reads the lines with the pattern in Java's syntax, every column a string`, () => {
+      assert.deepStrictEqual(def.storageDescriptor.serDeInfo, {
+        name: "regex",
+        serializationLibrary: REGEX_SERDE,
+        parameters: {
+          "input.regex": javaRegexOf(TEXT.pattern as string, [
+            "timestamp",
+            "method",
+            "status",
+            "latency_ms",
+            "user_id",
+          ]),
+          "serialization.format": "1",
+        },
+      });
+      assert.strictEqual(REGEX_SERDE, "org.apache.hadoop.hive.serde2.RegexSerDe");
+      assert.deepStrictEqual(
+        (def.storageDescriptor.columns as { name: string; type: string }[]).map((c) => [c.name, c.type]),
+        [
+          ["timestamp", "string"],
+          ["method", "string"],
+          ["status", "string"],
+          ["latency_ms", "string"],
+          ["user_id", "string"],
+        ],
+      );
+      assert.strictEqual(def.storageDescriptor.location, `s3://${BUCKET}/app_logs/`);
+      assert.strictEqual(def.storageDescriptor.inputFormat, "org.apache.hadoop.mapred.TextInputFormat");
+      assert.strictEqual(def.storageDescriptor.compressed, true);
+      const { EXTERNAL, classification, compressionType, typeOfData } = def.parameters as Record<
+        string,
+        string
+      >;
+      assert.deepStrictEqual(
+        { EXTERNAL, classification, compressionType, typeOfData },
+        { EXTERNAL: "TRUE", classification: undefined, compressionType: "gzip", typeOfData: "file" },
+      );
+    });
+  }
+
+  it("keeps the projection and partition keys of the JSON table", () => {
+    const json = rawTableDefinition(BUCKET, 365);
+    const text = rawTableDefinition(BUCKET, 365, undefined, TEXT);
+    assert.deepStrictEqual(text.partitionKeys, json.partitionKeys);
+    const { classification, ...jsonRest } = json.parameters;
+    assert.strictEqual(classification, "json");
+    assert.deepStrictEqual(text.parameters, jsonRest);
+  });
+
+  it("the hands-on's format stays on the JSON SerDe (its agent ships JSON records), whatever its kind", () => {
+    assert.strictEqual(HANDS_ON_SCHEMA.kind, "text");
+    assert.deepStrictEqual(
+      rawTableDefinition(BUCKET, 365, undefined, HANDS_ON_SCHEMA),
+      rawTableDefinition(BUCKET, 365),
+    );
+    assert.deepStrictEqual(
+      rawUnpartitionedTableDefinition(BUCKET, HANDS_ON_SCHEMA),
+      rawUnpartitionedTableDefinition(BUCKET),
+    );
   });
 });

@@ -39,6 +39,30 @@ const WEB: EventSchema = eventSchemaOf(
   }),
 );
 
+/** The same fields as a text format, the time as ISO 8601 (all strings in the raw table). */
+const TEXT: EventSchema = eventSchemaOf(
+  parseConfig({
+    generator: { enabled: false },
+    sources: { logGroups: ["/ecs/web/api"] },
+    format: {
+      name: "web-text",
+      kind: "text",
+      pattern:
+        "^(?<ts>\\S+) (?<method>[A-Z]+) (?<status>\\d{3}) (?<latency_ms>[\\d.]+) (?<cached>true|false)$",
+      fields: [
+        { name: "ts", type: "timestamp" },
+        { name: "method", type: "string" },
+        { name: "status", type: "long" },
+        { name: "latency_ms", type: "double" },
+        { name: "cached", type: "boolean" },
+      ],
+      timeField: "ts",
+      timeFormat: "iso8601",
+      keywordField: "method",
+    },
+  }),
+);
+
 describe("event schema in the lake", () => {
   it("the hands-on's format keeps its columns, queries and example query exactly", () => {
     assert.strictEqual(rawColumnsFor(HANDS_ON_SCHEMA), RAW_COLUMNS);
@@ -81,8 +105,17 @@ describe("event schema in the lake", () => {
         "ORDER BY events DESC;",
       ].join("\n"),
     );
-    assert.match(q[2].sql, /^SELECT from_iso8601_timestamp\("timestamp"\) AS event_time, \*\n/);
-    assert.match(q[2].sql, /ORDER BY event_time DESC\nLIMIT 100;$/);
+    assert.strictEqual(
+      q[2].sql,
+      [
+        'SELECT try(from_iso8601_timestamp("timestamp")) AS event_time, *',
+        'FROM "datalake_dev"."app_logs_raw"',
+        "WHERE \"dt\" >= date_format(current_timestamp AT TIME ZONE 'UTC' - INTERVAL '1' DAY, '%Y-%m-%d')",
+        '  AND try(from_iso8601_timestamp("timestamp")) IS NOT NULL',
+        "ORDER BY event_time DESC",
+        "LIMIT 100;",
+      ].join("\n"),
+    );
     const noKeyword = genericNamedQueries("d", "t", { ...WEB, keywordField: undefined });
     assert.deepStrictEqual(
       noKeyword.map((x) => x.key),
@@ -90,19 +123,63 @@ describe("event schema in the lake", () => {
     );
   });
 
-  it("event time expressions for each time format", () => {
+  it("event time expressions for each time format, NULL instead of an error for a time that does not parse", () => {
+    assert.strictEqual(eventTimeSql(WEB), 'try(from_iso8601_timestamp("timestamp"))');
     assert.strictEqual(
       eventTimeSql({ ...WEB, timeFormat: "epoch_ms" }),
-      'from_unixtime("timestamp" / 1000e0)',
+      'try(from_unixtime("timestamp" / 1000e0))',
     );
     assert.strictEqual(
       eventTimeSql({ ...WEB, timeFormat: "%Y-%m-%dT%H:%M:%S%z" }),
-      "parse_datetime(\"timestamp\", 'yyyy-MM-dd''T''HH:mm:ssZ')",
+      "try(parse_datetime(\"timestamp\", 'yyyy-MM-dd''T''HH:mm:ssZ'))",
     );
     assert.strictEqual(
       eventTimeSql(HANDS_ON_SCHEMA),
-      "parse_datetime(\"timestamp\", 'yyyy-MM-dd HH:mm:ssZ')",
+      "try(parse_datetime(\"timestamp\", 'yyyy-MM-dd HH:mm:ssZ'))",
     );
+  });
+
+  it("a text format's milliseconds are a string in the raw table, cast before the division", () => {
+    assert.strictEqual(
+      eventTimeSql({ ...TEXT, timeFormat: "epoch_ms" }),
+      'try(from_unixtime(CAST("ts" AS bigint) / 1000e0))',
+    );
+    assert.strictEqual(eventTimeSql(TEXT), 'try(from_iso8601_timestamp("ts"))');
+  });
+
+  it("a text format: every raw column a string, the curated ones typed", () => {
+    assert.deepStrictEqual(
+      rawColumnsFor(TEXT).map((c) => `${c.name}:${c.type}:${c.comment}`),
+      [
+        "ts:string:Event time as written (iso8601)",
+        "method:string:string field, as written in the line",
+        "status:string:long field, as written in the line",
+        "latency_ms:string:double field, as written in the line",
+        "cached:string:boolean field, as written in the line",
+      ],
+    );
+    assert.deepStrictEqual(
+      curatedColumnsFor(TEXT).map((c) => `${c.name}:${c.type}`),
+      [
+        "event_time:timestamp",
+        "ts:timestamp",
+        "method:string",
+        "status:bigint",
+        "latency_ms:double",
+        "cached:boolean",
+      ],
+    );
+  });
+
+  it("a text format's generic queries read only string columns: the keyword as is, the time through eventTimeSql", () => {
+    const q = namedQueriesFor("d", "t", TEXT);
+    assert.deepStrictEqual(
+      q.map((x) => x.key),
+      ["events-per-hour", "events-per-keyword", "latest-events"],
+    );
+    assert.match(q[1].sql, /^SELECT "method", count\(\*\) AS events\n/);
+    assert.ok(q[2].sql.startsWith(`SELECT ${eventTimeSql(TEXT)} AS event_time, *\n`));
+    assert.ok(q[2].sql.includes(`  AND ${eventTimeSql(TEXT)} IS NOT NULL\n`));
   });
 
   it("QuickSight columns follow the schema's types; the hands-on's are unchanged", () => {
@@ -118,7 +195,23 @@ describe("event schema in the lake", () => {
     assert.deepStrictEqual(quicksightInputColumns(), quicksightInputColumns(RAW_COLUMNS));
   });
 
+  it("QuickSight reads every column of a text format's raw table as a string", () => {
+    assert.deepStrictEqual(quicksightInputColumns(rawColumnsFor(TEXT)), [
+      { name: "ts", type: "STRING" },
+      { name: "method", type: "STRING" },
+      { name: "status", type: "STRING" },
+      { name: "latency_ms", type: "STRING" },
+      { name: "cached", type: "STRING" },
+      { name: "dt", type: "STRING" },
+      { name: "hour", type: "INTEGER" },
+    ]);
+  });
+
   it("the Redshift example query counts the keyword field of any schema", () => {
+    assert.strictEqual(
+      redshiftExampleQuerySql("lake", "app_logs_raw_all", TEXT),
+      'SELECT "method", count(*) AS events\nFROM "lake"."app_logs_raw_all"\nGROUP BY "method"\nORDER BY events DESC;',
+    );
     assert.strictEqual(
       redshiftExampleQuerySql("datalake", "app_logs_raw_all", WEB),
       'SELECT "method", count(*) AS events\nFROM "datalake"."app_logs_raw_all"\nGROUP BY "method"\nORDER BY events DESC;',

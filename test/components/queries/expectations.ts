@@ -7,9 +7,9 @@
 import { LATEST_EVENTS_LIMIT, athenaNamedQueries, namedQueriesFor } from "../../../components/batch/queries";
 import { namedQuerySpecs } from "../../../components/etl/queries";
 import { RAW_COLUMNS } from "../../../components/shared/lake";
-import { isHandsOn, rawColumnsFor } from "../../../components/shared/schema";
+import { EventSchema, isHandsOn, rawColumnsFor } from "../../../components/shared/schema";
 import type { QueryResult } from "../../../tools/trino/client";
-import { GenericRow, exampleAppSchema } from "./genericInput";
+import { GenericRow, accessLogSchema, exampleAppSchema } from "./genericInput";
 import {
   CuratedRow,
   LakeInput,
@@ -157,62 +157,82 @@ export const COMPARISON: QuerySet = {
 /** Every named query set the stacks ship; a new set is one more entry. */
 export const QUERY_SETS: readonly QuerySet[] = [HANDS_ON, COMPARISON];
 
-const GENERIC_SCHEMA = exampleAppSchema();
-
 /** The UTC form Trino renders `from_iso8601_timestamp` in (normalized by {@link compare}). */
 const utcSeconds = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace("T", " ");
 
 /**
  * The generic queries of a user-defined format (components/batch/queries.ts, `namedQueriesFor` as
- * the stacks call it) with the format of Pulumi.example-app.yaml, over its own raw table and the
- * generated events of genericInput.ts.
+ * the stacks call it) over its own raw table, expected from the rows the table must show.
  */
-export const GENERIC: QuerySet<readonly GenericRow[]> = {
-  title: `generic queries of the ${GENERIC_SCHEMA.name} format (Pulumi.example-app.yaml) over its raw table`,
-  queries: (database, rawTable) => {
-    if (isHandsOn(GENERIC_SCHEMA))
-      throw new Error("the example-app format is the hands-on's; no generic query to check.");
-    return namedQueriesFor(database, rawTable, GENERIC_SCHEMA).map((q) => ({
-      id: q.key,
-      name: q.name,
-      sql: q.sql,
-    }));
-  },
-  expect: {
-    "events-per-hour": (rows, now) => ({
-      rows: countBy(
-        rows.filter((r) => r.dt >= utcDate(now - DAY_MS)),
-        (r) => [r.dt, r.hour],
-      ),
-      order: { asc: [0, 1] },
-    }),
-    "events-per-keyword": (rows, now) => {
-      const keyword = GENERIC_SCHEMA.keywordField as string;
-      return {
-        rows: countBy(
-          rows.filter((r) => r.dt >= utcDate(now - 7 * DAY_MS)),
-          (r) => [field(r.record, keyword)],
-        ),
-        order: { desc: 1 },
-      };
+export function genericQuerySet(schema: EventSchema, title: string): QuerySet<readonly GenericRow[]> {
+  return {
+    title,
+    queries: (database, rawTable) => {
+      if (isHandsOn(schema))
+        throw new Error(`the ${schema.name} format is the hands-on's; no generic query to check.`);
+      return namedQueriesFor(database, rawTable, schema).map((q) => ({
+        id: q.key,
+        name: q.name,
+        sql: q.sql,
+      }));
     },
-    // The events have distinct seconds, so the latest ones are exactly these (no tie at the limit).
-    "latest-events": (rows, now) => ({
-      rows: rows
-        .filter((r) => r.dt >= utcDate(now - DAY_MS))
-        .sort((a, b) => b.eventMs - a.eventMs)
-        .slice(0, LATEST_EVENTS_LIMIT)
-        .map((r) => [
-          utcSeconds(r.eventMs),
-          ...rawColumnsFor(GENERIC_SCHEMA).map((c) => field(r.record, c.name)),
-          r.dt,
-          r.hour,
-        ]),
-      limit: LATEST_EVENTS_LIMIT,
-      order: { desc: 0 },
-    }),
-  },
-};
+    expect: {
+      // Every row, a row of NULLs too, in the hour it arrived.
+      "events-per-hour": (rows, now) => ({
+        rows: countBy(
+          rows.filter((r) => r.dt >= utcDate(now - DAY_MS)),
+          (r) => [r.dt, r.hour],
+        ),
+        order: { asc: [0, 1] },
+      }),
+      // A row of NULLs counts under a NULL value.
+      "events-per-keyword": (rows, now) => {
+        const keyword = schema.keywordField as string;
+        return {
+          rows: countBy(
+            rows.filter((r) => r.dt >= utcDate(now - 7 * DAY_MS)),
+            (r) => [field(r.record, keyword)],
+          ),
+          order: { desc: 1 },
+        };
+      },
+      // Rows without a readable time are left out. The events have distinct seconds, so the latest
+      // ones are exactly these (no tie at the limit).
+      "latest-events": (rows, now) => ({
+        rows: rows
+          .filter(
+            (r): r is GenericRow & { eventMs: number } => r.eventMs !== null && r.dt >= utcDate(now - DAY_MS),
+          )
+          .sort((a, b) => b.eventMs - a.eventMs)
+          .slice(0, LATEST_EVENTS_LIMIT)
+          .map((r) => [
+            utcSeconds(r.eventMs),
+            ...rawColumnsFor(schema).map((c) => field(r.record, c.name)),
+            r.dt,
+            r.hour,
+          ]),
+        limit: LATEST_EVENTS_LIMIT,
+        order: { desc: 0 },
+      }),
+    },
+  };
+}
+
+const GENERIC_SCHEMA = exampleAppSchema();
+
+/** The generic queries with the format of Pulumi.example-app.yaml (JSON), over the generated events of genericInput.ts. */
+export const GENERIC = genericQuerySet(
+  GENERIC_SCHEMA,
+  `generic queries of the ${GENERIC_SCHEMA.name} format (Pulumi.example-app.yaml) over its raw table`,
+);
+
+const TEXT_SCHEMA = accessLogSchema();
+
+/** The generic queries with a text format (genericInput.ts, ACCESS_LOG_FORMAT), over its RegexSerDe raw table. */
+export const TEXT_GENERIC = genericQuerySet(
+  TEXT_SCHEMA,
+  `generic queries of the ${TEXT_SCHEMA.name} text format over its raw table (RegexSerDe)`,
+);
 
 /**
  * A value as the expectation writes it: timestamps as `yyyy-MM-dd HH:mm:ss` in UTC (Trino renders

@@ -71,29 +71,44 @@ function eventTimeIfValid(r: RawRecord): number | undefined {
   return typeof r.timestamp === "string" ? parseLogTimestamp(r.timestamp) : undefined;
 }
 
-/** Reads every object below `<rawBucket>/app_logs/`. */
-export function readLakeInput(rawBucket: string): LakeInput {
+/** One line of the raw zone, as sent, with the partition of the object it is in. */
+export interface RawLine {
+  readonly dt: string;
+  readonly hour: number;
+  readonly line: string;
+}
+
+/** Every line of every object below `<rawBucket>/app_logs/`, object by object. */
+export function readRawLines(rawBucket: string): RawLine[] {
   const base = path.join(rawBucket, RAW_DATA_PREFIX);
-  const raw: RawRow[] = [];
-  const curated: CuratedRow[] = [];
-  let unreadable = 0;
+  const lines: RawLine[] = [];
   for (const file of filesBelow(base)) {
     const { dt, hour } = partitionOf(path.relative(base, file));
     for (const line of zlib.gunzipSync(fs.readFileSync(file)).toString("utf8").split("\n")) {
-      if (!line) continue;
-      let record: RawRecord | null = null;
-      try {
-        const v: unknown = JSON.parse(line);
-        if (v && typeof v === "object" && !Array.isArray(v)) record = v as RawRecord;
-      } catch {
-        // not JSON
-      }
-      if (!record) unreadable++;
-      raw.push({ dt, hour, record });
-      const eventMs = record ? eventTimeIfValid(record) : undefined;
-      if (record && eventMs !== undefined) {
-        curated.push({ eventMs, dt: utcDate(eventMs), hour: new Date(eventMs).getUTCHours(), record });
-      }
+      if (line) lines.push({ dt, hour, line });
+    }
+  }
+  return lines;
+}
+
+/** Reads every object below `<rawBucket>/app_logs/`. */
+export function readLakeInput(rawBucket: string): LakeInput {
+  const raw: RawRow[] = [];
+  const curated: CuratedRow[] = [];
+  let unreadable = 0;
+  for (const { dt, hour, line } of readRawLines(rawBucket)) {
+    let record: RawRecord | null = null;
+    try {
+      const v: unknown = JSON.parse(line);
+      if (v && typeof v === "object" && !Array.isArray(v)) record = v as RawRecord;
+    } catch {
+      // not JSON
+    }
+    if (!record) unreadable++;
+    raw.push({ dt, hour, record });
+    const eventMs = record ? eventTimeIfValid(record) : undefined;
+    if (record && eventMs !== undefined) {
+      curated.push({ eventMs, dt: utcDate(eventMs), hour: new Date(eventMs).getUTCHours(), record });
     }
   }
   return { raw, curated, unreadable };

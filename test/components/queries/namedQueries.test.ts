@@ -5,7 +5,7 @@
 import * as assert from "assert";
 import { RAW_TABLE_NAME } from "../../../components/shared/lake";
 import { renderedStack } from "../../helpers/renderedStacks";
-import { GENERIC, QUERY_SETS, compare } from "./expectations";
+import { GENERIC, QUERY_SETS, TEXT_GENERIC, compare } from "./expectations";
 
 describe("named queries checked on Trino", () => {
   it("every named query the dev stack saves is in a query set the Trino suite runs, unchanged", async function () {
@@ -17,7 +17,7 @@ describe("named queries checked on Trino", () => {
     assert.ok(saved.length > 0, `the dev stack rendered no named query:\n${rendered.stderr}`);
     for (const r of saved) {
       const inputs = r.inputs as { name: string; query: string; database: string };
-      const matches = [...QUERY_SETS, GENERIC]
+      const matches = [...QUERY_SETS, GENERIC, TEXT_GENERIC]
         .flatMap((set) => set.queries(inputs.database, RAW_TABLE_NAME))
         .filter((q) => q.name === inputs.name && q.sql === inputs.query);
       assert.strictEqual(
@@ -29,21 +29,23 @@ describe("named queries checked on Trino", () => {
   });
 
   it("every query of every set has an expectation", () => {
-    for (const set of [...QUERY_SETS, GENERIC]) {
+    for (const set of [...QUERY_SETS, GENERIC, TEXT_GENERIC]) {
       for (const q of set.queries("db", RAW_TABLE_NAME)) {
         assert.ok(set.expect[q.id], `${set.title}: no expectation for ${q.id}`);
       }
     }
   });
 
-  it("the generic set is namedQueriesFor's for the example-app format: all three queries, each with an expectation", () => {
-    const queries = GENERIC.queries("db", RAW_TABLE_NAME);
-    assert.deepStrictEqual(
-      queries.map((q) => q.id),
-      ["events-per-hour", "events-per-keyword", "latest-events"],
-    );
-    assert.deepStrictEqual(Object.keys(GENERIC.expect).sort(), queries.map((q) => q.id).sort());
-  });
+  for (const set of [GENERIC, TEXT_GENERIC]) {
+    it(`the generic set is namedQueriesFor's: all three queries, each with an expectation (${set.title})`, () => {
+      const queries = set.queries("db", RAW_TABLE_NAME);
+      assert.deepStrictEqual(
+        queries.map((q) => q.id),
+        ["events-per-hour", "events-per-keyword", "latest-events"],
+      );
+      assert.deepStrictEqual(Object.keys(set.expect).sort(), queries.map((q) => q.id).sort());
+    });
+  }
 
   it("the ascending-order check compares numbers as numbers (hour 9 before hour 10) and catches a wrong order", () => {
     const result = (rows: unknown[][]) => ({

@@ -13,12 +13,22 @@
  *   partitions present are registered instead (tools/trino/tables.ts).
  * - SQL: unchanged; the database the queries name is this suite's schema, and the session's
  *   catalog is the Hive catalog. The one trailing `;` is dropped, as Athena's console does.
+ * - Formats: besides the hands-on's lake, the generic queries run over a JSON format's raw table
+ *   (Pulumi.example-app.yaml) and a text format's (genericInput.ts ACCESS_LOG_FORMAT), whose raw
+ *   table reads the lines with Hive's RegexSerDe and the pattern rewritten for Java's engine
+ *   (components/shared/javaRegex.ts); tricky lines show both engines split lines alike.
  */
 import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { rawTableDefinition } from "../../../components/batch/catalog";
+import { LOG_LINE_PATTERN } from "../../../components/shared/logformat";
+import { EventSchema } from "../../../components/shared/schema";
+import { namedGroups } from "../../../components/shared/schemaCheck";
+import { javaRegexProblem } from "../../../components/shared/javaRegex";
+import { eventTimeSql } from "../../../components/batch/queries";
+import { writeObject } from "../../../tools/etl/firehoseObjects";
 import { curatedPartitionKeys, curatedStorageDescriptor } from "../../../components/etl/table";
 import { CURATED_TABLE_NAME, RAW_TABLE_NAME } from "../../../components/shared/lake";
 import { QueryResult, TrinoClient, TrinoQueryError, asStatement } from "../../../tools/trino/client";
@@ -27,9 +37,16 @@ import { GlueTableSpec, registerGlueTable } from "../../../tools/trino/tables";
 import { HIVE_CATALOG, TrinoServer, startTrino } from "../../../tools/trino/server";
 import { LakeSample, SAMPLE_BUCKETS, ensureLakeSample } from "../../../tools/etl/sample";
 import { SetupError, ensureSparkVenv } from "../../../tools/etl/venv";
-import { rawColumnsFor } from "../../../components/shared/schema";
-import { Expected, GENERIC, NamedSql, QUERY_SETS, QuerySet, compare } from "./expectations";
-import { GenericRow, exampleAppSchema, generateWebEvents, writeGenericLake } from "./genericInput";
+import { Expected, GENERIC, NamedSql, QUERY_SETS, QuerySet, TEXT_GENERIC, compare } from "./expectations";
+import {
+  GenericRow,
+  ODD_ACCESS_LINES,
+  accessLogSchema,
+  exampleAppSchema,
+  generateWebEvents,
+  writeGenericLake,
+  writeTextLake,
+} from "./genericInput";
 import { LakeInput, readLakeInput } from "./lakeInput";
 
 /** The Glue database the queries name; here, a schema of the Hive catalog. */
@@ -40,6 +57,12 @@ const GENERIC_BUCKET = "example-app-raw";
 /** How many web-service events the generic queries run over, and over how many days. */
 const GENERIC_EVENTS = 3000;
 const GENERIC_DAYS = 3;
+
+/** The database and bucket of the text format's raw table (RegexSerDe). */
+const TEXT_DATABASE = "datalake_trino_text";
+const TEXT_BUCKET = "web-access-raw";
+/** The database of the tables that compare the JavaScript and Java readings of tricky lines. */
+const REGEX_DATABASE = "datalake_trino_regex";
 
 /** Raw retention of the definition (only its projection range depends on it, which Trino ignores). */
 const RAW_DAYS = 30;
@@ -90,6 +113,7 @@ describe(`Athena's named queries on Trino ${TRINO_VERSION}, over the Glue job's 
   let sample: LakeSample;
   let input: LakeInput;
   let generic: GenericRow[];
+  let text: { rows: GenericRow[]; unmatched: number };
   let work: string | undefined;
 
   before(async function () {
@@ -126,8 +150,28 @@ describe(`Athena's named queries on Trino ${TRINO_VERSION}, over the Glue job's 
       await client.query(`CREATE SCHEMA ${HIVE_CATALOG}.${GENERIC_DATABASE}`);
       await registerGlueTable(client, server.metastoreDir, GENERIC_DATABASE, {
         name: RAW_TABLE_NAME,
-        ...rawTableDefinition(GENERIC_BUCKET, RAW_DAYS, undefined, rawColumnsFor(schema)),
+        ...rawTableDefinition(GENERIC_BUCKET, RAW_DAYS, undefined, schema),
       });
+      // The same events as an access log's lines, with lines its pattern does not match.
+      const textSchema = accessLogSchema();
+      const now = Date.now();
+      const textWritten = writeTextLake(
+        path.join(work, "root", TEXT_BUCKET),
+        textSchema,
+        generateWebEvents(textSchema, now, GENERIC_EVENTS, GENERIC_DAYS),
+        ODD_ACCESS_LINES.map((o) => o.line),
+        now,
+      );
+      text = textWritten;
+      process.stdout.write(
+        `trino: ${text.rows.length} ${textSchema.name} lines (${text.unmatched} its pattern does not match) in ${textWritten.objects} objects\n`,
+      );
+      await client.query(`CREATE SCHEMA ${HIVE_CATALOG}.${TEXT_DATABASE}`);
+      await registerGlueTable(client, server.metastoreDir, TEXT_DATABASE, {
+        name: RAW_TABLE_NAME,
+        ...rawTableDefinition(TEXT_BUCKET, RAW_DAYS, undefined, textSchema),
+      });
+      await client.query(`CREATE SCHEMA ${HIVE_CATALOG}.${REGEX_DATABASE}`);
     } catch (err) {
       if (!(err instanceof SetupError)) throw err;
       setupError = err.message;
@@ -236,6 +280,305 @@ describe(`Athena's named queries on Trino ${TRINO_VERSION}, over the Glue job's 
     });
 
     itMatchesTheInput(GENERIC, GENERIC_DATABASE, () => generic);
+  });
+
+  describe(TEXT_GENERIC.title, () => {
+    const schema = accessLogSchema();
+    const columns = schema.fields.map((f) => f.name);
+    const table = `${TEXT_DATABASE}.${RAW_TABLE_NAME}`;
+
+    it("the raw table is Hive's RegexSerDe with every field a varchar column", async function () {
+      ready(this);
+      const r = await client.query(
+        `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = '${TEXT_DATABASE}' AND table_name = '${RAW_TABLE_NAME}' ORDER BY ordinal_position`,
+      );
+      assert.deepStrictEqual(r.rows, [
+        ...columns.map((c) => [c, "varchar"]),
+        ["dt", "varchar"],
+        ["hour", "integer"],
+      ]);
+      const ddl = String((await client.query(`SHOW CREATE TABLE ${table}`)).rows[0][0]);
+      assert.match(ddl, /format = 'REGEX'/);
+    });
+
+    it("reads every line as the format's JavaScript pattern splits it; a line it does not match is a row of NULLs", async function () {
+      ready(this);
+      const r = await client.query(
+        `SELECT ${columns.map((c) => `"${c}"`).join(", ")}, "dt", "hour" FROM ${table}`,
+      );
+      const expected = text.rows.map((row) => [
+        ...columns.map((c) => row.record[c] ?? null),
+        row.dt,
+        row.hour,
+      ]);
+      assert.deepStrictEqual(
+        compare({ rows: expected }, r),
+        [],
+        "the raw table's rows differ from the lines split in JavaScript",
+      );
+      // The odd lines: all but the one with an unparseable time are rows of NULLs, in their partition.
+      assert.strictEqual(text.unmatched, ODD_ACCESS_LINES.length - 1);
+      const nulls = await client.query(
+        `SELECT count(*), count(${columns.map((c) => `"${c}"`).join(") + count(")}) FROM ${table} WHERE "timestamp" IS NULL`,
+      );
+      assert.deepStrictEqual(nulls.rows[0], [text.unmatched, 0]);
+      process.stdout.write(
+        `trino: ${r.rows.length} rows of the text table equal the lines split in JavaScript; ${text.unmatched} rows of NULLs\n`,
+      );
+    });
+
+    it("a matched line whose time does not parse has no event time, and fails no query", async function () {
+      ready(this);
+      const bad = text.rows.filter(
+        (row) => row.eventMs === null && row.record[schema.timeField] !== undefined,
+      );
+      assert.deepStrictEqual(
+        bad.map((row) => row.record[schema.timeField]),
+        ["yesterday"],
+      );
+      const r = await client.query(
+        `SELECT "timestamp", try(from_iso8601_timestamp("timestamp")) FROM ${table} WHERE "timestamp" = 'yesterday'`,
+      );
+      assert.deepStrictEqual(r.rows, [["yesterday", null]]);
+    });
+
+    itMatchesTheInput(TEXT_GENERIC, TEXT_DATABASE, () => text.rows);
+  });
+
+  describe("JavaScript patterns and their Java form read tricky lines alike (Hive's RegexSerDe on Trino)", () => {
+    /**
+     * Each pattern with lines where JavaScript and Java read the same syntax differently: Unicode
+     * spaces and line separators, a search that is not anchored, word boundaries next to a
+     * non-ASCII letter, characters JavaScript takes literally, and long repetitions. The
+     * hands-on's parser (lookaheads) runs on its lines too.
+     */
+    const long = "ab".repeat(20_000);
+    const cases: { readonly pattern: string; readonly lines: readonly string[] }[] = [
+      {
+        pattern: "^(?<a>\\S+)\\s(?<b>.+)$",
+        lines: [
+          "a\u00a0b c",
+          "x\ufeffy z",
+          "p q\u2028",
+          "p q\u0085",
+          "k\u2028l m",
+          "\u{1f600} x",
+          " lead",
+          "tab\tsep",
+        ],
+      },
+      { pattern: "(?<a>\\d+)", lines: ["ab12cd34", "12", "none"] },
+      { pattern: "(?<a>[a-z]+)$", lines: ["x\u2028", "x\u0085", "x", "1x"] },
+      { pattern: "(?<a>\\bfoo\\b)", lines: ["a foo b", "afoo", "\u00e9foo", "foo_", "\u00e9foo\u00e9"] },
+      { pattern: "(?<a>a{)(?<b>}])", lines: ["a{}]", "a{"] },
+      { pattern: "(?<a>[\\s\\S-z&[^]+)", lines: ["a-b&[^z", " \u00a0\u2028x"] },
+      { pattern: "(?<a>[^]*)", lines: ["a\u2028\u0085b"] },
+      { pattern: "(?<a>[\\d-z]+)", lines: ["1-z", "a"] },
+      { pattern: "(?<a>[\\v\\b\\0])", lines: ["\u000b", "\u0008", "\u0000", "v"] },
+      { pattern: "(?<a>.)(?<b>.)", lines: ["ab", "\u0085b", "\u2028b"] },
+      { pattern: "(?<a>\\uD83D\\uDE00|\\u00e9)", lines: ["x\u{1f600}y", "\u00e9", "e"] },
+      { pattern: "(?<a>x)(?<b>(?:ab)*)$", lines: [`x${long}`, "x"] },
+      {
+        pattern: LOG_LINE_PATTERN,
+        lines: [
+          "[2019-06-20 21:34:56+0900] ERROR prd-web002 uehara 1001 [This is ERROR.]",
+          "[2019-06-20 21:34:56+0900] INFO  prd-web002   uehara 1001 [a [b] c]",
+          `[2019-06-20 21:34:56+0900] INFO prd-web002 uehara 1001 [${long}]`,
+          "not a log line",
+        ],
+      },
+    ];
+    const HOUR_DIR = "dt=2026-12-07/hour=10";
+
+    /** Registers the raw table of `schema` over one object per line; returns each line's fields by object key. */
+    /** Registers the raw table of `schema` (optionally with another `input.regex`) over one object per line. */
+    async function registerLines(
+      name: string,
+      schema: EventSchema,
+      lines: readonly string[],
+      serdeRegex?: string,
+    ): Promise<string> {
+      const bucket = `regex-${name}`;
+      lines.forEach((line, i) =>
+        writeObject(path.join(work!, "root", bucket), `app_logs/${HOUR_DIR}/${objectOf(i)}`, [line]),
+      );
+      const def = rawTableDefinition(bucket, RAW_DAYS, undefined, schema);
+      const serde = def.storageDescriptor.serDeInfo as { parameters: Record<string, string> };
+      if (serdeRegex !== undefined) serde.parameters = { ...serde.parameters, "input.regex": serdeRegex };
+      await registerGlueTable(client, server!.metastoreDir, REGEX_DATABASE, { name, ...def });
+      return `${REGEX_DATABASE}.${name}`;
+    }
+    const objectOf = (i: number) => `line-${String(i).padStart(3, "0")}.gz`;
+
+    /** `select` over each line's object, by object name. */
+    async function readEach(table: string, select: string): Promise<Map<string, unknown[]>> {
+      const r = await client.query(`SELECT "$path", ${select} FROM ${table}`);
+      return new Map(r.rows.map(([p, ...values]) => [path.basename(String(p)), values]));
+    }
+
+    /** Each line's fields as the raw table of `schema` reads them, by object name. */
+    async function readThrough(
+      name: string,
+      schema: EventSchema,
+      lines: readonly string[],
+      serdeRegex?: string,
+    ): Promise<Map<string, unknown[]>> {
+      const table = await registerLines(name, schema, lines, serdeRegex);
+      return readEach(table, schema.fields.map((f) => `"${f.name}"`).join(", "));
+    }
+
+    const textSchemaOf = (i: number, pattern: string): EventSchema => ({
+      name: `edge-${i}`,
+      kind: "text",
+      pattern,
+      fields: namedGroups(pattern).map((name) => ({ name, type: "string" })),
+      timeField: namedGroups(pattern)[0],
+      timeFormat: "iso8601",
+    });
+
+    /** The fields as JavaScript's RegExp.exec splits each line (the pattern's meaning the config checks). */
+    const jsFields = (schema: EventSchema, line: string) => {
+      const groups = new RegExp(schema.pattern as string).exec(line)?.groups;
+      return schema.fields.map((f) => (groups ? (groups[f.name] ?? null) : null));
+    };
+
+    it("every line gives the same fields (or a row of NULLs) in both engines", async function () {
+      ready(this);
+      const differences: string[] = [];
+      for (const [i, c] of cases.entries()) {
+        const schema = textSchemaOf(i, c.pattern);
+        const read = await readThrough(`edge_${i}`, schema, c.lines);
+        c.lines.forEach((line, j) => {
+          const js = jsFields(schema, line);
+          const java = read.get(objectOf(j));
+          if (JSON.stringify(java) !== JSON.stringify(js))
+            differences.push(
+              `${c.pattern} on ${JSON.stringify(line.slice(0, 60))}: JavaScript ${JSON.stringify(js)}, Java ${JSON.stringify(java)?.slice(0, 120)}`,
+            );
+        });
+      }
+      assert.deepStrictEqual(differences, []);
+      process.stdout.write(
+        `trino: ${cases.reduce((n, c) => n + c.lines.length, 0)} tricky lines over ${cases.length} patterns read alike by JavaScript and the RegexSerDe\n`,
+      );
+    });
+
+    it("with the names dropped but the pattern otherwise as written, Java reads some of them differently or refuses the pattern", async function () {
+      ready(this);
+      const naive: string[] = [];
+      for (const [i, c] of cases.entries()) {
+        const schema = textSchemaOf(i, c.pattern);
+        const asWritten = c.pattern.replace(/\(\?<([a-z][a-z0-9_]*)>/g, "(");
+        try {
+          const read = await readThrough(`naive_${i}`, schema, c.lines, asWritten);
+          const differing = c.lines.filter(
+            (line, j) => JSON.stringify(read.get(objectOf(j))) !== JSON.stringify(jsFields(schema, line)),
+          );
+          if (differing.length)
+            naive.push(`${c.pattern}: ${differing.length} of ${c.lines.length} lines differ`);
+        } catch (err) {
+          if (!(err instanceof TrinoQueryError)) throw err;
+          naive.push(`${c.pattern}: refused (${err.message.slice(0, 60)})`);
+        }
+      }
+      for (const p of [
+        "^(?<a>\\S+)\\s(?<b>.+)$",
+        "(?<a>\\d+)",
+        "(?<a>[a-z]+)$",
+        "(?<a>.)(?<b>.)",
+        "(?<a>a{)(?<b>}])",
+      ]) {
+        assert.ok(
+          naive.some((n) => n.startsWith(`${p}:`)),
+          `${p} read alike without its rewriting; the case proves nothing:\n${naive.join("\n")}`,
+        );
+      }
+      process.stdout.write(`trino: without the rewriting:\n  ${naive.join("\n  ")}\n`);
+    });
+
+    it("eventTimeSql reads a text table's string columns in every time format; a time that does not parse is NULL", async function () {
+      ready(this);
+      const formats: {
+        readonly timeFormat: string;
+        readonly time: string;
+        readonly lines: readonly [string, string | null][];
+      }[] = [
+        {
+          timeFormat: "iso8601",
+          time: "[^ ]+",
+          lines: [
+            ["2026-12-07T10:00:00Z", "2026-12-07 10:00:00"],
+            ["2026-12-07T19:00:00+09:00", "2026-12-07 10:00:00"],
+            ["yesterday", null],
+          ],
+        },
+        {
+          timeFormat: "epoch_ms",
+          time: "[^ ]+",
+          lines: [
+            ["1796637600000", "2026-12-07 10:00:00"],
+            ["17966376e5", null],
+          ],
+        },
+        {
+          timeFormat: "%Y-%m-%d %H:%M:%S%z",
+          time: "[^ ]+ [^ ]+",
+          lines: [
+            ["2026-12-07 19:00:00+0900", "2026-12-07 10:00:00"],
+            ["2026-13-45 99:00:00+0900", null],
+          ],
+        },
+      ];
+      for (const [i, f] of formats.entries()) {
+        const schema: EventSchema = {
+          name: `time-${i}`,
+          kind: "text",
+          pattern: `^(?<ts>${f.time}) (?<msg>[a-z]+)$`,
+          fields: [
+            { name: "ts", type: "timestamp" },
+            { name: "msg", type: "string" },
+          ],
+          timeField: "ts",
+          timeFormat: f.timeFormat,
+        };
+        const table = await registerLines(
+          `time_${i}`,
+          schema,
+          f.lines.map(([t]) => `${t} event`),
+        );
+        // The instant in epoch seconds: from_iso8601_timestamp keeps the written offset as its zone.
+        const read = await readEach(table, `"ts", to_unixtime(${eventTimeSql(schema)})`);
+        const got = f.lines.map((_, j) => read.get(objectOf(j)));
+        const want = f.lines.map(([ts, utc]) => [
+          ts,
+          utc === null ? null : Date.parse(`${utc.replace(" ", "T")}Z`) / 1000,
+        ]);
+        assert.deepStrictEqual(got, want, `${f.timeFormat}: ${eventTimeSql(schema)}`);
+      }
+    });
+
+    it("a group of varying width repeated over a long line overflows Java's stack and fails the query (what javaRegexOf refuses)", async function () {
+      ready(this);
+      const pattern = "^(?<a>x(?:a|b)*)$";
+      assert.match(javaRegexProblem(pattern, ["a"]) ?? "", /one call deeper per repetition/);
+      // The table of an accepted pattern with the same single column, reading with the refused one.
+      const schema = textSchemaOf(99, "^(?<a>x[ab]*)$");
+      const [shortLine, longLine] = [`x${"ab".repeat(100)}`, `x${"ab".repeat(20_000)}`];
+      const refused = "^(x(?:a|b)*)$";
+      const longTable = await registerLines("overflow", schema, [longLine], refused);
+      await assert.rejects(
+        client.query(`SELECT "a" FROM ${longTable}`),
+        (err: unknown) =>
+          err instanceof TrinoQueryError && err.failureType === "java.lang.StackOverflowError",
+      );
+      const shortTable = await registerLines("overflow_short", schema, [shortLine], refused);
+      assert.deepStrictEqual((await client.query(`SELECT "a" FROM ${shortTable}`)).rows, [[shortLine]]);
+      // The accepted form, a repeated class, reads the long line.
+      const accepted = await registerLines("overflow_class", schema, [longLine]);
+      assert.deepStrictEqual((await client.query(`SELECT length("a") FROM ${accepted}`)).rows, [
+        [longLine.length],
+      ]);
+    });
   });
 
   describe("a wrong date_format pattern runs without error and is caught by the comparison", () => {

@@ -8,6 +8,7 @@ import { ConfigError, eventSchemaOf, parseConfig } from "../../../stacks/config"
 import { LOG_FIELDS, LOG_LINE_PATTERN } from "../../../components/shared/logformat";
 import { HANDS_ON_SCHEMA, isHandsOn, rawColumnsOf, strftimeToJava } from "../../../components/shared/schema";
 import { namedGroups, redosProblem } from "../../../components/shared/schemaCheck";
+import { javaRegexProblem } from "../../../components/shared/javaRegex";
 
 const WEB = {
   name: "web-service",
@@ -127,6 +128,16 @@ describe("event schema: one sentence for each bad setting", () => {
       'datalake:format.pattern is "^(?<ts>[^ ]+) (?<lvl>[A-Z]+) (?<status>\\\\d{3}) (?<msg>.*)$": has no named group for the field(s) level and has named group(s) lvl that no field declares; give each declared field exactly one (?<name>...) group',
     ],
     [
+      "an unnamed capturing group (the raw table's RegexSerDe would make it a column)",
+      { ...TEXT, pattern: "^(?<ts>[^ ]+) (?<level>[A-Z]+) (?<status>\\d{3}) (?<msg>.*)( \\[x\\])?$" },
+      'datalake:format.pattern is "^(?<ts>[^ ]+) (?<level>[A-Z]+) (?<status>\\\\d{3}) (?<msg>.*)( \\\\[x\\\\])?$": has an unnamed capturing group ( at character 59; the raw table\'s RegexSerDe makes every capturing group a column, so write it as a non-capturing group (?:...)',
+    ],
+    [
+      "named groups in another order than the fields",
+      { ...TEXT, pattern: "^(?<level>[A-Z]+) (?<ts>[^ ]+) (?<status>\\d{3}) (?<msg>.*)$" },
+      "datalake:format.pattern is \"^(?<level>[A-Z]+) (?<ts>[^ ]+) (?<status>\\\\d{3}) (?<msg>.*)$\": has its groups in the order level, ts, status, msg but format.fields declares ts, level, status, msg; declare the fields in the pattern's order, since the raw table's RegexSerDe fills its columns from the groups by position",
+    ],
+    [
       "an invalid regex",
       { ...TEXT, pattern: "^(?<ts>[^ ]+" },
       'datalake:format.pattern is "^(?<ts>[^ ]+": is not a valid regular expression (Invalid regular expression: /^(?<ts>[^ ]+/: Unterminated group); fix its syntax',
@@ -233,8 +244,9 @@ describe("event schema: accepted patterns run in linear time on adversarial 256 
   ];
   const pieces = [" ", "a", "[", "]", "0", "\t", "-", ":", '"', "A ", "1 ", "a b ", "[x] ", "\\", "é"];
   for (const pattern of accepted) {
-    it(`recheck proves it safe and it stays under ${LINE_BUDGET_MS} ms per line: ${pattern.slice(0, 40)}…`, () => {
+    it(`recheck proves it safe, Java reads it alike, and it stays under ${LINE_BUDGET_MS} ms per line: ${pattern.slice(0, 40)}…`, () => {
       assert.strictEqual(redosProblem(pattern), undefined);
+      assert.strictEqual(javaRegexProblem(pattern, namedGroups(pattern)), undefined);
       const re = new RegExp(pattern);
       let worst = 0;
       for (const piece of pieces) {
