@@ -44,6 +44,7 @@ const TEXT: EventSchema = eventSchemaOf(
   parseConfig({
     generator: { enabled: false },
     sources: { logGroups: ["/ecs/web/api"] },
+    workload: { eventsPerSecond: 10 },
     format: {
       name: "web-text",
       kind: "text",

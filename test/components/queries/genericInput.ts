@@ -151,6 +151,7 @@ export function accessLogSchema(): EventSchema {
     parseConfig({
       generator: { enabled: false },
       sources: { logGroups: ["/ecs/web-service/access"] },
+      workload: { eventsPerSecond: 10 },
       format: ACCESS_LOG_FORMAT,
     }),
   );
