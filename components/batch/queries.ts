@@ -118,6 +118,16 @@ export function eventTimeSql(schema: EventSchema): string {
  * row of NULLs: the first counts it in the hour it arrived, the second under a NULL value, the
  * third leaves it out with every row whose time does not parse.
  */
+/**
+ * How many UTC days before today each generic query reads (it reads those days' partitions and
+ * today's): the sizing model prices and checks them from this.
+ */
+export const GENERIC_QUERY_DAYS_BACK = {
+  "events-per-hour": 1,
+  "events-per-keyword": 7,
+  "latest-events": 1,
+} as const;
+
 export function genericNamedQueries(
   database: string,
   rawTable: string,
@@ -134,7 +144,7 @@ export function genericNamedQueries(
       sql: [
         'SELECT "dt", "hour", count(*) AS events',
         `FROM ${t}`,
-        `WHERE ${since(1)}`,
+        `WHERE ${since(GENERIC_QUERY_DAYS_BACK["events-per-hour"])}`,
         'GROUP BY "dt", "hour"',
         'ORDER BY "dt", "hour";',
       ].join("\n"),
@@ -145,11 +155,11 @@ export function genericNamedQueries(
     queries.push({
       key: "events-per-keyword",
       name: `02 Events per ${schema.keywordField}`,
-      description: `Events per value of ${schema.keywordField} over the last 7 days (partition-pruned).`,
+      description: `Events per value of ${schema.keywordField} over the last ${GENERIC_QUERY_DAYS_BACK["events-per-keyword"]} days (partition-pruned).`,
       sql: [
         `SELECT ${k}, count(*) AS events`,
         `FROM ${t}`,
-        `WHERE ${since(7)}`,
+        `WHERE ${since(GENERIC_QUERY_DAYS_BACK["events-per-keyword"])}`,
         `GROUP BY ${k}`,
         "ORDER BY events DESC;",
       ].join("\n"),
@@ -162,7 +172,7 @@ export function genericNamedQueries(
     sql: [
       `SELECT ${eventTimeSql(schema)} AS event_time, *`,
       `FROM ${t}`,
-      `WHERE ${since(1)}`,
+      `WHERE ${since(GENERIC_QUERY_DAYS_BACK["latest-events"])}`,
       `  AND ${eventTimeSql(schema)} IS NOT NULL`,
       "ORDER BY event_time DESC",
       `LIMIT ${LATEST_EVENTS_LIMIT};`,

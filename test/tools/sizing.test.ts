@@ -15,8 +15,11 @@ import {
 import { LOAD_TEST_MULTIPLE } from "../../tools/bench/load";
 import { firehoseQuota, openSearchInstance } from "../../tools/sizing/limits";
 import { GLUE_LOCAL, OPENSEARCH } from "../../tools/sizing/measured";
+import { exampleAppSchema } from "../components/queries/genericInput";
+import { HANDS_ON_SCHEMA } from "../../components/shared/schema";
 import {
   NAMED_QUERY_DAYS,
+  namedQueryDays,
   WARN_AT,
   breakingMultiple,
   cronIntervalSeconds,
@@ -181,6 +184,20 @@ describe("capacity model", () => {
       });
       assert.strictEqual(firehoseQuota("us-east-1", {}).mibPerSecond, 5);
       assert.strictEqual(firehoseQuota("ap-northeast-1", { firehoseMiBPerSecond: 4 }).mibPerSecond, 4);
+    });
+
+    it("prices a format of its own by the generic queries' partitions (days back and today)", () => {
+      const web = exampleAppSchema();
+      assert.deepStrictEqual(namedQueryDays(web), {
+        "events-per-hour": 2,
+        "events-per-keyword": 8,
+        "latest-events": 2,
+      });
+      assert.deepStrictEqual(namedQueryDays({ ...web, keywordField: undefined }), {
+        "events-per-hour": 2,
+        "latest-events": 2,
+      });
+      assert.strictEqual(namedQueryDays(HANDS_ON_SCHEMA), NAMED_QUERY_DAYS);
     });
 
     it("names every hands-on query it prices", () => {

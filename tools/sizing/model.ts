@@ -16,6 +16,8 @@ import {
   AGENT_CHUNK_LIMIT_BYTES,
   AGENT_FLUSH_SECONDS,
 } from "../../components/network/agent/render";
+import { GENERIC_QUERY_DAYS_BACK, genericNamedQueries } from "../../components/batch/queries";
+import { EventSchema, HANDS_ON_SCHEMA, isHandsOn } from "../../components/shared/schema";
 import { indexReplicas } from "../../components/speed";
 import { FORWARDER_TIMEOUT_SECONDS } from "../../components/speed/forwarder/env";
 import type { PlatformConfig } from "../../stacks/config";
@@ -56,6 +58,20 @@ export const NAMED_QUERY_DAYS: Readonly<Record<string, number>> = {
   "errors-per-host": 2,
   "per-user-day": 1,
 };
+
+/**
+ * Partitions (UTC days) each named query over the raw table reads under a format: the hands-on's
+ * set ({@link NAMED_QUERY_DAYS}), or the generic set's (its days back, and today).
+ */
+export function namedQueryDays(schema: EventSchema): Readonly<Record<string, number>> {
+  if (isHandsOn(schema)) return NAMED_QUERY_DAYS;
+  return Object.fromEntries(
+    genericNamedQueries("lake", "raw", schema).map((q) => [
+      q.key,
+      GENERIC_QUERY_DAYS_BACK[q.key as keyof typeof GENERIC_QUERY_DAYS_BACK] + 1,
+    ]),
+  );
+}
 
 export type Level = "ok" | "warn" | "fail";
 
@@ -446,13 +462,14 @@ export function sizeStack(input: SizingInput): Sizing {
     figure("Glue", "runs on demand only (no schedule to check)", 0, "");
   }
 
-  // --- Athena: the hands-on's named queries over raw gzip JSON, against the per-query cutoff.
-  const [worstQuery, worstDays] = Object.entries(NAMED_QUERY_DAYS).sort((a, b) => b[1] - a[1])[0];
+  // --- Athena: the format's named queries over the raw zone, against the per-query cutoff.
+  const queryDays = namedQueryDays(c.format ?? HANDS_ON_SCHEMA);
+  const [worstQuery, worstDays] = Object.entries(queryDays).sort((a, b) => b[1] - a[1])[0];
   const rawBytesPerDay = rawGBPerDay * 1e9;
   checks.push({
     id: "athena.cutoff",
     stage: "Athena",
-    what: `bytes scanned by the named query "${worstQuery}" (${worstDays} days of raw gzip JSON)`,
+    what: `bytes scanned by the named query "${worstQuery}" (${worstDays} days of the raw zone, gzip)`,
     demand: (rawBytesPerDay * worstDays) / MIB,
     capacity: l.athenaBytesScannedCutoffMiB,
     unit: "MiB",
@@ -470,7 +487,7 @@ export function sizeStack(input: SizingInput): Sizing {
     interval !== undefined
       ? Math.max(60, glueRunSeconds(rate * interval, e.workerType, e.numberOfWorkers))
       : 0;
-  const queries = usageQueryMix(rawBytesPerDay, curatedGBPerDay * 1e9);
+  const queries = usageQueryMix(rawBytesPerDay, curatedGBPerDay * 1e9, queryDays);
   const natDestinations = c.generator.subnet === "private" && c.network.natGateways !== "None" ? 2 : 0;
   const usage: UsageQuantities = {
     cwlIngestedGB: (monthEvents * (bytes + PUT_LOG_EVENTS.value.eventOverheadBytes)) / 1e9,
@@ -494,8 +511,8 @@ export function sizeStack(input: SizingInput): Sizing {
 }
 
 /**
- * The stated query mix of the usage cost: each of the hands-on's four named queries over raw JSON
- * ten times a day, and the curated question (two days of Parquet) fifty times a day, 30 days; each
+ * The stated query mix of the usage cost: each named query of the stack's format over the raw zone
+ * (the hands-on's four, or the generic set) ten times a day, and the curated question (two days of Parquet) fifty times a day, 30 days; each
  * query billed at least Athena's 10 MB.
  */
 export const QUERY_MIX = { namedQueriesPerDay: 10, curatedQueriesPerDay: 50, curatedDays: 2 } as const;
@@ -503,11 +520,12 @@ export const QUERY_MIX = { namedQueriesPerDay: 10, curatedQueriesPerDay: 50, cur
 export function usageQueryMix(
   rawBytesPerDay: number,
   curatedBytesPerDay: number,
+  queryDays: Readonly<Record<string, number>> = NAMED_QUERY_DAYS,
 ): { count: number; bytes: number } {
   const min = ATHENA_MIN_BYTES_PER_QUERY.value;
   let bytes = 0;
   let count = 0;
-  for (const days of Object.values(NAMED_QUERY_DAYS)) {
+  for (const days of Object.values(queryDays)) {
     bytes += QUERY_MIX.namedQueriesPerDay * 30 * Math.max(min, rawBytesPerDay * days);
     count += QUERY_MIX.namedQueriesPerDay * 30;
   }
