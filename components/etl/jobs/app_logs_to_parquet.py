@@ -23,8 +23,10 @@ in ``attributes``, the rest to quarantine with a reason.
 The raw prefix is read with ``from_options`` rather than ``from_catalog``: the raw table uses
 Athena partition projection, which Glue's catalog reader does not apply (it lists registered
 partitions, and the table has none). The read carries a ``transformation_ctx``, so the job
-bookmark limits every run to objects it has not processed yet; ``job.commit()`` advances it. Both
-reads share it: a stack that changes its format goes on from the objects the last run reached.
+bookmark limits every run to objects it has not processed yet; ``job.commit()`` advances it. A user
+format's read has a ``transformation_ctx`` of its own per curated shape (transform.bookmark_context):
+a stack that changes its format re-curates the raw zone once, and the run retracts what earlier
+runs published, as after a bookmark reset.
 """
 
 import sys
@@ -84,7 +86,7 @@ def main(argv=None):
             connection_options=dict(RAW_CONNECTION_OPTIONS, paths=[args["raw_path"]]),
             format="csv",
             format_options=transform.LINE_FORMAT_OPTIONS,
-            transformation_ctx="raw_app_logs",
+            transformation_ctx=transform.bookmark_context(schema),
         )
         curation = pipeline.event_curation(schema)
     # Records the reader could not read are not dropped: they go to quarantine as they are.

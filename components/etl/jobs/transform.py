@@ -11,8 +11,13 @@ Raw records are the hands-on parser's fields as the agent ships them (JSON, one 
 Partitions come from the event time in UTC, not JST and not the arrival time: a UTC day is the
 lake's common calendar (Firehose writes the raw prefix in UTC as well), so ``dt=2019-06-20/hour=12``
 means the same hour in every table, and a late record still lands in the hour it happened.
+
+A stack with its own format (``datalake:format``, the job's ``--event_schema``) is curated by the
+second half of this module, from :func:`parse_event_schema` on: one raw line at a time
+(:class:`EventCurator`), with the same partitions and the same quarantine row shape.
 """
 
+import hashlib
 import json
 import math
 import re
@@ -249,6 +254,26 @@ def parse_event_schema(text):
     elif "pattern" in schema:
         _schema_problem("is a json format with a pattern")
     return schema
+
+
+#: The hands-on read's ``transformation_ctx``; a user format's read adds its :func:`bookmark_context` suffix.
+HANDS_ON_BOOKMARK_CONTEXT = "raw_app_logs"
+
+
+def bookmark_context(schema):
+    """The ``transformation_ctx`` of a format's raw read: one per curated shape of the format.
+
+    Glue keeps a source's bookmark under its ``transformation_ctx`` and warns that changing the
+    source while keeping the key "may make the previous bookmark invalid" ("Tracking processed data
+    using job bookmarks", https://docs.aws.amazon.com/glue/latest/dg/monitor-continuations.html). A stack that changes
+    what its rows are (kind, pattern, fields, time) therefore starts a bookmark of its own: the next
+    run reads the whole raw zone again, and the ledger retracts every earlier run's files, so the
+    table is rebuilt once in the new shape instead of mixing Parquet of two schemas. A new name or
+    keyword field changes no row and keeps the bookmark.
+    """
+    shape = {key: schema.get(key) for key in ("kind", "pattern", "fields", "timeField", "timeFormat")}
+    digest = hashlib.sha256(json.dumps(shape, sort_keys=True, separators=(",", ":")).encode("utf-8")).hexdigest()
+    return f"{HANDS_ON_BOOKMARK_CONTEXT}_{digest[:16]}"
 
 
 def curated_columns(schema):
@@ -680,7 +705,10 @@ def time_parser(time_format):
         def parse_iso(name, value):
             match = _ISO8601_RE.fullmatch(value) if isinstance(value, str) else None
             if match is None:
-                raise RecordError("bad_timestamp", f"{name} is {_show(value)}, not ISO 8601 with an offset (2026-12-01T09:30:00Z, 2026-12-01T18:30:00.250+09:00)")
+                raise RecordError(
+                    "bad_timestamp",
+                    f"{name} is {_show(value)}, not ISO 8601 with an offset (2026-12-01T09:30:00Z, 2026-12-01T18:30:00.250+09:00)",
+                )
             fraction = (match["f"] or "")[:6].ljust(6, "0")
             try:
                 return _from_parts(match.groupdict(), int(fraction))

@@ -70,7 +70,7 @@ describe("Glue job on local Spark (PySpark 3.5.4 in .venv-spark)", () => {
       );
     });
     const extra = formatSample ? { formatSample: formatSampleFacts(formatSample) } : {};
-    defineUnittestSuite(runUnittest(python, "tests_spark", 900_000, extra), 23);
+    defineUnittestSuite(runUnittest(python, "tests_spark", 900_000, extra), 24);
   }
   const venvPython = python;
   if (venvPython) {

@@ -129,7 +129,8 @@ class Casts(unittest.TestCase):
         for value in [{"a": 1}, ["GET"]]:
             with self.subTest(value=value):
                 err = reason_of(transform.to_string, "method", value)
-                self.assertEqual((err.reason, err.detail.split(",")[0]), ("bad_string", f"method is {'an object' if isinstance(value, dict) else 'an array'}"))
+                kind = "an object" if isinstance(value, dict) else "an array"
+                self.assertEqual((err.reason, err.detail), ("bad_string", f"method is {kind}, not text"))
 
 
 class Times(unittest.TestCase):
@@ -284,6 +285,23 @@ class JsonFormat(unittest.TestCase):
         record.update({"col4": None, "source_object": "s3://raw/x.gz"})
         row, bad = self.curator.transform_record(record)
         self.assertEqual((row, bad["reason"], bad["record"]), (None, "not_json", line))
+
+
+class BookmarkContext(unittest.TestCase):
+    def test_one_bookmark_per_curated_shape_of_a_format(self):
+        schema = EXAMPLE["schema"]
+        context = transform.bookmark_context(schema)
+        self.assertRegex(context, r"^raw_app_logs_[0-9a-f]{16}$")
+        self.assertEqual(transform.bookmark_context(dict(schema, name="renamed", keywordField="path")), context)
+        self.assertEqual(transform.bookmark_context(dict(reversed(list(schema.items())))), context)
+        changed = [
+            dict(schema, timeFormat="epoch_ms"),
+            dict(schema, timeField="other"),
+            dict(schema, fields=schema["fields"][:-1]),
+            dict(schema, fields=[dict(f, type="string") if f["name"] == "status" else f for f in schema["fields"]]),
+            TEXT["schema"],
+        ]
+        self.assertEqual(len({transform.bookmark_context(s) for s in changed} | {context}), len(changed) + 1)
 
 
 class LineOf(unittest.TestCase):

@@ -69,17 +69,23 @@ class JobModules(unittest.TestCase):
                 with open(os.path.join(STAND_IN, module.split(".")[1] + ".py"), encoding="utf-8") as f:
                     self.assertIn(f"def {name}" if name[0].islower() else f"class {name}", f.read())
 
-    def test_the_source_reads_have_one_transformation_ctx_for_bookmarks_and_attach_the_file(self):
+    def test_the_source_reads_have_a_transformation_ctx_for_bookmarks_and_attach_the_file(self):
         reads = [c for c in ast.walk(tree_of(MODULES["script"])) if isinstance(c, ast.Call) and getattr(c.func, "attr", "") == "from_options"]
         self.assertEqual(len(reads), 2)
         formats = {}
         for read in reads:
             keywords = {k.arg: k.value for k in read.keywords}
-            self.assertEqual(ast.literal_eval(keywords["transformation_ctx"]), "raw_app_logs")
             self.assertEqual(ast.unparse(keywords["connection_options"]), 'dict(RAW_CONNECTION_OPTIONS, paths=[args["raw_path"]])'.replace('"', "'"))
-            formats[ast.literal_eval(keywords["format"])] = ast.unparse(keywords["format_options"]) if "format_options" in keywords else None
-        # The hands-on's JSON read as it always was; a user format's lines through the CSV reader.
-        self.assertEqual(formats, {"json": None, "csv": "transform.LINE_FORMAT_OPTIONS"})
+            formats[ast.literal_eval(keywords["format"])] = (
+                ast.unparse(keywords["format_options"]) if "format_options" in keywords else None,
+                ast.unparse(keywords["transformation_ctx"]),
+            )
+        # The hands-on's JSON read as it always was; a user format's lines through the CSV reader,
+        # bookmarked under a context of the format's own.
+        self.assertEqual(
+            formats,
+            {"json": (None, repr(transform.HANDS_ON_BOOKMARK_CONTEXT)), "csv": ("transform.LINE_FORMAT_OPTIONS", "transform.bookmark_context(schema)")},
+        )
         with open(SCRIPT, encoding="utf-8") as f:
             source = f.read()
         self.assertIn('"attachFilename": pipeline.SOURCE_COLUMN', source)

@@ -227,6 +227,22 @@ class TextFormatOnSpark(unittest.TestCase):
         self.assertEqual(self.run_job(), {"curated": 0, "quarantined": 0, "unreadable": 0, "inputs": 0, "files": 0})
         self.assertEqual(parquet_files(self.paths["curated"]), before)
 
+    def test_zz_a_changed_format_re_curates_the_raw_zone_once_in_its_new_shape(self):
+        before = parquet_files(self.paths["curated"])
+        schema = json.loads(self.argument)
+        schema["fields"] = [dict(f, type="string") if f["name"] == "status" else f for f in schema["fields"]]
+        p = self.paths
+        counts = local.run_job(p["raw"], p["curated"], p["quarantine"], p["temp"], p["bookmarks"], json.dumps(schema))
+        self.assertEqual(counts, {"curated": len(TEXT_GOOD), "quarantined": len(TEXT_BAD), "unreadable": 0, "inputs": 2, "files": 3})
+        after = parquet_files(self.paths["curated"])
+        self.assertEqual(len(after), 3)
+        self.assertFalse(set(after) & set(before), "the earlier run's files were not retracted")
+        spark = local.spark_session()
+        rows = spark.read.option("basePath", p["curated"]).parquet(p["curated"])
+        self.assertEqual(dict(rows.dtypes)["status"], "string")
+        self.assertEqual(sorted(r["status"] for r in rows.collect()), sorted(str(g[2]) for g in TEXT_GOOD))
+        self.assertEqual(len(quarantined(p["quarantine"])), len(TEXT_BAD))
+
 
 if __name__ == "__main__":
     unittest.main()
