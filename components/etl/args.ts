@@ -7,11 +7,14 @@ import type { EventSchema } from "../shared/schema";
 import * as pulumi from "@pulumi/pulumi";
 import { projectionDateRange } from "../shared/lake";
 import { LOG_RETENTION_DAYS, isLogRetention } from "../shared/retention";
+import { GLUE_JOB_ARGUMENTS_MAX_BYTES, jobArguments, jobArgumentsBytes } from "./layout";
 
 export const GLUE_VERSIONS = ["4.0", "5.0"] as const;
 export const WORKER_TYPES = ["G.1X", "G.2X", "G.4X", "G.8X"] as const;
 
 const CRON = /^cron\(\S+ \S+ \S+ \S+ \S+ \S+\)$/;
+/** The longest S3 bucket name (63 characters), standing in for the buckets' names, unknown at this point. */
+const LONGEST_BUCKET_NAME = "b".repeat(63);
 
 export interface EtlLayerArgs {
   /** ARN of the lake's KMS key (S3 data, job bookmarks, CloudWatch Logs). */
@@ -58,8 +61,10 @@ export interface EtlLayerArgs {
    */
   readonly operationsTopicArn?: pulumi.Input<string>;
   /**
-   * The event schema (`datalake:format`): the curated table's columns follow it; the raw-versus-
-   * curated comparison queries are the hands-on's, so only its format has them. @default HANDS_ON_SCHEMA
+   * The event schema (`datalake:format`): the curated table's columns follow it, and a format
+   * other than the hands-on's reaches the job as `--event_schema`, which curates by it; the raw-
+   * versus-curated comparison queries are the hands-on's, so only its format has them.
+   * @default HANDS_ON_SCHEMA
    */
   readonly eventSchema?: EventSchema;
 }
@@ -122,6 +127,20 @@ export function etlSettings(args: EtlLayerArgs): EtlSettings {
     Number.isInteger(projectionRangeDays) && projectionRangeDays >= 1,
     `projectionRangeDays is ${projectionRangeDays}; use a whole number of days >= 1.`,
   );
+  if (args.eventSchema !== undefined) {
+    const bytes = jobArgumentsBytes(
+      jobArguments({
+        rawBucketName: LONGEST_BUCKET_NAME,
+        curatedBucketName: LONGEST_BUCKET_NAME,
+        glueVersion,
+        eventSchema: args.eventSchema,
+      }),
+    );
+    check(
+      bytes <= GLUE_JOB_ARGUMENTS_MAX_BYTES,
+      `eventSchema (datalake:format "${args.eventSchema.name}") makes the Glue job's arguments ${bytes} bytes, more than the ${GLUE_JOB_ARGUMENTS_MAX_BYTES} Glue accepts; shorten the format's timeFormat, pattern or field names.`,
+    );
+  }
   if (args.projectionStartDate !== undefined) {
     try {
       projectionDateRange(projectionRangeDays, args.projectionStartDate);

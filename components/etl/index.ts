@@ -48,6 +48,7 @@ export class EtlLayer extends pulumi.ComponentResource {
 
     // Defaults and validation first, so a bad argument fails before anything is registered.
     const settings = etlSettings(args);
+    const eventSchema = args.eventSchema ?? HANDS_ON_SCHEMA;
     const unit = { parent: this, name };
     const scope: AccountScope = {
       region: aws.getRegionOutput({}, { parent: this }).region,
@@ -86,6 +87,7 @@ export class EtlLayer extends pulumi.ComponentResource {
       rawBucketName: args.rawBucketName,
       curatedBucketName: args.curatedBucketName,
       securityConfigurationName: security.name,
+      eventSchema,
       dependsOn: [policy, ...logGroups, ...scripts.objects],
     });
     const trigger =
@@ -103,7 +105,6 @@ export class EtlLayer extends pulumi.ComponentResource {
             jobName: job.name,
           });
 
-    const eventSchema = args.eventSchema ?? HANDS_ON_SCHEMA;
     // The catalog side: the curated table, the optional crawler over it, the comparison queries.
     const table = curatedTable({
       ...unit,

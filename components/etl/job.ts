@@ -4,6 +4,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { EventSchema } from "../shared/schema";
 import { EtlSettings } from "./args";
 import { glueLogging, jobArguments, jobLogGroupNames } from "./layout";
 import { UnitBase } from "./unit";
@@ -65,6 +66,8 @@ export interface GlueJobInputs extends UnitBase {
   readonly rawBucketName: pulumi.Input<string>;
   readonly curatedBucketName: pulumi.Input<string>;
   readonly securityConfigurationName: pulumi.Output<string>;
+  /** The stack's event schema: a format other than the hands-on's reaches the script as `--event_schema`. */
+  readonly eventSchema: EventSchema;
   /** What must exist before the first run: the role's policy, the log groups and the uploaded code. */
   readonly dependsOn: pulumi.Resource[];
 }
@@ -84,11 +87,14 @@ export function glueJob(i: GlueJobInputs): aws.glue.Job {
       // Bookmarks track one run at a time; a second concurrent run would process the same objects.
       executionProperty: { maxConcurrentRuns: 1 },
       command: { name: "glueetl", scriptLocation: i.scriptLocation, pythonVersion: "3" },
-      defaultArguments: pulumi
-        .all([i.rawBucketName, i.curatedBucketName])
-        .apply(([raw, cur]) =>
-          jobArguments({ rawBucketName: raw, curatedBucketName: cur, glueVersion: i.settings.glueVersion }),
-        ),
+      defaultArguments: pulumi.all([i.rawBucketName, i.curatedBucketName]).apply(([raw, cur]) =>
+        jobArguments({
+          rawBucketName: raw,
+          curatedBucketName: cur,
+          glueVersion: i.settings.glueVersion,
+          eventSchema: i.eventSchema,
+        }),
+      ),
       securityConfiguration: i.securityConfigurationName,
     },
     { parent: i.parent, dependsOn: i.dependsOn },

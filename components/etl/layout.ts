@@ -11,6 +11,7 @@ import {
   QUARANTINE_PREFIX,
   RAW_DATA_PREFIX,
 } from "../shared/lake";
+import { EventSchema, isHandsOn } from "../shared/schema";
 
 /** Folder of the job's Python code in this repository. */
 export const JOBS_DIR = path.join(__dirname, "jobs");
@@ -133,18 +134,55 @@ export interface JobArgumentsInput {
   readonly glueVersion: string;
   /** The job's modules (default: jobs/modules.json). */
   readonly modules?: JobModules;
+  /** The stack's event schema (default: the hands-on's, which passes no `--event_schema`). */
+  readonly eventSchema?: EventSchema;
+}
+
+/** The job argument that carries a user's format (`datalake:format`) to the script. */
+export const EVENT_SCHEMA_ARGUMENT = "--event_schema";
+
+/**
+ * A format as the job reads it from {@link EVENT_SCHEMA_ARGUMENT}: compact JSON of the schema,
+ * its keys in one order (components/etl/jobs/transform.py parse_event_schema reads it).
+ */
+export function eventSchemaArgument(schema: EventSchema): string {
+  return JSON.stringify({
+    name: schema.name,
+    kind: schema.kind,
+    ...(schema.pattern === undefined ? {} : { pattern: schema.pattern }),
+    fields: schema.fields.map((f) => ({ name: f.name, type: f.type })),
+    timeField: schema.timeField,
+    timeFormat: schema.timeFormat,
+    ...(schema.keywordField === undefined ? {} : { keywordField: schema.keywordField }),
+  });
+}
+
+/**
+ * The most a job's arguments may hold: "Job arguments have a maximum size limit of 260KB. A
+ * validation check will raise an error if the argument size is greater than 260KB" ("Using job
+ * parameters in AWS Glue jobs",
+ * https://docs.aws.amazon.com/glue/latest/dg/aws-glue-programming-etl-glue-arguments.html). Counted
+ * here as 260,000 bytes of UTF-8 over every name and value, the strictest reading of "260KB".
+ */
+export const GLUE_JOB_ARGUMENTS_MAX_BYTES = 260_000;
+
+/** Bytes of a job's arguments as {@link GLUE_JOB_ARGUMENTS_MAX_BYTES} counts them. */
+export function jobArgumentsBytes(args: Readonly<Record<string, string>>): number {
+  return Object.entries(args).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
 }
 
 /**
  * The job's `defaultArguments`: Glue's special parameters (bookmarks, metrics, the version's
  * logging, the temp dir, the modules) and the script's own (`--raw_path`, `--curated_path`,
- * `--quarantine_path`, read by getResolvedOptions). No `--enable-glue-datacatalog`: the script
- * reads S3 with `from_options` and writes files, it never asks Spark's metastore for a table.
- * `--extra-py-files` is a comma-separated list of S3 paths ("Using job parameters in AWS Glue
+ * `--quarantine_path`, read by getResolvedOptions; `--event_schema` only for a format that is not
+ * the hands-on's, so a hands-on stack's job is what it always was). No `--enable-glue-datacatalog`:
+ * the script reads S3 with `from_options` and writes files, it never asks Spark's metastore for a
+ * table. `--extra-py-files` is a comma-separated list of S3 paths ("Using job parameters in AWS Glue
  * jobs", https://docs.aws.amazon.com/glue/latest/dg/aws-glue-programming-etl-glue-arguments.html).
  */
 export function jobArguments(i: JobArgumentsInput): Record<string, string> {
   const modules = i.modules ?? JOB_MODULES;
+  const schema = i.eventSchema;
   return {
     "--job-language": "python",
     "--job-bookmark-option": "job-bookmark-enable",
@@ -155,6 +193,9 @@ export function jobArguments(i: JobArgumentsInput): Record<string, string> {
     "--raw_path": s3Uri(i.rawBucketName, RAW_DATA_PREFIX),
     "--curated_path": s3Uri(i.curatedBucketName, CURATED_DATA_PREFIX),
     "--quarantine_path": s3Uri(i.curatedBucketName, QUARANTINE_PREFIX),
+    ...(schema === undefined || isHandsOn(schema)
+      ? {}
+      : { [EVENT_SCHEMA_ARGUMENT]: eventSchemaArgument(schema) }),
   };
 }
 

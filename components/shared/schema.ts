@@ -149,14 +149,28 @@ export function rawColumnsFor(schema: EventSchema): readonly LakeColumn[] {
   return isHandsOn(schema) ? RAW_COLUMNS : rawColumnsOf(schema);
 }
 
+/** The Glue/Hive type of a JSON event's `attributes` column: its undeclared keys and their values as text. */
+export const ATTRIBUTES_TYPE = "map<string,string>";
+
 /**
  * The curated table's columns for a schema: the hands-on's as they always were; else the event
- * time in UTC, then every declared field in its declared type (a time field as a timestamp).
+ * time in UTC, then every declared field in its declared type (a time field as a timestamp), and
+ * for a JSON schema `attributes`: every key the schema does not declare, a string value as it is
+ * and any other value as its compact JSON text (the ETL job, components/etl/jobs/transform.py).
  */
 export function curatedColumnsFor(schema: EventSchema): readonly LakeColumn[] {
   if (isHandsOn(schema)) return CURATED_COLUMNS;
   return [
     { name: "event_time", type: "timestamp", comment: `Event time in UTC, parsed from ${schema.timeField}` },
     ...schema.fields.map((f) => ({ name: f.name, type: glueType(f.type), comment: `${f.type} field` })),
+    ...(schema.kind === "json"
+      ? [
+          {
+            name: "attributes",
+            type: ATTRIBUTES_TYPE,
+            comment: "Undeclared keys: string values as sent, others as compact JSON",
+          },
+        ]
+      : []),
   ];
 }

@@ -16,6 +16,17 @@ import {
   rawFirehosePrefix,
 } from "../../components/shared/lake";
 import { curatedLocationTemplate, curatedPartitionKeys } from "../../components/etl/table";
+import { EVENT_SCHEMA_ARGUMENT, eventSchemaArgument } from "../../components/etl/layout";
+import {
+  ATTRIBUTES_TYPE,
+  EventSchema,
+  FIELD_TYPES,
+  RESERVED_FIELD_NAMES,
+  STRFTIME_TO_JAVA,
+  TIME_FORMAT_KEYWORDS,
+  curatedColumnsFor,
+  glueType,
+} from "../../components/shared/schema";
 
 /** Placeholder bucket of the location template (the Python side strips `s3://<bucket>/`). */
 export const FACTS_BUCKET = "bucket";
@@ -37,7 +48,46 @@ export function lakeFacts() {
     },
     logLevels: [...LOG_LEVELS],
     logTimeFormat: LOG_TIME_FORMAT,
+    eventSchemaArgument: EVENT_SCHEMA_ARGUMENT,
+    glueTypes: Object.fromEntries(FIELD_TYPES.map((t) => [t, glueType(t)])),
+    attributesType: ATTRIBUTES_TYPE,
+    reservedFieldNames: [...RESERVED_FIELD_NAMES],
+    timeFormatKeywords: [...TIME_FORMAT_KEYWORDS],
+    strftimeDirectives: Object.keys(STRFTIME_TO_JAVA),
   };
 }
 
 export type LakeFacts = ReturnType<typeof lakeFacts>;
+
+/** What the job must make of one format: the schema, its `--event_schema` argument and its curated columns. */
+export function formatFacts(schema: EventSchema) {
+  return {
+    schema,
+    argument: eventSchemaArgument(schema),
+    curatedColumns: curatedColumnsFor(schema).map((c) => ({ name: c.name, type: c.type })),
+  };
+}
+
+/** One line and what JavaScript's `RegExp.prototype.exec` (no flags) makes of it. */
+export interface JsCapture {
+  readonly line: string;
+  /** The named groups (null for one that took no part), or null when the pattern does not match. */
+  readonly groups: Record<string, string | null> | null;
+}
+
+/**
+ * What a pattern captures in JavaScript, as the forwarder runs it, on each line: the reference the
+ * job's Python conversion of the pattern must agree with. A group that ends inside a character
+ * outside the BMP holds half of it; its text is taken as written to UTF-8 (U+FFFD for that half).
+ */
+export function jsCaptures(pattern: string, lines: readonly string[]): JsCapture[] {
+  const re = new RegExp(pattern);
+  const utf8 = (v: string | undefined) => (v === undefined ? null : Buffer.from(v, "utf8").toString("utf8"));
+  return lines.map((line) => {
+    const m = re.exec(line);
+    return {
+      line,
+      groups: m ? Object.fromEntries(Object.entries(m.groups ?? {}).map(([k, v]) => [k, utf8(v)])) : null,
+    };
+  });
+}

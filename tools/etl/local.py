@@ -1,6 +1,6 @@
 """Runs the Glue job script on local Spark, with the awsglue stand-in beside this file.
 
-    python tools/etl/local.py --raw DIR --curated DIR --quarantine DIR --temp DIR [--bookmarks DIR]
+    python tools/etl/local.py --raw DIR --curated DIR --quarantine DIR --temp DIR [--bookmarks DIR] [--event_schema JSON]
 
 ``npm run etl:local`` (tools/etl/local.ts) calls this with the lake's prefixes below one output
 folder; the Spark tests import :func:`run_job` and call it in-process.
@@ -48,8 +48,9 @@ def shipped_modules():
         return json.load(f)["extraPyFiles"]
 
 
-def run_job(raw, curated, quarantine, temp, bookmarks=None):
-    """Runs app_logs_to_parquet.main once; returns its counts. ``bookmarks`` None: no bookmark."""
+def run_job(raw, curated, quarantine, temp, bookmarks=None, event_schema=None):
+    """Runs app_logs_to_parquet.main once; returns its counts. ``bookmarks`` None: no bookmark;
+    ``event_schema``: the job's ``--event_schema`` (a user format as JSON), None for the hands-on's."""
     spark_session()
     if bookmarks:
         os.environ["AWSGLUE_LOCAL_BOOKMARK_DIR"] = bookmarks
@@ -60,6 +61,8 @@ def run_job(raw, curated, quarantine, temp, bookmarks=None):
     argv = ["app_logs_to_parquet.py", "--JOB_NAME", JOB_NAME]
     for name, value in (("raw_path", raw), ("curated_path", curated), ("quarantine_path", quarantine), ("TempDir", temp)):
         argv += ["--" + name, os.path.abspath(value) + "/"]
+    if event_schema is not None:
+        argv += ["--event_schema", event_schema]
     return app_logs_to_parquet.main(argv)
 
 
@@ -68,10 +71,11 @@ def main():
     for name in ("raw", "curated", "quarantine", "temp"):
         parser.add_argument("--" + name, required=True)
     parser.add_argument("--bookmarks")
+    parser.add_argument("--event_schema")
     a = parser.parse_args()
     if not os.path.isdir(a.raw):
         sys.exit(f"etl:local: the input folder {a.raw} does not exist; pass a folder of dt=/hour= prefixes.")
-    counts = run_job(a.raw, a.curated, a.quarantine, a.temp, a.bookmarks)
+    counts = run_job(a.raw, a.curated, a.quarantine, a.temp, a.bookmarks, a.event_schema)
     print("etl:local: " + ", ".join(f"{k}={v}" for k, v in counts.items()))
 
 

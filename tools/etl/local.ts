@@ -36,10 +36,15 @@ export function localPaths(input: string, output: string): LocalPaths {
   };
 }
 
-/** Runs the job once; returns the process status (its output goes to this process's stdout/stderr). */
-export function runLocalJob(python: string, p: LocalPaths): number {
+/**
+ * Runs the job once; returns the process status (its output goes to this process's stdout/stderr).
+ * `eventSchema`: the job's `--event_schema` (components/etl/layout.ts eventSchemaArgument) for a
+ * format other than the hands-on's.
+ */
+export function runLocalJob(python: string, p: LocalPaths, eventSchema?: string): number {
   const args = [path.join(ROOT, "tools/etl/local.py")];
   for (const [k, v] of Object.entries(p)) args.push(`--${k}`, v);
+  if (eventSchema !== undefined) args.push("--event_schema", eventSchema);
   return spawnSync(python, args, { stdio: "inherit" }).status ?? 1;
 }
 

@@ -58,6 +58,8 @@ const TRINO_TYPE: Record<string, string> = {
   date: "date",
   // Hive's timestamp is millisecond precision in Athena (and Trino's Hive connector default).
   timestamp: "timestamp(3)",
+  // A JSON format's undeclared keys in the curated table (components/shared/schema.ts ATTRIBUTES_TYPE).
+  "map<string,string>": "map(varchar, varchar)",
 };
 
 function plainString(value: unknown, what: string): string {

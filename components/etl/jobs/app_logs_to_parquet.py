@@ -1,4 +1,4 @@
-"""Glue job (PySpark): raw application-log JSON -> curated Snappy Parquet partitioned by dt/hour.
+"""Glue job (PySpark): raw application logs -> curated Snappy Parquet partitioned by dt/hour.
 
 This script is the only place that talks to Glue (GlueContext, the DynamicFrame reader, Job and
 its bookmark); everything else is plain Spark in ``pipeline.py`` and plain Python in
@@ -11,11 +11,22 @@ Arguments (set by components/etl/layout.ts jobArguments):
   --curated_path     s3://<curated bucket>/app_logs/
   --quarantine_path  s3://<curated bucket>/quarantine/app_logs/
   --TempDir          s3://<curated bucket>/glue/temp/   (Glue's own parameter; the run stages its Parquet here)
+  --event_schema     only for a stack whose datalake:format is not the hands-on's: that format as
+                     compact JSON (components/shared/schema.ts EventSchema)
+
+Without ``--event_schema`` the job reads the hands-on agent's JSON records (``format="json"``) and
+curates them with transform.transform_record. With it, the job reads every raw line as text
+(``format="csv"`` with transform.LINE_FORMAT_OPTIONS, which leaves a line as written) and curates it
+with transform.EventCurator: the format's fields in their declared types, a JSON event's other keys
+in ``attributes``, the rest to quarantine with a reason.
 
 The raw prefix is read with ``from_options`` rather than ``from_catalog``: the raw table uses
 Athena partition projection, which Glue's catalog reader does not apply (it lists registered
 partitions, and the table has none). The read carries a ``transformation_ctx``, so the job
-bookmark limits every run to objects it has not processed yet; ``job.commit()`` advances it.
+bookmark limits every run to objects it has not processed yet; ``job.commit()`` advances it. A user
+format's read has a ``transformation_ctx`` of its own per curated shape (transform.bookmark_context):
+a stack that changes its format re-curates the raw zone once, and the run retracts what earlier
+runs published, as after a bookmark reset.
 """
 
 import sys
@@ -29,8 +40,11 @@ from pyspark.context import SparkContext
 
 import ledger
 import pipeline
+import transform
 
 ARGUMENTS = ["JOB_NAME", "raw_path", "curated_path", "quarantine_path", "TempDir"]
+#: Arguments a job may lack: getResolvedOptions only reads the ones present (it fails on a missing one).
+OPTIONAL_ARGUMENTS = ["event_schema"]
 
 #: S3 connection options of the raw read (Glue "Amazon S3 connection option reference",
 #: https://docs.aws.amazon.com/glue/latest/dg/aws-glue-programming-etl-connect-s3-home.html).
@@ -45,7 +59,10 @@ RAW_CONNECTION_OPTIONS = {
 
 
 def main(argv=None):
-    args = getResolvedOptions(sys.argv if argv is None else argv, ARGUMENTS)
+    argv = sys.argv if argv is None else argv
+    args = getResolvedOptions(argv, ARGUMENTS + [name for name in OPTIONAL_ARGUMENTS if "--" + name in argv])
+    # A format the job cannot curate stops it here, before it reads anything or moves the bookmark.
+    schema = transform.parse_event_schema(args["event_schema"]) if "event_schema" in args else None
     sc = SparkContext.getOrCreate()
     glue_context = GlueContext(sc)
     spark = glue_context.spark_session
@@ -55,13 +72,24 @@ def main(argv=None):
     job = Job(glue_context)
     job.init(args["JOB_NAME"], args)
 
-    raw = glue_context.create_dynamic_frame.from_options(
-        connection_type="s3",
-        connection_options=dict(RAW_CONNECTION_OPTIONS, paths=[args["raw_path"]]),
-        format="json",
-        transformation_ctx="raw_app_logs",
-    )
-    # Records the JSON reader could not read are not dropped: they go to quarantine as they are.
+    if schema is None:
+        raw = glue_context.create_dynamic_frame.from_options(
+            connection_type="s3",
+            connection_options=dict(RAW_CONNECTION_OPTIONS, paths=[args["raw_path"]]),
+            format="json",
+            transformation_ctx="raw_app_logs",
+        )
+        curation = pipeline.HANDS_ON
+    else:
+        raw = glue_context.create_dynamic_frame.from_options(
+            connection_type="s3",
+            connection_options=dict(RAW_CONNECTION_OPTIONS, paths=[args["raw_path"]]),
+            format="csv",
+            format_options=transform.LINE_FORMAT_OPTIONS,
+            transformation_ctx=transform.bookmark_context(schema),
+        )
+        curation = pipeline.event_curation(schema)
+    # Records the reader could not read are not dropped: they go to quarantine as they are.
     unreadable = raw.errorsAsDynamicFrame().toDF()
     # A field seen with two types (number as int and as string) becomes a string; transform parses it.
     records = raw.resolveChoice(choice="cast:string").toDF()
@@ -69,7 +97,7 @@ def main(argv=None):
     # Unique even for two runs started in the same second (a run id names the files it publishes).
     run = ledger.run_id(datetime.now(timezone.utc), f"{sc.applicationId}-{uuid.uuid4().hex[:8]}")
     paths = pipeline.Paths(args["curated_path"], args["quarantine_path"], args["TempDir"], run)
-    return pipeline.run(spark, records, unreadable, paths, commit=job.commit, log=logger.info)
+    return pipeline.run(spark, records, unreadable, paths, commit=job.commit, log=logger.info, curation=curation)
 
 
 if __name__ == "__main__":

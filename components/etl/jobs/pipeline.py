@@ -3,6 +3,9 @@
 Nothing here imports ``awsglue``: the Glue entry script (``app_logs_to_parquet.py``) hands this
 module plain Spark DataFrames and a ``commit`` callback, so the same code runs on Glue and on local
 Spark (tools/etl/local.py). Record logic is in ``transform.py``, the re-run rule in ``ledger.py``.
+What a run curates is a :class:`Curation`: the hands-on format's (:data:`HANDS_ON`) or a user
+format's (:func:`event_curation`); everything else (staging, manifest, publishing, retraction,
+quarantine, the counts) is the same code for both.
 
 File operations go through Hadoop's FileSystem API (the one Spark itself writes with), so the same
 calls work on ``s3://`` in Glue and on local paths in the tests.
@@ -20,6 +23,16 @@ import transform
 SOURCE_COLUMN = "source_object"
 
 _SPARK_TYPES = {"timestamp": T.TimestampType(), "string": T.StringType(), "int": T.IntegerType()}
+#: Spark type of each Glue/Hive type a user format's curated column has (transform.FIELD_GLUE_TYPES,
+#: transform.ATTRIBUTES_TYPE; the Spark tests read the Parquet back and compare with the catalog).
+SPARK_TYPE_OF_GLUE = {
+    "string": T.StringType(),
+    "bigint": T.LongType(),
+    "double": T.DoubleType(),
+    "boolean": T.BooleanType(),
+    "timestamp": T.TimestampType(),
+    transform.ATTRIBUTES_TYPE: T.MapType(T.StringType(), T.StringType(), True),
+}
 
 # Column order and types of the curated rows (transform.CURATED_COLUMN_TYPES, compared with
 # components/shared/lake.ts CURATED_COLUMNS by the tests), then the partition keys, which Spark
@@ -36,9 +49,40 @@ CURATED_SCHEMA = T.StructType(
 PARQUET_OPTIONS = {"compression": "snappy"}
 
 
-def to_tuple(row):
-    """A curated row (dict) in CURATED_SCHEMA order."""
-    return tuple(row[field.name] for field in CURATED_SCHEMA.fields)
+def to_tuple(row, schema=CURATED_SCHEMA):
+    """A curated row (dict) in the order of ``schema``."""
+    return tuple(row[field.name] for field in schema.fields)
+
+
+class Curation:
+    """What a run curates: ``schema``, the Spark schema of its rows (the curated columns, then the
+    partition keys); ``raw_columns``, the raw columns ``transform`` reads (added as null when no
+    record of a run has one); ``transform``, the pure function from one raw record (a dict) to
+    ``(curated_row, None)`` or ``(None, quarantine_row)``."""
+
+    def __init__(self, schema, raw_columns, transform_record):
+        self.schema = schema
+        self.raw_columns = tuple(raw_columns)
+        self.transform = transform_record
+
+
+#: The hands-on format: the agent's JSON records, transform.transform_record, CURATED_SCHEMA.
+HANDS_ON = Curation(CURATED_SCHEMA, transform.RAW_FIELDS, transform.transform_record)
+
+
+def curated_schema(columns):
+    """The Spark schema of ``[(name, glue type)]`` columns (the event time never null), then the partition keys."""
+    return T.StructType(
+        [T.StructField(name, SPARK_TYPE_OF_GLUE[glue], name != transform.EVENT_TIME_COLUMN) for name, glue in columns]
+        + [T.StructField(key, T.StringType(), False) for key in transform.PARTITION_KEYS]
+    )
+
+
+def event_curation(schema):
+    """A user format's curation (``--event_schema``, checked by transform.parse_event_schema): the
+    raw lines of the CSV read (transform.line_of), curated by transform.EventCurator."""
+    curator = transform.EventCurator(schema)
+    return Curation(curated_schema(curator.columns), (), curator.transform_record)
 
 
 class Paths:
@@ -128,22 +172,23 @@ def retract(files, paths, manifest, log):
     log(f"retracted run {manifest['run']}: {len(manifest['files'])} files, its inputs are read again")
 
 
-def with_raw_columns(df):
+def with_raw_columns(df, names=transform.RAW_FIELDS):
     """The raw fields the transform reads, as null when no record of this run had one."""
-    for name in transform.RAW_FIELDS + (SOURCE_COLUMN,):
+    for name in tuple(names) + (SOURCE_COLUMN,):
         if name not in df.columns:
             df = df.withColumn(name, F.lit(None).cast("string"))
     return df
 
 
-def run(spark, records, unreadable, paths, commit, log=print):
+def run(spark, records, unreadable, paths, commit, log=print, curation=HANDS_ON):
     """Curates one run's records and publishes them; returns the counts; calls ``commit`` last.
 
-    ``records``: the raw records as a DataFrame (one column per JSON field, plus SOURCE_COLUMN);
-    ``unreadable``: a DataFrame of the lines the JSON reader could not read (written as they are).
+    ``records``: the raw records as a DataFrame (one column per JSON field, or per piece of a line
+    for a user format, plus SOURCE_COLUMN); ``unreadable``: a DataFrame of the lines the reader
+    could not read (written as they are); ``curation``: what the rows are (:class:`Curation`).
     """
     files = Files(spark)
-    records = with_raw_columns(records)
+    records = with_raw_columns(records, curation.raw_columns)
     sources = {r[0] for r in records.select(SOURCE_COLUMN).distinct().collect() if r[0] is not None}
     if SOURCE_COLUMN in unreadable.columns:
         sources |= {r[0] for r in unreadable.select(SOURCE_COLUMN).distinct().collect() if r[0] is not None}
@@ -151,8 +196,9 @@ def run(spark, records, unreadable, paths, commit, log=print):
     for stale in ledger.runs_to_retract(read_manifests(files, paths), sources):
         retract(files, paths, stale, log)
 
-    pairs = records.rdd.map(lambda row: transform.transform_record(row.asDict(recursive=True))).cache()
-    curated = spark.createDataFrame(pairs.filter(lambda p: p[0] is not None).map(lambda p: to_tuple(p[0])), CURATED_SCHEMA)
+    transform_record, schema = curation.transform, curation.schema
+    pairs = records.rdd.map(lambda row: transform_record(row.asDict(recursive=True))).cache()
+    curated = spark.createDataFrame(pairs.filter(lambda p: p[0] is not None).map(lambda p: to_tuple(p[0], schema)), schema)
     quarantined = pairs.filter(lambda p: p[1] is not None).map(lambda p: json.dumps(p[1], ensure_ascii=False))
 
     # One shuffle by partition value, so each run adds one file per dt/hour instead of one per task.

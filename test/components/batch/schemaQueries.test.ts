@@ -72,7 +72,7 @@ describe("event schema in the lake", () => {
     assert.match(redshiftExampleQuerySql("s", "t"), /^SELECT "alarmlevel", "host", count\(\*\) AS events/);
   });
 
-  it("a JSON schema: raw columns as written, curated columns typed, event_time first", () => {
+  it("a JSON schema: raw columns as written, curated columns typed, event_time first, undeclared keys last", () => {
     assert.deepStrictEqual(
       rawColumnsFor(WEB).map((c) => `${c.name}:${c.type}`),
       ["timestamp:string", "method:string", "status:bigint", "latency_ms:double", "cached:boolean"],
@@ -86,7 +86,18 @@ describe("event schema in the lake", () => {
         "status:bigint",
         "latency_ms:double",
         "cached:boolean",
+        "attributes:map<string,string>",
       ],
+    );
+    // A text format has exactly its groups: no key is undeclared.
+    const text: EventSchema = {
+      ...WEB,
+      kind: "text",
+      pattern: String.raw`^(?<timestamp>\S+) (?<method>\S+) (?<status>\d+) (?<latency_ms>\S+) (?<cached>\S+)$`,
+    };
+    assert.deepStrictEqual(
+      curatedColumnsFor(text).map((c) => c.name),
+      ["event_time", "timestamp", "method", "status", "latency_ms", "cached"],
     );
   });
 

@@ -2,6 +2,9 @@ import * as assert from "assert";
 import * as path from "path";
 import { EtlLayer, EtlLayerArgs } from "../../../components/etl";
 import { ETL_SCRIPTS_PREFIX } from "../../../components/shared/lake";
+import { eventSchemaArgument } from "../../../components/etl/layout";
+import { curatedColumnsFor } from "../../../components/shared/schema";
+import { exampleAppSchema } from "../queries/genericInput";
 import { json, mockSession, unwrap } from "../../helpers/mocks";
 
 const COMPONENT = "datalake:etl:EtlLayer";
@@ -402,6 +405,35 @@ describe("EtlLayer", () => {
         `aws glue start-job-run --job-name ${jobName} --region ap-northeast-1`,
       );
       assert.strictEqual(await unwrap(etl.curatedTableName), "app_logs_curated");
+    });
+  });
+
+  describe("with a user format (datalake:format of Pulumi.example-app.yaml)", () => {
+    let s: Awaited<ReturnType<typeof build>>["session"];
+    let defaults: Awaited<ReturnType<typeof build>>["session"];
+
+    before(async () => {
+      ({ session: defaults } = await build());
+      ({ session: s } = await build({ eventSchema: exampleAppSchema() }));
+    });
+
+    it("hands the job the format as --event_schema, the other arguments as for the hands-on's", () => {
+      const args = s.named("etl-job").inputs.defaultArguments as Record<string, string>;
+      const { "--event_schema": format, ...rest } = args;
+      assert.deepStrictEqual(rest, defaults.named("etl-job").inputs.defaultArguments);
+      assert.strictEqual(format, eventSchemaArgument(exampleAppSchema()));
+    });
+
+    it("declares the curated table with the format's columns, attributes last, and no comparison queries", () => {
+      const sd = s.named("etl-curated-table").inputs.storageDescriptor as {
+        columns: { name: string; type: string }[];
+      };
+      assert.deepStrictEqual(
+        sd.columns.map((c) => `${c.name}:${c.type}`),
+        curatedColumnsFor(exampleAppSchema()).map((c) => `${c.name}:${c.type}`),
+      );
+      assert.strictEqual(sd.columns[sd.columns.length - 1].type, "map<string,string>");
+      assert.strictEqual(s.ofType("aws:athena/namedQuery:NamedQuery").length, 0);
     });
   });
 

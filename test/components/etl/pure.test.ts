@@ -4,10 +4,14 @@ import * as fs from "fs";
 import * as path from "path";
 import { GLUE_VERSIONS, etlSettings } from "../../../components/etl/args";
 import {
+  EVENT_SCHEMA_ARGUMENT,
+  GLUE_JOB_ARGUMENTS_MAX_BYTES,
   JOB_MODULES,
   crawlerLogGroupName,
+  eventSchemaArgument,
   glueLogging,
   jobArguments,
+  jobArgumentsBytes,
   jobCodeFiles,
   jobLogGroupNames,
   logGroupArns,
@@ -25,6 +29,9 @@ import {
 import { QUESTIONS, RAW_TIMESTAMP_JODA, namedQuerySpecs } from "../../../components/etl/queries";
 import { curatedLocationTemplate, curatedTableParameters } from "../../../components/etl/table";
 import { LOG_TIME_FORMAT } from "../../../components/shared/logformat";
+import { EventSchema, HANDS_ON_SCHEMA } from "../../../components/shared/schema";
+import { TEXT_FORMAT, validatedFormat } from "./formatFixtures";
+import { exampleAppSchema } from "../queries/genericInput";
 
 const TARGET = { database: "datalake_dev", rawTable: "app_logs_raw" };
 
@@ -231,6 +238,66 @@ describe("EtlLayer pure helpers", () => {
     assert.throws(() => glueLogging("3.0"), {
       message: 'glueLogging: Glue version "3.0" is not modelled; use 4.0 or 5.0.',
     });
+  });
+
+  it("passes a format other than the hands-on's as --event_schema (compact JSON, one key order), and nothing new for the hands-on's", () => {
+    const base = { rawBucketName: "r", curatedBucketName: "c", glueVersion: "5.0" };
+    assert.strictEqual(EVENT_SCHEMA_ARGUMENT, "--event_schema");
+    assert.deepStrictEqual(jobArguments({ ...base, eventSchema: HANDS_ON_SCHEMA }), jobArguments(base));
+    assert.ok(!(EVENT_SCHEMA_ARGUMENT in jobArguments(base)));
+    const web = exampleAppSchema();
+    const args = jobArguments({ ...base, eventSchema: web });
+    assert.deepStrictEqual(Object.keys(args), [...Object.keys(jobArguments(base)), "--event_schema"]);
+    assert.strictEqual(
+      args["--event_schema"],
+      '{"name":"web-service","kind":"json","fields":[{"name":"timestamp","type":"timestamp"},{"name":"method","type":"string"},' +
+        '{"name":"path","type":"string"},{"name":"status","type":"long"},{"name":"latency_ms","type":"double"},' +
+        '{"name":"user_id","type":"string"}],"timeField":"timestamp","timeFormat":"iso8601","keywordField":"method"}',
+    );
+    const reordered = Object.fromEntries(Object.entries(web).reverse()) as unknown as EventSchema;
+    assert.strictEqual(eventSchemaArgument(reordered), args["--event_schema"]);
+    const text = validatedFormat(TEXT_FORMAT);
+    assert.deepStrictEqual(JSON.parse(eventSchemaArgument(text)), {
+      name: "text-example",
+      kind: "text",
+      pattern: TEXT_FORMAT.pattern,
+      fields: TEXT_FORMAT.fields,
+      timeField: "ts",
+      timeFormat: "%Y-%m-%dT%H:%M:%S%z",
+      keywordField: "level",
+    });
+  });
+
+  it("refuses, before anything is registered, a format that makes the job's arguments more than Glue's 260 KB", () => {
+    const required = {
+      keyArn: "arn:aws:kms:ap-northeast-1:123456789012:key/1111aaaa-2222-3333-4444-555566667777",
+      rawBucketName: "r",
+      rawBucketArn: "arn:aws:s3:::r",
+      curatedBucketName: "c",
+      curatedBucketArn: "arn:aws:s3:::c",
+      databaseName: "datalake_test",
+      rawTableName: "app_logs_raw",
+      workgroupName: "datalake-test",
+    };
+    const strftime = "%Y-%m-%dT%H:%M:%S%z";
+    const withTimeFormat = (timeFormat: string): EventSchema => ({ ...exampleAppSchema(), timeFormat });
+    // The longest bucket names (63 characters) stand in for the real ones, unknown at this point.
+    const longest = { rawBucketName: "b".repeat(63), curatedBucketName: "b".repeat(63), glueVersion: "5.0" };
+    const size = (schema: EventSchema) =>
+      jobArgumentsBytes(jobArguments({ ...longest, eventSchema: schema }));
+    const padding = GLUE_JOB_ARGUMENTS_MAX_BYTES - size(withTimeFormat(strftime));
+    const fits = withTimeFormat(strftime + " ".repeat(padding));
+    assert.strictEqual(size(fits), GLUE_JOB_ARGUMENTS_MAX_BYTES);
+    assert.doesNotThrow(() => etlSettings({ ...required, eventSchema: fits }));
+    assert.throws(
+      () => etlSettings({ ...required, eventSchema: withTimeFormat(strftime + " ".repeat(padding + 1)) }),
+      {
+        message: `EtlLayer: eventSchema (datalake:format "web-service") makes the Glue job's arguments ${GLUE_JOB_ARGUMENTS_MAX_BYTES + 1} bytes, more than the 260000 Glue accepts; shorten the format's timeFormat, pattern or field names.`,
+      },
+    );
+    // Counted in UTF-8 bytes: one character of three bytes is three.
+    assert.strictEqual(jobArgumentsBytes({ "--a": "日" }), 6);
+    assert.ok(size(exampleAppSchema()) < 2_000);
   });
 
   it("reads the job's modules from jobs/modules.json and names their uploads", () => {

@@ -19,7 +19,7 @@ function python(args: string[]) {
 }
 
 describe("Glue job Python (python3 -m unittest)", () => {
-  defineUnittestSuite(runUnittest("python3", "tests", 60_000), 25);
+  defineUnittestSuite(runUnittest("python3", "tests", 60_000), 55);
 
   it("writes the partition folders the curated table projects (one layout, both languages)", () => {
     const times = ["2019-06-20 21:34:56+0900", "2019-06-20 08:59:59+0900", "2024-02-29 09:00:00+0900"];

@@ -9,6 +9,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { lakeFacts } from "../../../tools/etl/lakeFacts";
+import { formatTestFacts } from "./formatFixtures";
 
 export const JOBS = path.resolve(__dirname, "../../../components/etl/jobs");
 
@@ -18,11 +19,14 @@ export interface PyResult {
   readonly detail: string;
 }
 
-/** Writes the TypeScript lake facts for the Python tests; returns the file's path. */
-export function writeLakeFacts(): string {
+/**
+ * Writes the TypeScript lake facts for the Python tests, with the user formats they curate and
+ * anything a suite adds (`extra`); returns the file's path.
+ */
+export function writeLakeFacts(extra: Record<string, unknown> = {}): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lake-facts-"));
   const file = path.join(dir, "lake-facts.json");
-  fs.writeFileSync(file, JSON.stringify(lakeFacts(), null, 1));
+  fs.writeFileSync(file, JSON.stringify({ ...lakeFacts(), ...formatTestFacts(), ...extra }, null, 1));
   return file;
 }
 
@@ -35,6 +39,7 @@ export function runUnittest(
   python: string,
   folder: string,
   timeoutMs: number,
+  extraFacts: Record<string, unknown> = {},
 ): { results: PyResult[]; status: number | null; output: string } {
   const run = spawnSync(python, ["-m", "unittest", "discover", "-v", "-s", folder, "-t", "."], {
     cwd: JOBS,
@@ -44,7 +49,7 @@ export function runUnittest(
       ...process.env,
       PYTHONDONTWRITEBYTECODE: "1",
       PYTHONWARNINGS: "ignore",
-      LAKE_FACTS: writeLakeFacts(),
+      LAKE_FACTS: writeLakeFacts(extraFacts),
     },
     timeout: timeoutMs,
     maxBuffer: 64 * 1024 * 1024,

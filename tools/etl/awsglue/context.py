@@ -1,15 +1,19 @@
-"""``GlueContext``: the Spark session, a logger, and the S3 JSON reader with a file bookmark."""
+"""``GlueContext``: the Spark session, a logger, and the S3 JSON and CSV readers with a file bookmark."""
 
 import logging
 import os
+import re
 from urllib.parse import urlparse
 
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
-from awsglue.dynamicframe import CORRUPT, from_json_frame
+from awsglue.dynamicframe import CORRUPT, DynamicFrame, from_json_frame
 
 _OPTIONS = {"paths", "recurse", "groupFiles", "groupSize", "attachFilename"}
+#: The one CSV configuration the stand-in reads: a separator, quoting off, no header (and Glue's
+#: default of no escaper), i.e. a line split at the separator and nothing else.
+_CSV_OPTIONS = {"separator", "quoteChar", "withHeader"}
 
 
 def _local(path):
@@ -34,12 +38,15 @@ class _Reader:
     def __init__(self, context):
         self._context = context
 
-    def from_options(self, connection_type, connection_options, format, transformation_ctx=None, **rest):  # noqa: A002
+    def from_options(self, connection_type, connection_options, format, transformation_ctx=None, format_options=None, **rest):  # noqa: A002
         unknown = set(connection_options) - _OPTIONS
-        if connection_type != "s3" or format != "json" or unknown or rest:
+        csv = format == "csv" and format_options is not None and set(format_options) == _CSV_OPTIONS
+        csv = csv and format_options["quoteChar"] == "-1" and format_options["withHeader"] is False
+        if connection_type != "s3" or not (format == "json" and format_options is None or csv) or unknown or rest:
             raise NotImplementedError(
-                f"the stand-in reads connection_type='s3', format='json' with {sorted(_OPTIONS)}; "
-                f"got {connection_type!r}, {format!r}, extra {sorted(unknown)} {sorted(rest)}"
+                f"the stand-in reads connection_type='s3', format='json', or format='csv' with format_options "
+                f"{sorted(_CSV_OPTIONS)} (quoteChar '-1', withHeader False), with {sorted(_OPTIONS)}; "
+                f"got {connection_type!r}, {format!r} {format_options!r}, extra {sorted(unknown)} {sorted(rest)}"
             )
         job = self._context._job
         objects = [o for p in connection_options["paths"] for o in list_objects(p, connection_options.get("recurse"))]
@@ -50,11 +57,29 @@ class _Reader:
         if not objects:
             empty = spark.createDataFrame([], "x string").drop("x")
             return from_json_frame(empty if source is None else empty.withColumn(source, F.lit(None).cast("string")), source)
+        if csv:
+            return self._split_lines(spark, objects, format_options["separator"], source)
         df = spark.read.option("mode", "PERMISSIVE").option("columnNameOfCorruptRecord", CORRUPT).json(objects)
         if source is not None:
             df = df.withColumn(source, F.input_file_name())
         # Spark refuses queries over the raw JSON that touch only the corrupt-record column unless cached.
         return from_json_frame(df.cache(), source)
+
+    @staticmethod
+    def _split_lines(spark, objects, separator, source):
+        """Glue's CSV read with quoting off and no header: each line (Hadoop's line reader, which
+        Spark's text reader uses, ends a line at LF, CR LF or CR) split at the separator into the
+        string columns ``col0``, ``col1``, ... (a line with fewer pieces has nulls in the last ones).
+        A blank line carries no event and is no record."""
+        lines = spark.read.text(objects)
+        if source is not None:
+            lines = lines.withColumn(source, F.input_file_name())
+        lines = lines.where(F.col("value") != "").withColumn("_pieces", F.split("value", re.escape(separator), -1))
+        widest = lines.agg(F.max(F.size("_pieces"))).first()[0] or 0
+        columns = [F.col("_pieces").getItem(i).alias(f"col{i}") for i in range(widest)]
+        df = lines.select(*columns, *([source] if source is not None else [])).cache()
+        errors = spark.createDataFrame([], "reason string, record string" + ("" if source is None else f", {source} string"))
+        return DynamicFrame(df, errors)
 
 
 class GlueContext:

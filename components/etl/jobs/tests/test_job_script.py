@@ -69,12 +69,23 @@ class JobModules(unittest.TestCase):
                 with open(os.path.join(STAND_IN, module.split(".")[1] + ".py"), encoding="utf-8") as f:
                     self.assertIn(f"def {name}" if name[0].islower() else f"class {name}", f.read())
 
-    def test_the_source_read_has_a_transformation_ctx_for_bookmarks_and_attaches_the_file(self):
+    def test_the_source_reads_have_a_transformation_ctx_for_bookmarks_and_attach_the_file(self):
         reads = [c for c in ast.walk(tree_of(MODULES["script"])) if isinstance(c, ast.Call) and getattr(c.func, "attr", "") == "from_options"]
-        self.assertEqual(len(reads), 1)
-        keywords = {k.arg: k.value for k in reads[0].keywords}
-        self.assertEqual(ast.literal_eval(keywords["transformation_ctx"]), "raw_app_logs")
-        self.assertEqual(ast.literal_eval(keywords["format"]), "json")
+        self.assertEqual(len(reads), 2)
+        formats = {}
+        for read in reads:
+            keywords = {k.arg: k.value for k in read.keywords}
+            self.assertEqual(ast.unparse(keywords["connection_options"]), 'dict(RAW_CONNECTION_OPTIONS, paths=[args["raw_path"]])'.replace('"', "'"))
+            formats[ast.literal_eval(keywords["format"])] = (
+                ast.unparse(keywords["format_options"]) if "format_options" in keywords else None,
+                ast.unparse(keywords["transformation_ctx"]),
+            )
+        # The hands-on's JSON read as it always was; a user format's lines through the CSV reader,
+        # bookmarked under a context of the format's own.
+        self.assertEqual(
+            formats,
+            {"json": (None, repr(transform.HANDS_ON_BOOKMARK_CONTEXT)), "csv": ("transform.LINE_FORMAT_OPTIONS", "transform.bookmark_context(schema)")},
+        )
         with open(SCRIPT, encoding="utf-8") as f:
             source = f.read()
         self.assertIn('"attachFilename": pipeline.SOURCE_COLUMN', source)
@@ -82,8 +93,13 @@ class JobModules(unittest.TestCase):
         self.assertIn("commit=job.commit", source)
 
     def test_reads_exactly_the_arguments_the_component_sets(self):
-        assigns = [n for n in ast.walk(tree_of(MODULES["script"])) if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", "") == "ARGUMENTS"]
-        self.assertEqual(ast.literal_eval(assigns[0].value), ["JOB_NAME", "raw_path", "curated_path", "quarantine_path", "TempDir"])
+        def assigned(name):
+            found = [n for n in ast.walk(tree_of(MODULES["script"])) if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", "") == name]
+            return ast.literal_eval(found[0].value)
+
+        self.assertEqual(assigned("ARGUMENTS"), ["JOB_NAME", "raw_path", "curated_path", "quarantine_path", "TempDir"])
+        with open(os.environ["LAKE_FACTS"], encoding="utf-8") as f:
+            self.assertEqual(["--" + name for name in assigned("OPTIONAL_ARGUMENTS")], [json.load(f)["eventSchemaArgument"]])
 
 
 class AgreesWithTheTypeScriptLakeFacts(unittest.TestCase):

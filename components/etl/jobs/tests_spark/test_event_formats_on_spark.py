@@ -1,0 +1,248 @@
+"""The Glue job script with ``--event_schema`` on local Spark (PySpark 3.5.4, Glue 5.0's Spark).
+
+- The example stack's JSON format: test/components/etl/formatSample.ts wrote 3,000 generated events
+  and the lines to quarantine in Firehose's layout and ran the job once over them; the facts
+  ($LAKE_FACTS, ``formatSample``) hold the folders and what TypeScript counted from the same input.
+  These tests read the output back with Spark and run the job a second time (the bookmark).
+- A text format (docs/sources.md's example pattern): lines written here, the job run here.
+"""
+
+import glob
+import gzip
+import json
+import os
+import shutil
+import sys
+import tempfile
+import unittest
+from collections import Counter
+from datetime import datetime, timedelta, timezone
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.normpath(os.path.join(HERE, "..", "..", "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "tools", "etl"))
+
+import local  # noqa: E402  (puts the jobs folder and the awsglue stand-in on sys.path)
+import ledger  # noqa: E402
+from tests_spark.test_job_on_spark import firehose_key, write_object  # noqa: E402
+
+if not os.environ.get("LAKE_FACTS"):
+    raise SystemExit("LAKE_FACTS is not set: run these tests with npm run test:spark, which writes the TypeScript lake facts.")
+with open(os.environ["LAKE_FACTS"], encoding="utf-8") as f:
+    FACTS = json.load(f)
+
+UTC = timezone.utc
+
+
+def parquet_files(curated):
+    return sorted(os.path.relpath(p, curated) for p in glob.glob(os.path.join(curated, "**", "*.parquet"), recursive=True))
+
+
+def quarantined(folder):
+    rows = []
+    for path in glob.glob(os.path.join(folder, "*", "*", "part-*")):
+        with gzip.open(path, "rt", encoding="utf-8") as f:
+            rows += [json.loads(line) for line in f if line.strip()]
+    return rows
+
+
+def catalog_types(columns):
+    """The Spark simpleString of each catalog column: Spark writes a Glue type under the same name."""
+    return [(c["name"], c["type"]) for c in columns]
+
+
+def read_json(path):
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+class ExampleFormatOnSpark(unittest.TestCase):
+    """Pulumi.example-app.yaml's format: the output of the run formatSample.ts made."""
+
+    @classmethod
+    def setUpClass(cls):
+        sample = FACTS.get("formatSample")
+        if not sample:
+            raise AssertionError("the facts hold no formatSample: job.spark.ts builds it before this suite runs; see its output.")
+        cls.sample = sample
+        cls.paths = sample["paths"]
+        cls.expected = sample["expected"]
+        cls.spark = local.spark_session()
+        cls.rows = cls.spark.read.option("basePath", cls.paths["curated"]).parquet(cls.paths["curated"]).cache()
+
+    def test_the_parquet_files_have_the_declared_types_in_the_catalogs_order(self):
+        columns = catalog_types(FACTS["formats"]["exampleApp"]["curatedColumns"])
+        self.assertEqual(
+            columns,
+            [("event_time", "timestamp"), ("timestamp", "timestamp"), ("method", "string"), ("path", "string"),
+             ("status", "bigint"), ("latency_ms", "double"), ("user_id", "string"), ("attributes", "map<string,string>")],
+        )
+        files = parquet_files(self.paths["curated"])
+        self.assertEqual(len(files), len(self.expected["perHour"]))
+        for name in files:
+            with self.subTest(file=name):
+                schema = self.spark.read.parquet(os.path.join(self.paths["curated"], name)).schema
+                self.assertEqual([(f.name, f.dataType.simpleString()) for f in schema.fields], columns)
+
+    def test_rows_per_utc_hour_partition_equal_the_typescript_count(self):
+        got = {f"dt={r['dt']}/hour={int(r['hour']):02d}": r["count"] for r in self.rows.groupBy("dt", "hour").count().collect()}
+        self.assertEqual(got, self.expected["perHour"])
+        self.assertEqual(self.rows.count(), self.expected["total"])
+
+    def test_every_event_is_there_at_its_instant_with_its_method(self):
+        from pyspark.sql import functions as F
+
+        instants = sorted(
+            r["ms"] for r in self.rows.select((F.unix_micros("event_time") / 1000).cast("long").alias("ms")).collect()
+        )
+        self.assertEqual(instants, self.expected["eventMs"])
+        self.assertEqual(self.rows.where(F.col("event_time") != F.col("timestamp")).count(), 0)
+        got = {r["method"]: r["count"] for r in self.rows.groupBy("method").count().collect()}
+        self.assertEqual(got, self.expected["perMethod"])
+        # Every 23rd event sent its status as text; all are integers here.
+        self.assertEqual(self.rows.where(F.col("status").isNull()).count(), 0)
+
+    def test_undeclared_keys_are_in_attributes_as_text(self):
+        from pyspark.sql import functions as F
+
+        keys = Counter(k for r in self.rows.select(F.map_keys("attributes").alias("k")).collect() for k in r["k"])
+        self.assertEqual(dict(keys), self.expected["attributeKeys"])
+        values = {
+            key: Counter(r["v"] for r in self.rows.select(F.element_at("attributes", key).alias("v")).collect() if r["v"] is not None)
+            for key in ("tags", "note", "retry")
+        }
+        self.assertEqual(values["tags"], Counter({'["a","b"]': self.expected["attributeKeys"]["tags"]}))
+        self.assertEqual(values["note"], Counter({"null": self.expected["attributeKeys"]["note"]}))
+        self.assertEqual(set(values["retry"]), {"0", "1", "2"})
+
+    def test_every_bad_line_is_in_quarantine_as_written_with_its_reason(self):
+        rows = quarantined(self.paths["quarantine"])
+        self.assertEqual(dict(Counter(r["reason"] for r in rows)), self.expected["quarantine"])
+        self.assertEqual(sorted((r["record"], r["reason"]) for r in rows), sorted((b["line"], b["reason"]) for b in self.sample["bad"]))
+        for r in rows:
+            self.assertTrue(r["detail"], r)
+
+    def test_the_run_manifest_lists_every_input_object(self):
+        folder = os.path.join(self.paths["curated"], ledger.RUNS_FOLDER)
+        manifests = [read_json(os.path.join(folder, n)) for n in os.listdir(folder) if n.endswith(".json")]
+        self.assertEqual(len(manifests), 1)
+        self.assertEqual(len(manifests[0]["inputs"]), self.sample["objects"])
+        self.assertEqual(sorted(manifests[0]["files"]), parquet_files(self.paths["curated"]))
+
+    def test_z_a_second_run_with_the_bookmark_adds_nothing(self):
+        before = parquet_files(self.paths["curated"])
+        p = self.paths
+        counts = local.run_job(p["raw"], p["curated"], p["quarantine"], p["temp"], p["bookmarks"], self.sample["argument"])
+        self.assertEqual(counts, {"curated": 0, "quarantined": 0, "unreadable": 0, "inputs": 0, "files": 0})
+        self.assertEqual(parquet_files(self.paths["curated"]), before)
+
+
+# docs/sources.md's text example, as the facts define it: "<ts> <LEVEL> <status> <message>".
+JST = timezone(timedelta(hours=9))
+BOUNDARY = datetime(2026, 12, 2, 9, 0, 0, tzinfo=JST)  # 00:00 UTC on the 2nd
+
+
+def text_line(when, level, status, message):
+    return f"{when.strftime('%Y-%m-%dT%H:%M:%S%z')} {level} {status} {message}"
+
+
+TEXT_GOOD = [
+    (BOUNDARY - timedelta(seconds=1), "INFO", 200, "last second of the UTC day"),
+    (BOUNDARY, "WARN", 503, "first second of the next ✓"),
+    (BOUNDARY + timedelta(hours=2), "ERROR", 500, "emoji 😀 and a Ctrl-A \x01 inside"),
+    (BOUNDARY + timedelta(hours=2, minutes=1), "INFO", 204, "trailing spaces  "),
+]
+TEXT_BAD = [
+    ("not a log line", "no_match"),
+    (text_line(BOUNDARY, "INFO", 2000, "four-digit status"), "no_match"),
+    ("2026-12-02T09:00:00 INFO 200 no offset", "bad_timestamp"),
+    ("2026-12-02T25:00:00+0900 INFO 200 no such hour", "bad_timestamp"),
+]
+
+
+class TextFormatOnSpark(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.root = tempfile.mkdtemp(prefix="etl-text-format-")
+        raw = os.path.join(cls.root, "raw")
+        arrival = BOUNDARY.astimezone(UTC) + timedelta(seconds=30)
+        write_object(raw, firehose_key(arrival, 1), [text_line(*g) for g in TEXT_GOOD[:2]] + [line for line, _ in TEXT_BAD])
+        write_object(raw, firehose_key(arrival + timedelta(hours=2), 2), [text_line(*g) for g in TEXT_GOOD[2:]])
+        out = os.path.join(cls.root, "out")
+        cls.paths = {
+            "raw": os.path.join(raw, FACTS["prefixes"]["raw"]),
+            "curated": os.path.join(out, FACTS["prefixes"]["curated"]),
+            "quarantine": os.path.join(out, FACTS["prefixes"]["quarantine"]),
+            "temp": os.path.join(out, FACTS["prefixes"]["temp"]),
+            "bookmarks": os.path.join(out, ".bookmarks"),
+        }
+        cls.argument = FACTS["formats"]["text"]["argument"]
+        cls.counts = cls.run_job()
+
+    @classmethod
+    def run_job(cls):
+        p = cls.paths
+        return local.run_job(p["raw"], p["curated"], p["quarantine"], p["temp"], p["bookmarks"], cls.argument)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.root, ignore_errors=True)
+
+    def test_every_line_is_curated_or_quarantined(self):
+        self.assertEqual(self.counts, {"curated": len(TEXT_GOOD), "quarantined": len(TEXT_BAD), "unreadable": 0, "inputs": 2, "files": 3})
+
+    def test_the_parquet_has_the_groups_in_their_declared_types_and_no_attributes(self):
+        spark = local.spark_session()
+        columns = catalog_types(FACTS["formats"]["text"]["curatedColumns"])
+        self.assertEqual(columns, [("event_time", "timestamp"), ("ts", "timestamp"), ("level", "string"), ("status", "bigint"), ("msg", "string")])
+        for name in parquet_files(self.paths["curated"]):
+            with self.subTest(file=name):
+                schema = spark.read.parquet(os.path.join(self.paths["curated"], name)).schema
+                self.assertEqual([(f.name, f.dataType.simpleString()) for f in schema.fields], columns)
+
+    def test_rows_are_the_lines_values_in_the_utc_hour_of_their_time(self):
+        from pyspark.sql import functions as F
+
+        spark = local.spark_session()
+        rows = (
+            spark.read.option("basePath", self.paths["curated"])
+            .parquet(self.paths["curated"])
+            .select((F.unix_micros("event_time") / 1000).cast("long").alias("ms"), "level", "status", "msg", "dt", "hour")
+            .collect()
+        )
+        got = sorted((r["ms"], r["level"], r["status"], r["msg"], str(r["dt"]), int(r["hour"])) for r in rows)
+        want = sorted(
+            (int(w.timestamp() * 1000), level, status, message, w.astimezone(UTC).strftime("%Y-%m-%d"), w.astimezone(UTC).hour)
+            for w, level, status, message in TEXT_GOOD
+        )
+        self.assertEqual(got, want)
+        self.assertEqual(Counter(r[4] for r in got), Counter({"2026-12-01": 1, "2026-12-02": 3}))
+
+    def test_bad_lines_are_in_quarantine_as_written_with_their_reason(self):
+        rows = quarantined(self.paths["quarantine"])
+        self.assertEqual(sorted((r["record"], r["reason"]) for r in rows), sorted(TEXT_BAD))
+
+    def test_z_a_second_run_with_the_bookmark_adds_nothing(self):
+        before = parquet_files(self.paths["curated"])
+        self.assertEqual(self.run_job(), {"curated": 0, "quarantined": 0, "unreadable": 0, "inputs": 0, "files": 0})
+        self.assertEqual(parquet_files(self.paths["curated"]), before)
+
+    def test_zz_a_changed_format_re_curates_the_raw_zone_once_in_its_new_shape(self):
+        before = parquet_files(self.paths["curated"])
+        schema = json.loads(self.argument)
+        schema["fields"] = [dict(f, type="string") if f["name"] == "status" else f for f in schema["fields"]]
+        p = self.paths
+        counts = local.run_job(p["raw"], p["curated"], p["quarantine"], p["temp"], p["bookmarks"], json.dumps(schema))
+        self.assertEqual(counts, {"curated": len(TEXT_GOOD), "quarantined": len(TEXT_BAD), "unreadable": 0, "inputs": 2, "files": 3})
+        after = parquet_files(self.paths["curated"])
+        self.assertEqual(len(after), 3)
+        self.assertFalse(set(after) & set(before), "the earlier run's files were not retracted")
+        spark = local.spark_session()
+        rows = spark.read.option("basePath", p["curated"]).parquet(p["curated"])
+        self.assertEqual(dict(rows.dtypes)["status"], "string")
+        self.assertEqual(sorted(r["status"] for r in rows.collect()), sorted(str(g[2]) for g in TEXT_GOOD))
+        self.assertEqual(len(quarantined(p["quarantine"])), len(TEXT_BAD))
+
+
+if __name__ == "__main__":
+    unittest.main()
