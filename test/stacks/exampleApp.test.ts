@@ -10,6 +10,9 @@ import { Graph } from "../iam/helpers/graph";
 import { decide } from "../iam/helpers/simulate";
 import { RenderedStack, renderedStack } from "../helpers/renderedStacks";
 import { sourceKey } from "../../components/shared/sources";
+import { EVENT_SCHEMA_ARGUMENT } from "../../components/etl/layout";
+import { FORWARDER_ENV } from "../../components/speed/forwarder/env";
+import { MOVED_REASONS_FIELD } from "../../components/speed/mapping";
 
 const GROUPS = ["/ecs/web-service/api", "/ecs/web-service/worker"];
 const STREAM = "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream";
@@ -200,6 +203,7 @@ describe("example-app stack (generator off, two log groups, one producer)", func
       "status:bigint",
       "latency_ms:double",
       "user_id:string",
+      "attributes:map<string,string>",
     ]);
     assert.deepStrictEqual(
       g
@@ -208,5 +212,23 @@ describe("example-app stack (generator off, two log groups, one producer)", func
         .sort(),
       ["01 Events per hour", "02 Events per method", "03 Latest 100 events"],
     );
+  });
+
+  it("the speed layer and the ETL job are handed the same format the stack exports", () => {
+    const exported = g.outputs.eventFormat;
+    assert.strictEqual((exported as { name: string }).name, "web-service");
+    const env = (
+      g.prop(g.named("aws:lambda/function:Function", "speed-forwarder"), "environment") as {
+        variables: Record<string, string>;
+      }
+    ).variables;
+    assert.deepStrictEqual(JSON.parse(env[FORWARDER_ENV.eventSchema]), exported);
+    const args = g.prop(g.named("aws:glue/job:Job", "etl-job"), "defaultArguments") as Record<string, string>;
+    assert.deepStrictEqual(JSON.parse(args[EVENT_SCHEMA_ARGUMENT]), exported);
+    // The bootstrap's templates declare the format's fields (and why members moved).
+    const settings = JSON.stringify(
+      g.prop(g.named("aws:lambda/invocation:Invocation", "speed-bootstrap-run"), "input"),
+    );
+    for (const f of ["latency_ms", "user_id", MOVED_REASONS_FIELD]) assert.ok(settings.includes(f), f);
   });
 });
