@@ -1,6 +1,6 @@
 /** The event schema's shape in the lake: raw/curated columns, the generic named queries, QuickSight and Redshift. */
 import * as assert from "assert";
-import { parseConfig, eventSchemaOf } from "../../../stacks/config";
+import { validatedFormat } from "../../helpers/formats";
 import {
   athenaNamedQueries,
   eventTimeSql,
@@ -17,52 +17,37 @@ import {
   rawColumnsFor,
 } from "../../../components/shared/schema";
 
-const WEB: EventSchema = eventSchemaOf(
-  parseConfig({
-    generator: { enabled: false },
-    sources: { logGroups: ["/ecs/web/api"] },
-    workload: { eventsPerSecond: 10 },
-    format: {
-      name: "web-service",
-      kind: "json",
-      fields: [
-        { name: "timestamp", type: "timestamp" },
-        { name: "method", type: "string" },
-        { name: "status", type: "long" },
-        { name: "latency_ms", type: "double" },
-        { name: "cached", type: "boolean" },
-      ],
-      timeField: "timestamp",
-      timeFormat: "iso8601",
-      keywordField: "method",
-    },
-  }),
-);
+const WEB: EventSchema = validatedFormat({
+  name: "web-service",
+  kind: "json",
+  fields: [
+    { name: "timestamp", type: "timestamp" },
+    { name: "method", type: "string" },
+    { name: "status", type: "long" },
+    { name: "latency_ms", type: "double" },
+    { name: "cached", type: "boolean" },
+  ],
+  timeField: "timestamp",
+  timeFormat: "iso8601",
+  keywordField: "method",
+});
 
 /** The same fields as a text format, the time as ISO 8601 (all strings in the raw table). */
-const TEXT: EventSchema = eventSchemaOf(
-  parseConfig({
-    generator: { enabled: false },
-    sources: { logGroups: ["/ecs/web/api"] },
-    workload: { eventsPerSecond: 10 },
-    format: {
-      name: "web-text",
-      kind: "text",
-      pattern:
-        "^(?<ts>\\S+) (?<method>[A-Z]+) (?<status>\\d{3}) (?<latency_ms>[\\d.]+) (?<cached>true|false)$",
-      fields: [
-        { name: "ts", type: "timestamp" },
-        { name: "method", type: "string" },
-        { name: "status", type: "long" },
-        { name: "latency_ms", type: "double" },
-        { name: "cached", type: "boolean" },
-      ],
-      timeField: "ts",
-      timeFormat: "iso8601",
-      keywordField: "method",
-    },
-  }),
-);
+const TEXT: EventSchema = validatedFormat({
+  name: "web-text",
+  kind: "text",
+  pattern: "^(?<ts>\\S+) (?<method>[A-Z]+) (?<status>\\d{3}) (?<latency_ms>[\\d.]+) (?<cached>true|false)$",
+  fields: [
+    { name: "ts", type: "timestamp" },
+    { name: "method", type: "string" },
+    { name: "status", type: "long" },
+    { name: "latency_ms", type: "double" },
+    { name: "cached", type: "boolean" },
+  ],
+  timeField: "ts",
+  timeFormat: "iso8601",
+  keywordField: "method",
+});
 
 describe("event schema in the lake", () => {
   it("the hands-on's format keeps its columns, queries and example query exactly", () => {

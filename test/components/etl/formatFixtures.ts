@@ -5,38 +5,9 @@
  * way), and patterns covering each construct whose meaning differs between JavaScript and Python.
  * Handed to Python as part of the lake facts (pyunit.ts writeLakeFacts).
  */
-import type { EventSchema } from "../../../components/shared/schema";
-import { eventSchemaOf, parseConfig } from "../../../stacks/config";
+import { DOCS_TEXT_FORMAT, validatedFormat } from "../../helpers/formats";
 import { formatFacts, jsCaptures } from "../../../tools/etl/lakeFacts";
 import { exampleAppSchema } from "../queries/genericInput";
-
-/** docs/sources.md's text example: time, level, status, message. */
-export const TEXT_FORMAT = {
-  name: "text-example",
-  kind: "text",
-  pattern: String.raw`^(?<ts>[^ ]+) (?<level>[A-Z]+) (?<status>\d{3}) (?<msg>.*)$`,
-  fields: [
-    { name: "ts", type: "timestamp" },
-    { name: "level", type: "string" },
-    { name: "status", type: "long" },
-    { name: "msg", type: "string" },
-  ],
-  timeField: "ts",
-  timeFormat: "%Y-%m-%dT%H:%M:%S%z",
-  keywordField: "level",
-} as const;
-
-/** A format through the stacks' own validation (a format needs the generator off and a source). */
-export function validatedFormat(format: Record<string, unknown>): EventSchema {
-  return eventSchemaOf(
-    parseConfig({
-      generator: { enabled: false },
-      sources: { logGroups: ["/ecs/app"] },
-      workload: { eventsPerSecond: 10 },
-      format,
-    }),
-  );
-}
 
 /**
  * Patterns whose JavaScript meaning needs care in Python: the text example and the patterns the
@@ -47,7 +18,7 @@ export function validatedFormat(format: Record<string, unknown>): EventSchema {
  * units in a pattern without the u flag).
  */
 export const PARITY_PATTERNS: readonly string[] = [
-  TEXT_FORMAT.pattern,
+  DOCS_TEXT_FORMAT.pattern,
   String.raw`^(?<ts>\S+) \[(?<level>[A-Z]+)\] (?<host>[\w.-]+) (?<msg>[^\n]*)$`,
   String.raw`^(?<ip>[\d.]+) - (?<user>\S+) \[(?<ts>[^\]]+)\] "(?<method>[A-Z]+) (?<path>\S+) [^"]*" (?<status>\d{3}) (?<bytes>\d+|-)$`,
   String.raw`(?<a>\s+)(?<b>\S+)`,
@@ -120,7 +91,7 @@ export function formatTestFacts() {
   return {
     formats: {
       exampleApp: formatFacts(exampleAppSchema()),
-      text: formatFacts(validatedFormat(TEXT_FORMAT)),
+      text: formatFacts(validatedFormat(DOCS_TEXT_FORMAT)),
     },
     patternParity: PARITY_PATTERNS.map((pattern) => ({
       pattern,

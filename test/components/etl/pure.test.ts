@@ -30,7 +30,7 @@ import { QUESTIONS, RAW_TIMESTAMP_JODA, namedQuerySpecs } from "../../../compone
 import { curatedLocationTemplate, curatedTableParameters } from "../../../components/etl/table";
 import { LOG_TIME_FORMAT } from "../../../components/shared/logformat";
 import { EventSchema, HANDS_ON_SCHEMA } from "../../../components/shared/schema";
-import { TEXT_FORMAT, validatedFormat } from "./formatFixtures";
+import { DOCS_TEXT_FORMAT, validatedFormat } from "../../helpers/formats";
 import { exampleAppSchema } from "../queries/genericInput";
 
 const TARGET = { database: "datalake_dev", rawTable: "app_logs_raw" };
@@ -256,12 +256,12 @@ describe("EtlLayer pure helpers", () => {
     );
     const reordered = Object.fromEntries(Object.entries(web).reverse()) as unknown as EventSchema;
     assert.strictEqual(eventSchemaArgument(reordered), args["--event_schema"]);
-    const text = validatedFormat(TEXT_FORMAT);
+    const text = validatedFormat(DOCS_TEXT_FORMAT);
     assert.deepStrictEqual(JSON.parse(eventSchemaArgument(text)), {
       name: "text-example",
       kind: "text",
-      pattern: TEXT_FORMAT.pattern,
-      fields: TEXT_FORMAT.fields,
+      pattern: DOCS_TEXT_FORMAT.pattern,
+      fields: DOCS_TEXT_FORMAT.fields,
       timeField: "ts",
       timeFormat: "%Y-%m-%dT%H:%M:%S%z",
       keywordField: "level",

@@ -9,6 +9,7 @@ import { LOG_FIELDS, LOG_LINE_PATTERN } from "../../../components/shared/logform
 import { HANDS_ON_SCHEMA, isHandsOn, rawColumnsOf, strftimeToJava } from "../../../components/shared/schema";
 import { namedGroups, redosProblem } from "../../../components/shared/schemaCheck";
 import { javaRegexProblem } from "../../../components/shared/javaRegex";
+import { DOCS_TEXT_FORMAT, WITHOUT_GENERATOR } from "../../helpers/formats";
 
 const WEB = {
   name: "web-service",
@@ -25,24 +26,8 @@ const WEB = {
   timeFormat: "iso8601",
   keywordField: "method",
 };
-const TEXT = {
-  name: "nginx-ish",
-  kind: "text",
-  pattern: "^(?<ts>[^ ]+) (?<level>[A-Z]+) (?<status>\\d{3}) (?<msg>.*)$",
-  fields: [
-    { name: "ts", type: "timestamp" },
-    { name: "level", type: "string" },
-    { name: "status", type: "long" },
-    { name: "msg", type: "string" },
-  ],
-  timeField: "ts",
-  timeFormat: "%Y-%m-%dT%H:%M:%S%z",
-};
-const sources = {
-  generator: { enabled: false },
-  sources: { logGroups: ["/ecs/web/api"] },
-  workload: { eventsPerSecond: 10 },
-};
+const TEXT = DOCS_TEXT_FORMAT;
+const sources = WITHOUT_GENERATOR;
 
 function problemsOf(format: Record<string, unknown>, extra: Record<string, unknown> = sources): string[] {
   try {
