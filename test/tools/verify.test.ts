@@ -26,7 +26,8 @@ import { APP_LOG_PATH } from "../../components/shared/names";
 import { parseArgs } from "../../tools/verify/args";
 import { markerQuery, rawPrefixesBetween } from "../../tools/verify/hops";
 import { appendCommands, markerLine, newMarker } from "../../tools/verify/marker";
-import { formatStrftime, formatTime, markerEvent } from "../../tools/verify/source";
+import { formatStrftime, formatTime, markerEvent, markerTextLine } from "../../tools/verify/source";
+import { DOCS_TEXT_FORMAT } from "../helpers/formats";
 import type { EventSchema } from "../../components/shared/schema";
 import {
   ETL_OUTPUTS,
@@ -250,6 +251,8 @@ interface Scenario {
   otherRunUntil?: number;
   /** @default OUTPUTS (a stack with the generator) */
   outputs?: StackOutputs;
+  /** `--line` */
+  lineTemplate?: string;
 }
 
 async function scenario(s: Scenario): Promise<{ results: HopResult[]; progress: string[]; mocks: any }> {
@@ -385,7 +388,11 @@ async function scenario(s: Scenario): Promise<{ results: HopResult[]; progress: 
   const report = await clock.run(
     runVerify(
       s.outputs ?? OUTPUTS,
-      { etl: s.etl ?? false, timeoutSeconds: s.timeoutSeconds ?? (s.etl ? 2700 : 900) },
+      {
+        etl: s.etl ?? false,
+        timeoutSeconds: s.timeoutSeconds ?? (s.etl ? 2700 : 900),
+        lineTemplate: s.lineTemplate,
+      },
       { clients, now: clock.now, sleep: clock.sleep, progress: (l) => progress.push(l), marker: MARKER },
     ),
   );
@@ -413,8 +420,38 @@ describe("verify: a stack without the generator (pure)", () => {
     );
     assert.throws(
       () => markerEvent({ ...(WEB_FORMAT as EventSchema), kind: "text", name: "x" }, "verify m", 0),
-      /^UsageError: The stack's format x is a text format and the generator is off/,
+      /^UsageError: The stack's format x is a text format and the generator is off, .* give one with --line/,
     );
+  });
+
+  it("refuses a --line that cannot carry the marker and the time, in one sentence each", () => {
+    const text = DOCS_TEXT_FORMAT as unknown as EventSchema;
+    const bad: [string | undefined, RegExp][] = [
+      [undefined, /^The stack's format text-example is a text format .* give one with --line/],
+      ["INFO 200 {marker}", /^--line must be one line holding \{marker\} and \{time\} once each/],
+      ["{time} INFO 200 {marker} {marker}", /^--line must be one line holding/],
+      [
+        "{time} info 200 {marker}",
+        /^--line, filled in as ".*", does not match the pattern of the format text-example; /,
+      ],
+      [
+        "{time}x INFO 200 {marker}",
+        /^--line puts \{time\} where the pattern does not read the time field ts/,
+      ],
+      [
+        "{time} INFO 200 the {marker}",
+        /^--line puts \{marker\} where the pattern reads no string field as exactly the marker/,
+      ],
+    ];
+    for (const [template, message] of bad) {
+      assert.throws(
+        () => markerTextLine(text, template, MARKER, START),
+        (e: Error) => e instanceof UsageError && message.test(e.message) && !e.message.includes("\n"),
+        String(template),
+      );
+    }
+    const ok = markerTextLine(text, "{time} WARN 503 {marker}", MARKER, START);
+    assert.deepStrictEqual([ok.field, ok.value], ["msg", MARKER]);
   });
 });
 
@@ -481,6 +518,35 @@ describe("verify: orchestration against mocked AWS clients", function () {
     assert.deepStrictEqual(mocks.sqls, [
       `SELECT "timestamp" FROM "datalake_dev"."app_logs_raw"\nWHERE "dt" = '2024-01-02' AND "hour" = 3 AND "method" = 'verify ${MARKER}'\nLIMIT 1`,
     ]);
+  });
+
+  it("without a generator and with a text format, writes the operator's --line with the marker and the time put in", async () => {
+    const outputs = parseOutputs(
+      {
+        ...OUTPUTS_RAW,
+        generatorInstanceId: "(no generator: datalake:generator.enabled is false)",
+        sourceLogGroupNames: ["/ecs/web/access"],
+        eventFormat: DOCS_TEXT_FORMAT,
+      },
+      "test",
+      true,
+    );
+    const { results, mocks } = await scenario({ outputs, lineTemplate: "{time} INFO 200 {marker}" });
+    assert.strictEqual(results[0].status, "passed");
+    // The time in the format's strftime pattern (UTC), the marker as the whole message.
+    assert.deepStrictEqual(mocks.written, [`2024-01-02T03:04:05+0000 INFO 200 ${MARKER}`]);
+    assert.deepStrictEqual(mocks.sqls, [
+      `SELECT "ts" FROM "datalake_dev"."app_logs_raw"\nWHERE "dt" = '2024-01-02' AND "hour" = 3 AND "msg" = '${MARKER}'\nLIMIT 1`,
+    ]);
+  });
+
+  it("refuses --line on a stack whose marked event needs none, before writing anything", async () => {
+    await assert.rejects(
+      scenario({ lineTemplate: "{time} INFO 200 {marker}" }),
+      (e: Error) =>
+        e instanceof UsageError &&
+        /^--line is for a stack with a text format and no generator/.test(e.message),
+    );
   });
 
   const timeouts: [Hop, Record<string, string>][] = [

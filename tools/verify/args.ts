@@ -21,6 +21,12 @@ export const VERIFY_COMMAND: CommandSpec = {
       value: "SECONDS",
       description: "overall time budget (default 900, with --etl 2700)",
     },
+    line: {
+      type: "string",
+      value: "TEMPLATE",
+      description:
+        "a stack with a text format and no generator: one line of the format with {marker} as the whole value of a string field and {time} as the time",
+    },
     "print-policy": {
       type: "boolean",
       description:
@@ -46,6 +52,8 @@ export interface VerifyArgs {
   readonly etl: boolean;
   /** Overall budget in seconds. */
   readonly timeoutSeconds: number;
+  /** The line template of a text format (`--line`), with `{marker}` and `{time}`. */
+  readonly lineTemplate?: string;
   /** Print a policy document instead of verifying. */
   readonly printPolicy?: "operator" | "deployer";
 }
@@ -86,6 +94,7 @@ export function parseArgs(argv: readonly string[]): VerifyArgs | "help" {
     outputsFile,
     etl,
     timeoutSeconds: timeout ?? (etl ? DEFAULT_ETL_TIMEOUT_SECONDS : DEFAULT_TIMEOUT_SECONDS),
+    ...(parsed.values.line !== undefined ? { lineTemplate: parsed.values.line as string } : {}),
     ...(operator
       ? { printPolicy: "operator" as const }
       : deployer

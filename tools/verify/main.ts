@@ -114,7 +114,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     );
     const report = await runVerify(
       outputs,
-      { etl: args.etl, timeoutSeconds: args.timeoutSeconds },
+      { etl: args.etl, timeoutSeconds: args.timeoutSeconds, lineTemplate: args.lineTemplate },
       {
         clients,
         now: Date.now,

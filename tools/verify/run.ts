@@ -22,9 +22,9 @@ import {
   startQuery,
 } from "./hops";
 import { appendCommands, markerLine, markerText, newMarker } from "./marker";
-import { VERIFY_LOG_STREAM, markerEvent, markerField, putMarkedEvent } from "./source";
+import { VERIFY_LOG_STREAM, markerEvent, markerField, markerTextLine, putMarkedEvent } from "./source";
 import { isHandsOn } from "../../components/shared/schema";
-import { StackOutputs } from "./outputs";
+import { StackOutputs, UsageError } from "./outputs";
 
 /** The hops, in report order. */
 export const HOPS = {
@@ -97,6 +97,8 @@ export interface VerifyDeps {
 export interface VerifyOptions {
   readonly etl: boolean;
   readonly timeoutSeconds: number;
+  /** A text format's line template (`--line`): where the marker and the time go. */
+  readonly lineTemplate?: string;
 }
 
 export interface VerifyReport {
@@ -199,14 +201,21 @@ export async function runVerify(
   const text = markerText(marker);
   // Without a generator the event goes into the first subscribed log group, in the stack's format.
   const sourceGroup = o.generatorInstanceId === undefined ? o.sourceLogGroupNames[0] : undefined;
-  const line =
+  if (options.lineTemplate !== undefined && (sourceGroup === undefined || o.eventFormat.kind !== "text")) {
+    throw new UsageError(
+      "--line is for a stack with a text format and no generator; this stack's marked event is built without it, so leave --line out.",
+    );
+  }
+  const event =
     sourceGroup === undefined || isHandsOn(o.eventFormat)
-      ? markerLine(marker, start)
-      : markerEvent(o.eventFormat, text, start);
+      ? { line: markerLine(marker, start), field: undefined, value: text }
+      : o.eventFormat.kind === "text"
+        ? markerTextLine(o.eventFormat, options.lineTemplate, marker, start)
+        : { line: markerEvent(o.eventFormat, text, start), field: markerField(o.eventFormat), value: text };
+  const line = event.line;
   const logGroup = sourceGroup ?? o.appLogGroupName;
-  const columns = isHandsOn(o.eventFormat)
-    ? undefined
-    : { time: o.eventFormat.timeField, text: markerField(o.eventFormat) };
+  const columns =
+    event.field === undefined ? undefined : { time: o.eventFormat.timeField, text: event.field };
   const later: Hop[] = ["logs", "agentIndex", "forwarderIndex", "raw", "rawQuery"];
   if (options.etl) later.push("etlJob", "curatedQuery");
 
@@ -241,7 +250,8 @@ export async function runVerify(
   return followFrom(ctx, o, options, {
     marker,
     line,
-    text,
+    // What the raw and curated queries look for in the marker's column.
+    text: event.value,
     start,
     logGroup,
     columns,
