@@ -55,11 +55,25 @@ export function readsTextLines(schema: EventSchema): boolean {
  * becoming a NULL.
  */
 export function rawSerDeInfo(schema: EventSchema): SerDeInfo {
-  if (!readsTextLines(schema)) {
+  if (isHandsOn(schema)) {
     return {
       name: "json",
       serializationLibrary: JSON_SERDE,
       parameters: { "ignore.malformed.json": "true", "serialization.format": "1" },
+    };
+  }
+  if (schema.kind === "json") {
+    return {
+      name: "json",
+      serializationLibrary: JSON_SERDE,
+      parameters: {
+        "ignore.malformed.json": "true",
+        // Keys are matched as written, as the forwarder and the ETL job match them: by default the
+        // SerDe lowercases them, so `Status` would fill `status` and a line with both would fail
+        // as a duplicate key (https://docs.aws.amazon.com/athena/latest/ug/openx-json-serde.html).
+        "case.insensitive": "false",
+        "serialization.format": "1",
+      },
     };
   }
   return {

@@ -94,8 +94,8 @@ export const LATEST_EVENTS_LIMIT = 100;
 
 /**
  * The Athena/Trino expression of a schema's event time, from the raw column as written:
- * `from_iso8601_timestamp` for ISO 8601, `from_unixtime(ms / 1000e0)` for epoch milliseconds (a
- * `text` format's columns are strings, so the milliseconds are cast to `bigint` first), and
+ * `from_iso8601_timestamp` for ISO 8601, `from_unixtime(ms / 1000e0)` for epoch milliseconds (the
+ * raw columns of a format are strings, so the milliseconds are cast to `bigint` first), and
  * `parse_datetime` with the Joda form of a strftime pattern. Wrapped in `try`, so a time that does
  * not parse is NULL instead of failing the whole query: the raw zone holds every line as sent,
  * and one bad line must not hide the rest (the ETL job quarantines it).
@@ -104,8 +104,7 @@ export function eventTimeSql(schema: EventSchema): string {
   const col = quoteIdent(schema.timeField);
   if (schema.timeFormat === "iso8601") return `try(from_iso8601_timestamp(${col}))`;
   if (schema.timeFormat === "epoch_ms") {
-    const ms = schema.kind === "text" ? `CAST(${col} AS bigint)` : col;
-    return `try(from_unixtime(${ms} / 1000e0))`;
+    return `try(from_unixtime(CAST(${col} AS bigint) / 1000e0))`;
   }
   return `try(parse_datetime(${col}, '${strftimeToJava(schema.timeFormat).replace(/'/g, "''")}'))`;
 }

@@ -96,7 +96,7 @@ export const STRFTIME_TO_JAVA: Readonly<Record<string, string>> = {
  * DateTimeFormatter reserves (`[...]` is an optional section: unquoted, OpenSearch 2.19 read
  * `[yyyy-MM-dd HH:mm:ssZ]` as such and refused the line's `[2026-02-02 12:04:05+0900]`).
  */
-export function strftimeToJava(pattern: string): string {
+export function strftimeToJava(pattern: string, offset = STRFTIME_TO_JAVA["%z"]): string {
   let out = "";
   let literal = "";
   const flush = () => {
@@ -106,7 +106,7 @@ export function strftimeToJava(pattern: string): string {
   for (let i = 0; i < pattern.length; i++) {
     if (pattern[i] === "%") {
       const d = pattern.slice(i, i + 2);
-      const java = STRFTIME_TO_JAVA[d];
+      const java = d === "%z" ? offset : STRFTIME_TO_JAVA[d];
       if (java === undefined) throw new Error(`unknown strftime directive ${JSON.stringify(d)}`);
       flush();
       out += java;
@@ -118,29 +118,22 @@ export function strftimeToJava(pattern: string): string {
 }
 
 /**
- * The raw table's columns for a schema other than the hands-on's. JSON: every declared field as it
- * arrives in the JSON (times as written, so strings or numbers as sent), plus nothing else:
- * undeclared keys are read by the ETL job from the line itself. Text: every field a `string`, the
- * text its group captured (Hive's RegexSerDe, components/batch/catalog.ts); the curated table
- * types them, and a value that does not parse shows in the raw table as written instead of as NULL.
+ * The raw tables' columns of a format of your own: every declared field as a `string`, the text
+ * as written. A JSON format's values are typed in the curated table, not here: the OpenX SerDe
+ * fails the whole query on one value its column type cannot take ("use.null.for.invalid.data ...
+ * default FALSE", https://docs.aws.amazon.com/athena/latest/ug/openx-json-serde.html), and the raw
+ * zone holds every line as sent; a text format's RegexSerDe reads strings alike. Undeclared keys
+ * are read by the ETL job from the line itself.
  */
 export function rawColumnsOf(schema: EventSchema): LakeColumn[] {
   const text = schema.kind === "text";
   return schema.fields.map((f) => ({
     name: f.name,
-    type: text
-      ? "string"
-      : f.type === "timestamp"
-        ? schema.timeFormat === "epoch_ms"
-          ? "bigint"
-          : "string"
-        : glueType(f.type),
+    type: "string",
     comment:
       f.name === schema.timeField
         ? `Event time as written (${schema.timeFormat})`
-        : text
-          ? `${f.type} field, as written in the line`
-          : `${f.type} field`,
+        : `${f.type} field, as written in the ${text ? "line" : "event"}`,
   }));
 }
 

@@ -103,12 +103,13 @@ export const DECLARED_FIELDS: Readonly<Record<string, DeclaredField>> = {
 
 /**
  * The date `format` of a format's time fields: ISO 8601 as OpenSearch's strict parser reads it,
- * epoch milliseconds, or the Java pattern of a strftime pattern (checked on a real node).
+ * epoch milliseconds, or the Java pattern of a strftime pattern (checked on a real node). `%z` is
+ * read both as `+0900` (Java's `Z`) and as `+09:00` or `Z` (`XXX`), the forms the ETL job takes.
  */
 export function dateFormatOf(timeFormat: string): string {
   if (timeFormat === "iso8601") return "strict_date_optional_time";
   if (timeFormat === "epoch_ms") return "epoch_millis";
-  return strftimeToJava(timeFormat);
+  return `${strftimeToJava(timeFormat)}||${strftimeToJava(timeFormat, "XXX")}`;
 }
 
 /**

@@ -118,7 +118,10 @@ function lineStartOf(schema: EventSchema): (message: string) => string {
     type: f.type,
   }));
   return (message) => {
-    const groups = regex.exec(message)?.groups;
+    // The lake reads each event as a line without its line break, so the pattern is run on the
+    // message without one final `\n` or `\r\n` too (a runtime's log events often end in one).
+    const end = message.endsWith("\r\n") ? -2 : message.endsWith("\n") ? -1 : 0;
+    const groups = regex.exec(end === 0 ? message : message.slice(0, end))?.groups;
     if (groups === undefined) return UNMATCHED_START;
     let out = "{";
     let moved = "";

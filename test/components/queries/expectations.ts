@@ -157,6 +157,10 @@ export const COMPARISON: QuerySet = {
 /** Every named query set the stacks ship; a new set is one more entry. */
 export const QUERY_SETS: readonly QuerySet[] = [HANDS_ON, COMPARISON];
 
+/** A raw column's cell: the value's text as the event wrote it (every raw column is a string). */
+const asWritten = (v: unknown) =>
+  v === null || v === undefined || typeof v === "string" ? (v ?? null) : JSON.stringify(v);
+
 /** The UTC form Trino renders `from_iso8601_timestamp` in (normalized by {@link compare}). */
 const utcSeconds = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace("T", " ");
 
@@ -207,7 +211,7 @@ export function genericQuerySet(schema: EventSchema, title: string): QuerySet<re
           .slice(0, LATEST_EVENTS_LIMIT)
           .map((r) => [
             utcSeconds(r.eventMs),
-            ...rawColumnsFor(schema).map((c) => field(r.record, c.name)),
+            ...rawColumnsFor(schema).map((c) => asWritten(field(r.record, c.name))),
             r.dt,
             r.hour,
           ]),

@@ -63,8 +63,8 @@ describe("event schema: defaults and the example", () => {
         "timestamp:string",
         "method:string",
         "path:string",
-        "status:bigint",
-        "latency_ms:double",
+        "status:string",
+        "latency_ms:string",
         "user_id:string",
       ],
     );

@@ -180,10 +180,14 @@ describe(`formats of a stack's own on a real OpenSearch ${OPENSEARCH_VERSION} no
       (e: Error) =>
         /unknown parameter \[ignore_malformed\] on mapper \[b\] of type \[boolean\]/.test(e.message),
     );
-    const value = "[2026-02-02 12:04:05+0900]";
-    for (const [index, format, parsed] of [
-      ["facts-date-unquoted", "[yyyy-MM-dd HH:mm:ssZ]", false],
-      ["facts-date-ours", dateFormatOf("[%Y-%m-%d %H:%M:%S%z]"), true],
+    const ours = dateFormatOf("[%Y-%m-%d %H:%M:%S%z]");
+    for (const [index, format, value, parsed] of [
+      ["facts-date-unquoted", "[yyyy-MM-dd HH:mm:ssZ]", "[2026-02-02 12:04:05+0900]", false],
+      ["facts-date-ours", ours, "[2026-02-02 12:04:05+0900]", true],
+      // The offset forms the ETL job also takes, read by the format's second pattern.
+      ["facts-date-colon", ours, "[2026-02-02 12:04:05+09:00]", true],
+      ["facts-date-z", ours, "[2026-02-02 03:04:05Z]", true],
+      ["facts-date-no-offset", ours, "[2026-02-02 03:04:05]", false],
     ] as const) {
       await client.indices.create({
         index,
@@ -191,7 +195,25 @@ describe(`formats of a stack's own on a real OpenSearch ${OPENSEARCH_VERSION} no
       });
       await client.index({ index, id: "1", body: { t: value }, refresh: true });
       const hit = (await search(index, { match_all: {} }, 1)).hits[0];
-      assert.deepStrictEqual(hit._ignored, parsed ? undefined : ["t"], format);
+      assert.deepStrictEqual(hit._ignored, parsed ? undefined : ["t"], `${format} on ${value}`);
+      if (parsed) {
+        // The same instant, whichever way the offset was written.
+        const got = await client.search({
+          index,
+          body: {
+            query: {
+              range: {
+                t: {
+                  gte: "2026-02-02T03:04:05Z",
+                  lte: "2026-02-02T03:04:05Z",
+                  format: "strict_date_optional_time",
+                },
+              },
+            },
+          },
+        });
+        assert.strictEqual((got.body.hits.total as { value: number }).value, 1, `${value} is 03:04:05Z`);
+      }
       await client.indices.delete({ index });
     }
   });

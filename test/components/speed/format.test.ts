@@ -6,6 +6,7 @@
 import * as assert from "assert";
 import type { CloudWatchLogsDecodedData, Context } from "aws-lambda";
 import { gzipSync } from "zlib";
+import { createHash } from "crypto";
 import { EventSchema, HANDS_ON_SCHEMA } from "../../../components/shared/schema";
 import { forwarderEnvironmentProblem, forwarderVariables } from "../../../components/speed/forwarderFunction";
 import {
@@ -263,6 +264,19 @@ describe("forwarder format: a text format's lines", () => {
     ]);
   });
 
+  it("reads a message ending in one line break as the lake reads its line (without it), and keeps the message whole", () => {
+    const line = "[2026-02-02 12:04:05+0900] INFO GET 200 12.5 true served /cart";
+    for (const end of ["\n", "\r\n"]) {
+      const [doc] = documents(TEXT_SCHEMA, [line + end]);
+      assert.deepStrictEqual(
+        [doc.msg, doc["@message"], doc["@parse_error"]],
+        ["served /cart", line + end, undefined],
+      );
+    }
+    // Two line breaks leave an empty last line, which the pattern's `$` does not reach past.
+    assert.strictEqual(documents(TEXT_SCHEMA, [line + "\n\n"])[0]["@parse_error"], UNMATCHED_LINE);
+  });
+
   it("indexes a line the pattern does not match with @message and @parse_error only", () => {
     const lines = ["not a line of this format", '{"ts":"[2026-02-02 12:04:05+0900]","status":200}', ""];
     assert.deepStrictEqual(
@@ -364,6 +378,32 @@ describe("forwarder format: a JSON format's documents", () => {
 });
 
 describe("forwarder format: the hands-on's path is unchanged", () => {
+  it("gives the bytes the transform gave before formats existed (SHA-256 recorded from that release)", () => {
+    const sha = (s: string) => createHash("sha256").update(s).digest("hex");
+    assert.strictEqual(
+      sha(buildBulkBody(decodeEvent(realisticEvent(100_000).event))),
+      "a1ca0a53425c6be96d573bfd3586c5c395d107c28cacf25e65a19e2ea5b3bc60",
+    );
+    const next = hostileMessages(createRandom(20261207));
+    const logEvents = Array.from({ length: 2000 }, (_v, i) => ({
+      id: String(i),
+      timestamp: 1796117400000 + i,
+      message: next(),
+    }));
+    const data: CloudWatchLogsDecodedData = {
+      messageType: "DATA_MESSAGE",
+      owner: "123456789012",
+      logGroup: "/datalake/dev/app",
+      logStream: "i-1",
+      subscriptionFilters: ["f"],
+      logEvents,
+    };
+    assert.strictEqual(
+      sha(buildBulkBody(data)),
+      "2a86aa3fc66f12a465b3dcf1c2ee3eb170bf2df436ecbb6640728017062dcbe7",
+    );
+  });
+
   it("gives the same bytes with the hands-on's format passed explicitly, parsed from JSON, or left out", () => {
     const { event } = realisticEvent(100_000);
     const data = () => decodeEvent(event);

@@ -162,12 +162,16 @@ describe("mapping policy under a format (pure)", () => {
     [
       "timestamp",
       "%Y-%m-%d %H:%M:%S%z",
-      { type: "date", format: "yyyy-MM-dd HH:mm:ssZ", ignore_malformed: true },
+      { type: "date", format: "yyyy-MM-dd HH:mm:ssZ||yyyy-MM-dd HH:mm:ssXXX", ignore_malformed: true },
     ],
     [
       "timestamp",
       "[%d/%m/%Y:%H:%M:%S.%L %z]",
-      { type: "date", format: "'['dd/MM/yyyy:HH:mm:ss.SSS Z']'", ignore_malformed: true },
+      {
+        type: "date",
+        format: "'['dd/MM/yyyy:HH:mm:ss.SSS Z']'||'['dd/MM/yyyy:HH:mm:ss.SSS XXX']'",
+        ignore_malformed: true,
+      },
     ],
   ];
   for (const [type, timeFormat, expected] of types) {
@@ -177,8 +181,14 @@ describe("mapping policy under a format (pure)", () => {
   }
 
   it("quotes the strftime literals DateTimeFormatter reserves, so [ and ] are text, not an optional section", () => {
-    assert.strictEqual(dateFormatOf("{%Y#%m}%d %H:%M:%S%z"), "'{'yyyy'#'MM'}'dd HH:mm:ssZ");
-    assert.strictEqual(dateFormatOf("%Y-%m-%dT%H:%M:%S%z"), "yyyy-MM-dd'T'HH:mm:ssZ");
+    assert.strictEqual(
+      dateFormatOf("{%Y#%m}%d %H:%M:%S%z"),
+      "'{'yyyy'#'MM'}'dd HH:mm:ssZ||'{'yyyy'#'MM'}'dd HH:mm:ssXXX",
+    );
+    assert.strictEqual(
+      dateFormatOf("%Y-%m-%dT%H:%M:%S%z"),
+      "yyyy-MM-dd'T'HH:mm:ssZ||yyyy-MM-dd'T'HH:mm:ssXXX",
+    );
   });
 
   it("declares ours, @moved_reasons and the format's fields for the example-app format, in that order", () => {
