@@ -152,7 +152,10 @@ class Parser {
 
   parse(): Alternation {
     const alt = this.alternation();
-    if (this.i < this.p.length) throw new JavaRegexError(`has an unmatched ) at character ${this.i + 1}`);
+    if (this.i < this.p.length)
+      throw new JavaRegexError(
+        `has an unmatched ) at character ${this.i + 1}; remove it or escape it as \\)`,
+      );
     return alt;
   }
 
@@ -213,7 +216,9 @@ class Parser {
         return this.escape(at);
       case "{":
         if (QUANTIFIER_BRACES.test(p.slice(at))) {
-          throw new JavaRegexError(`has a quantifier with nothing to repeat at character ${at + 1}`);
+          throw new JavaRegexError(
+            `has a quantifier with nothing to repeat at character ${at + 1}; put what it repeats before it, or escape it`,
+          );
         }
         return { kind: "char", java: "\\{" };
       case "}":
@@ -222,7 +227,9 @@ class Parser {
       case "*":
       case "+":
       case "?":
-        throw new JavaRegexError(`has a quantifier with nothing to repeat at character ${at + 1}`);
+        throw new JavaRegexError(
+          `has a quantifier with nothing to repeat at character ${at + 1}; put what it repeats before it, or escape it`,
+        );
       default:
         return { kind: "char", java: c };
     }
@@ -242,7 +249,10 @@ class Parser {
       );
     } else if (p.startsWith("(?<", at)) {
       const m = /^\(\?<([A-Za-z_$][\w$]*)>/.exec(p.slice(at, at + 140));
-      if (!m) throw new JavaRegexError(`has a group name Java cannot read at character ${at + 1}`);
+      if (!m)
+        throw new JavaRegexError(
+          `has a group name Java cannot read at character ${at + 1}; name groups after the fields (a-z, 0-9, _)`,
+        );
       open = "(";
       name = m[1];
       this.i += m[0].length;
@@ -256,7 +266,8 @@ class Parser {
       );
     }
     const body = this.alternation();
-    if (p[this.i] !== ")") throw new JavaRegexError(`has an unclosed group at character ${at + 1}`);
+    if (p[this.i] !== ")")
+      throw new JavaRegexError(`has an unclosed group at character ${at + 1}; close it with )`);
     this.i++;
     return { kind: "group", open, name, at, body };
   }
@@ -265,7 +276,8 @@ class Parser {
   private escape(at: number): Atom {
     const p = this.p;
     const c = p[this.i];
-    if (c === undefined) throw new JavaRegexError("ends with a lone backslash");
+    if (c === undefined)
+      throw new JavaRegexError("ends with a lone backslash; escape it as \\\\ or remove it");
     this.i++;
     switch (c) {
       case "d":
@@ -348,7 +360,10 @@ class Parser {
     }
     let body = "";
     for (;;) {
-      if (this.i >= p.length) throw new JavaRegexError(`has an unclosed [ at character ${at + 1}`);
+      if (this.i >= p.length)
+        throw new JavaRegexError(
+          `has an unclosed [ at character ${at + 1}; close the class with ] or escape it as \\[`,
+        );
       if (p[this.i] === "]") break;
       const first = this.classAtom();
       if (p[this.i] === "-" && p[this.i + 1] !== "]" && this.i + 1 < p.length) {
@@ -373,7 +388,8 @@ class Parser {
       return { java: c === "[" || c === "&" || c === "^" || c === "-" ? `\\${c}` : c, single: true };
     }
     const e = p[this.i];
-    if (e === undefined) throw new JavaRegexError("ends with a lone backslash");
+    if (e === undefined)
+      throw new JavaRegexError("ends with a lone backslash; escape it as \\\\ or remove it");
     this.i++;
     switch (e) {
       case "d":
