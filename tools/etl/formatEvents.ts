@@ -321,6 +321,7 @@ function recordBuilder(
   };
 }
 
+/** Adds the {@link UNDECLARED_KEYS} the `i`-th event carries, except those the format declares. */
 function addUndeclared(
   schema: EventSchema,
   record: Record<string, unknown>,
