@@ -244,6 +244,41 @@ describe("capacity model", () => {
       assert.strictEqual(glueRunSeconds(0, "G.2X", 2), GLUE_LOCAL.fixedSeconds.value);
     });
 
+    it("a format of its own: Glue at the web-service format's measured rate and fixed time, S3 and Athena at its bytes", () => {
+      // The dev-like config with the example stack's format (which needs the generator off and a source).
+      const web = exampleAppSchema();
+      const base = config();
+      const formatConfig = parseConfig({
+        speed: base.speed,
+        lake: base.lake,
+        etl: base.etl,
+        generator: { enabled: false },
+        sources: { logGroups: ["/ecs/web-service/api"] },
+        workload: { eventsPerSecond: 100 },
+        format: web,
+      });
+      const glue = check("glue.runTime", formatConfig);
+      // An hour of 100 events/s on 2 executors × 4 vCPUs: 13.5 s + 360,000 / (12,794 × 8) = 17.0173 s.
+      assert.ok(Math.abs(glue.demand - (13.5 + 360_000 / (12_794 * 8)) / 60) < 1e-9);
+      assert.ok(Math.abs(glue.demand * 60 - 17.0173) < 1e-4);
+      assert.match(
+        glue.source,
+        /^npm run bench:glue -- --format example-app --lines 1000000 \(CPU 96\.3 s, median\)/,
+      );
+      assert.strictEqual(glueRunSeconds(0, "G.1X", 2, web), 13.5);
+      // The hands-on's stack keeps the hands-on's measurement.
+      assert.ok(Math.abs(check("glue.runTime").demand - (117.4 + 360_000 / (12_159 * 8)) / 60) < 1e-9);
+      // 8 days of raw gzip: 100 records/s of 501 B, 26.0 B of gzip per 194.3 B of JSON.
+      const athena = check("athena.cutoff", formatConfig);
+      assert.ok(Math.abs(athena.demand - (100 * 501 * 86_400 * (26.0 / 194.3) * 8) / MIB) < 1e-6);
+      assert.ok(Math.abs(athena.demand - 4419.2) < 0.1);
+      // Curated Parquet over the default 730 days: 39.2 B per 194.3 B of JSON.
+      const s = sizeStack({ config: formatConfig, workload: WORKLOAD, region: "ap-northeast-1" });
+      const curated = s.figures.find((f) => f.what === "curated zone (Parquet), Standard");
+      assert.ok(curated);
+      assert.ok(Math.abs(curated.value - (100 * 501 * 86_400 * (39.2 / 194.3) * 730) / 1e9) < 1e-9);
+    });
+
     it("agent: minutes of a destination outage its 1 GiB buffer rides out, a guideline", () => {
       const c = check("agent.buffer", config(), { ...WORKLOAD, agentEventsPerSecond: 100 });
       assert.strictEqual(c.capacity, GIB / (100 * 500) / 60);

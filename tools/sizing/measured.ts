@@ -88,6 +88,49 @@ export const LAKE_BYTES = {
   parquet: m(2.7, "npm run bench:glue -- --lines 5000000", "2.6-4.6 over the four runs"),
 } as const;
 
+/** The commands of the format measurement (the example stack's web-service format, JSON). */
+const FORMAT_RATE_RUN = "npm run bench:glue -- --format example-app --lines 1000000";
+const FORMAT_FIXED_RUN = "npm run bench:glue -- --format example-app --lines 20000";
+
+/**
+ * The Glue job on local Spark (`local[2]`, 2 cores) over a format of a stack's own: the example
+ * stack's web-service JSON format (Pulumi.example-app.yaml; tools/etl/formatEvents.ts: the six
+ * declared fields plus `request_id`, `host` and, on some events, `client`, `tags` and `retry`,
+ * which the job keeps in `attributes`), read line by line with `--event_schema`. The model takes it
+ * for every stack whose format is not the hands-on's; a text format runs its pattern instead of
+ * a JSON parse per line and is not measured. Measured on the same machine as {@link GLUE_LOCAL},
+ * on another day with a lighter load (load average 2.0-9.5 while they ran, against 20-25): the
+ * hands-on's job that day, `npm run bench:glue -- --lines 1000000` and `-- --lines 20000` (three
+ * runs), used 92.9 CPU-seconds and 23.0 (22.4 / 23.0 / 23.2), so 14,020 events per CPU-second
+ * (against the recorded 12,159), with a wall time of 23.6 / 28.0 / 44.2 s over 20,000 events.
+ */
+export const GLUE_LOCAL_FORMAT = {
+  /** The format measured, and its stack. */
+  format: "web-service (Pulumi.example-app.yaml, json)",
+  /**
+   * Events per CPU-second of the job's processes, fixed cost excluded, from the medians:
+   * (1,000,000 - 20,000) events / (96.3 - 19.7) CPU-seconds.
+   */
+  eventsPerSecondPerCore: m(
+    12_794,
+    `${FORMAT_RATE_RUN} (CPU 96.3 s, median) and ${FORMAT_FIXED_RUN} (CPU 19.7 s, median)`,
+    "CPU 95.2 / 96.3 / 97.3 s (3 runs) and 18.9 / 19.5 / 19.9 / 20.1 s (4 runs); per pair of runs 12,500 / 12,861 / 12,946",
+  ),
+  /** Wall time of a run over 20,000 events: the job's fixed cost (Spark start-up, listing, commit). */
+  fixedSeconds: m(13.5, FORMAT_FIXED_RUN, "11.4 / 12.0 / 14.9 / 18.5 s (4 runs, median 13.45)"),
+  peakRssMiB: m(1376, FORMAT_RATE_RUN, "1,351 / 1,376 / 1,376 MiB (3 runs)"),
+} as const;
+
+/** Bytes per event of the format measurement's records, as stored (the same in every run: the events are generated from a fixed seed). */
+export const LAKE_BYTES_FORMAT = {
+  /** Newline-delimited JSON line, before compression. */
+  rawJson: m(194.3, FORMAT_RATE_RUN, "194.3 in all 7 runs"),
+  /** gzip objects as Firehose writes them. */
+  rawGzip: m(26.0, FORMAT_RATE_RUN, "26.0 in all 7 runs"),
+  /** Curated Snappy Parquet, all columns (`attributes` included). */
+  parquet: m(39.2, FORMAT_RATE_RUN, "39.2 in the 3 runs of 1,000,000 events; 47.3 over 20,000"),
+} as const;
+
 /**
  * OpenSearch, measured on a real node (components/speed/measured.ts, `npm run bench:opensearch`):
  * bytes on disk per document of each family, as a multiple of the event's JSON bytes (the rule: on

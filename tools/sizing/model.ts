@@ -10,6 +10,9 @@
  *   Logs (and through the forwarder `cwl-*`) and Firehose; `speedShare` of them are indexed.
  * - Local measurements scale linearly with vCPUs (Lambda: memory / 1,769 MB of a vCPU; Glue: the
  *   executors' vCPUs, one worker being the driver).
+ * - The Glue job's rate and fixed time and the lake's bytes per event are the hands-on's
+ *   measurement for the hands-on's format, and the web-service format's for any format of a
+ *   stack's own (`isHandsOn`).
  */
 import {
   AGENT_BUFFER_LIMIT_BYTES,
@@ -36,7 +39,15 @@ import {
   firehoseQuota,
   openSearchInstance,
 } from "./limits";
-import { FORWARDER_LARGEST_BATCH, FORWARDER_SUSTAINED, GLUE_LOCAL, LAKE_BYTES, OPENSEARCH } from "./measured";
+import {
+  FORWARDER_LARGEST_BATCH,
+  FORWARDER_SUSTAINED,
+  GLUE_LOCAL,
+  GLUE_LOCAL_FORMAT,
+  LAKE_BYTES,
+  LAKE_BYTES_FORMAT,
+  OPENSEARCH,
+} from "./measured";
 
 export const DAY_SECONDS = 86_400;
 export const MONTH_SECONDS = 30 * DAY_SECONDS;
@@ -188,10 +199,31 @@ export function forwarderEventsPerSecond(memoryMb: number): number {
   return FORWARDER_SUSTAINED.value * Math.min(1, memoryMb / LAMBDA_MB_PER_VCPU.value);
 }
 
-/** Seconds of one Glue run over `events` with `workers` of `workerType`. */
-export function glueRunSeconds(events: number, workerType: string, workers: number): number {
+/**
+ * The Glue job's measured rate and fixed time for a format: the hands-on's ({@link GLUE_LOCAL}), or,
+ * for any format of a stack's own, the web-service format's ({@link GLUE_LOCAL_FORMAT}).
+ */
+export function glueMeasurement(
+  schema: EventSchema,
+): Pick<typeof GLUE_LOCAL, "eventsPerSecondPerCore" | "fixedSeconds"> {
+  return isHandsOn(schema) ? GLUE_LOCAL : GLUE_LOCAL_FORMAT;
+}
+
+/** Measured bytes per event of the raw JSON, its gzip and the curated Parquet, for a format (as {@link glueMeasurement}). */
+export function lakeBytes(schema: EventSchema): typeof LAKE_BYTES {
+  return isHandsOn(schema) ? LAKE_BYTES : LAKE_BYTES_FORMAT;
+}
+
+/** Seconds of one Glue run over `events` of `schema` with `workers` of `workerType`. */
+export function glueRunSeconds(
+  events: number,
+  workerType: string,
+  workers: number,
+  schema: EventSchema = HANDS_ON_SCHEMA,
+): number {
   const vcpus = Math.max(1, workers - 1) * (GLUE_WORKER.value[workerType] ?? 1) * GLUE_VCPU_PER_DPU;
-  return GLUE_LOCAL.fixedSeconds.value + events / (GLUE_LOCAL.eventsPerSecondPerCore.value * vcpus);
+  const g = glueMeasurement(schema);
+  return g.fixedSeconds.value + events / (g.eventsPerSecondPerCore.value * vcpus);
 }
 
 /** Usable GiB of one OpenSearch data node before the free-storage alarm fires. */
@@ -213,6 +245,7 @@ export function sizeStack(input: SizingInput): Sizing {
   const figure = (stage: string, what: string, value: number, unit: string) =>
     figures.push({ stage, what, value, unit });
 
+  const schema = c.format ?? HANDS_ON_SCHEMA;
   const rate = w.eventsPerSecond;
   const peak = rate * w.peakFactor;
   const bytes = w.eventBytes;
@@ -422,8 +455,9 @@ export function sizeStack(input: SizingInput): Sizing {
   figure("Firehose", "objects written per day", objectsPerDay, "");
 
   // --- S3 (steady state over the lifecycle)
-  const gzipRatio = LAKE_BYTES.rawGzip.value / LAKE_BYTES.rawJson.value;
-  const parquetRatio = LAKE_BYTES.parquet.value / LAKE_BYTES.rawJson.value;
+  const lake = lakeBytes(schema);
+  const gzipRatio = lake.rawGzip.value / lake.rawJson.value;
+  const parquetRatio = lake.parquet.value / lake.rawJson.value;
   const rawGBPerDay = (rawJsonPerSecond * DAY_SECONDS * gzipRatio) / 1e9;
   const curatedGBPerDay = (rawJsonPerSecond * DAY_SECONDS * parquetRatio) / 1e9;
   const standardDays = Math.min(l.rawTransitionToIaDays, l.rawExpirationDays);
@@ -442,7 +476,8 @@ export function sizeStack(input: SizingInput): Sizing {
   const interval = e.schedule ? cronIntervalSeconds(e.schedule) : undefined;
   if (interval !== undefined) {
     const events = rate * interval;
-    const runSeconds = glueRunSeconds(events, e.workerType, e.numberOfWorkers);
+    const runSeconds = glueRunSeconds(events, e.workerType, e.numberOfWorkers, schema);
+    const g = glueMeasurement(schema);
     const limit = Math.min(interval, e.timeoutMinutes * 60);
     checks.push({
       id: "glue.runTime",
@@ -451,19 +486,19 @@ export function sizeStack(input: SizingInput): Sizing {
       demand: runSeconds / 60,
       capacity: limit / 60,
       unit: "min",
-      source: `${GLUE_LOCAL.eventsPerSecondPerCore.command} (${GLUE_LOCAL.eventsPerSecondPerCore.value} events/s per core) × executor vCPUs; fixed ${GLUE_LOCAL.fixedSeconds.value} s (${GLUE_LOCAL.fixedSeconds.command})`,
+      source: `${g.eventsPerSecondPerCore.command} (${g.eventsPerSecondPerCore.value} events/s per core) × executor vCPUs; fixed ${g.fixedSeconds.value} s (${g.fixedSeconds.command})`,
       configKey: "datalake:etl.numberOfWorkers",
       fix: "raise etl.numberOfWorkers or etl.workerType, or etl.timeoutMinutes when the interval allows",
     });
     let needed = 2;
-    while (needed < 299 && glueRunSeconds(events, e.workerType, needed) > WARN_AT * limit) needed++;
+    while (needed < 299 && glueRunSeconds(events, e.workerType, needed, schema) > WARN_AT * limit) needed++;
     figure("Glue", `workers of ${e.workerType} to finish within ${WARN_AT * 100} % of the limit`, needed, "");
   } else {
     figure("Glue", "runs on demand only (no schedule to check)", 0, "");
   }
 
   // --- Athena: the format's named queries over the raw zone, against the per-query cutoff.
-  const queryDays = namedQueryDays(c.format ?? HANDS_ON_SCHEMA);
+  const queryDays = namedQueryDays(schema);
   const [worstQuery, worstDays] = Object.entries(queryDays).sort((a, b) => b[1] - a[1])[0];
   const rawBytesPerDay = rawGBPerDay * 1e9;
   checks.push({
@@ -473,7 +508,7 @@ export function sizeStack(input: SizingInput): Sizing {
     demand: (rawBytesPerDay * worstDays) / MIB,
     capacity: l.athenaBytesScannedCutoffMiB,
     unit: "MiB",
-    source: `components/batch/queries.ts; raw gzip ${LAKE_BYTES.rawGzip.value} B per ${LAKE_BYTES.rawJson.value} B of JSON (${LAKE_BYTES.rawGzip.command})`,
+    source: `components/batch/queries.ts; raw gzip ${lake.rawGzip.value} B per ${lake.rawJson.value} B of JSON (${lake.rawGzip.command})`,
     configKey: "datalake:lake.athenaBytesScannedCutoffMiB",
     fix: "raise lake.athenaBytesScannedCutoffMiB (the workgroup cancels a query that scans more)",
   });
@@ -485,7 +520,7 @@ export function sizeStack(input: SizingInput): Sizing {
   const glueRunsPerMonth = interval !== undefined ? MONTH_SECONDS / interval : 0;
   const glueSeconds =
     interval !== undefined
-      ? Math.max(60, glueRunSeconds(rate * interval, e.workerType, e.numberOfWorkers))
+      ? Math.max(60, glueRunSeconds(rate * interval, e.workerType, e.numberOfWorkers, schema))
       : 0;
   const queries = usageQueryMix(rawBytesPerDay, curatedGBPerDay * 1e9, queryDays);
   const natDestinations = c.generator.subnet === "private" && c.network.natGateways !== "None" ? 2 : 0;

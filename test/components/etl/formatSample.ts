@@ -46,6 +46,7 @@ const INPUTS = [
   "tools/etl/firehoseObjects.ts",
   "test/components/etl/formatSample.ts",
   "test/components/queries/genericInput.ts",
+  "tools/etl/formatEvents.ts",
   "Pulumi.example-app.yaml",
   "components/shared/lake.ts",
   "components/shared/schema.ts",

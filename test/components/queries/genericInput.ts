@@ -9,38 +9,27 @@
  * by the raw tables' RegexSerDe), with a few lines its pattern does not match: the expected rows
  * are the lines as the format's JavaScript pattern splits them (expectations.ts, TEXT_GENERIC).
  */
-import { createRandom } from "../../../components/network/generator/lines";
 import { PROJECT } from "../../../components/shared/names";
 import type { EventSchema } from "../../../components/shared/schema";
 import { eventSchemaOf, parseConfig } from "../../../stacks/config";
 import { FirehoseLayoutWriter } from "../../../tools/etl/firehoseObjects";
-import { readStackConfig } from "../../../tools/offline/stackConfig";
+import { GeneratedEvent, eventLineOf, formatEvents, stackEventSchema } from "../../../tools/etl/formatEvents";
 import { readLakeInput, readRawLines } from "./lakeInput";
+
+export type { GeneratedEvent };
 
 /** The example stack whose `datalake:format` the generic queries are checked with. */
 export const GENERIC_EXAMPLE_STACK = "example-app";
 
 /** The event schema of Pulumi.example-app.yaml, through the project's own config validation. */
 export function exampleAppSchema(root = process.cwd()): EventSchema {
-  const stack = readStackConfig(root, GENERIC_EXAMPLE_STACK, PROJECT);
-  // Every datalake:<section> of the file, validated together (the format's checks read other sections).
-  const sections: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(stack.config)) {
-    if (key.startsWith(`${PROJECT}:`)) sections[key.slice(PROJECT.length + 1)] = JSON.parse(value) as unknown;
-  }
-  const config = parseConfig(sections);
-  if (config.format === undefined) {
+  const schema = stackEventSchema(root, GENERIC_EXAMPLE_STACK);
+  if (schema === undefined) {
     throw new Error(
       `Pulumi.${GENERIC_EXAMPLE_STACK}.yaml has no ${PROJECT}:format; the generic queries need one.`,
     );
   }
-  return eventSchemaOf(config);
-}
-
-/** One generated event: its time and the JSON object the service sent (the schema's fields only). */
-export interface GeneratedEvent {
-  readonly eventMs: number;
-  readonly record: Record<string, unknown>;
+  return schema;
 }
 
 /**
@@ -54,16 +43,12 @@ export interface GenericRow {
   readonly hour: number;
 }
 
-const METHODS = ["GET", "GET", "GET", "POST", "PUT", "DELETE"];
-const PATHS = ["/", "/api/items", "/api/items/42", "/api/cart", "/login", "/health"];
-const STATUSES = [200, 200, 200, 201, 204, 301, 400, 404, 500, 503];
 /** Seconds between an event and its arrival at Firehose (the service's batching). */
 const ARRIVAL_DELAY_MS = 5_000;
 
 /**
  * `count` events at distinct whole seconds over the `days` before `nowMs` (the last one a minute
- * before), in time order, each field drawn from a seeded generator. Field values depend on the
- * schema's field names (method, path, status, latency_ms, user_id, and its time field).
+ * before), in time order (tools/etl/formatEvents.ts): the schema's fields only.
  */
 export function generateWebEvents(
   schema: EventSchema,
@@ -72,36 +57,7 @@ export function generateWebEvents(
   days = 3,
   seed = 20261207,
 ): GeneratedEvent[] {
-  const random = createRandom(seed);
-  const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)];
-  const end = Math.floor(nowMs / 1000) - 60;
-  const span = days * 86_400;
-  const step = Math.floor(span / count);
-  const rows: GeneratedEvent[] = [];
-  for (let i = 0; i < count; i++) {
-    // Distinct seconds: one slot of `step` seconds per event, a random second within it.
-    const second = end - span + i * step + Math.floor(random() * step);
-    const eventMs = second * 1000;
-    const values: Record<string, unknown> = {
-      [schema.timeField]: new Date(eventMs).toISOString().replace(".000Z", "Z"),
-      method: pick(METHODS),
-      path: pick(PATHS),
-      status: pick(STATUSES),
-      latency_ms: Math.round(random() * 20_000) / 10,
-      user_id: `user-${String(Math.floor(random() * 50)).padStart(3, "0")}`,
-    };
-    const record: Record<string, unknown> = {};
-    for (const f of schema.fields) {
-      if (!(f.name in values)) {
-        throw new Error(
-          `generateWebEvents: no generated value for field ${f.name} of format ${schema.name}.`,
-        );
-      }
-      record[f.name] = values[f.name];
-    }
-    rows.push({ eventMs, record });
-  }
-  return rows;
+  return [...formatEvents(schema, { nowMs, count, days, seed })];
 }
 
 /**
@@ -157,11 +113,6 @@ export function accessLogSchema(): EventSchema {
   );
 }
 
-/** An event as the access log writes it: its fields in the format's order, separated by one space. */
-export function accessLine(schema: EventSchema, record: Record<string, unknown>): string {
-  return schema.fields.map((f) => String(record[f.name])).join(" ");
-}
-
 /**
  * Lines of an access-log raw zone the format's pattern does not match (each a row of NULLs), and
  * one it matches whose time does not parse: what a mixed raw zone and a careless sender produce.
@@ -208,8 +159,9 @@ export function writeTextLake(
   if (schema.kind !== "text" || schema.pattern === undefined) {
     throw new Error(`writeTextLake: format ${schema.name} is not a text format.`);
   }
+  const lineOf = eventLineOf(schema);
   const arrivals = [
-    ...events.map((e) => ({ line: accessLine(schema, e.record), at: e.eventMs + ARRIVAL_DELAY_MS })),
+    ...events.map((e) => ({ line: lineOf(e.record), at: e.eventMs + ARRIVAL_DELAY_MS })),
     ...odd.map((line, i) => ({ line, at: nowMs - 2 * 3_600_000 - i * 13 * 60_000 })),
   ].sort((a, b) => a.at - b.at);
   const writer = new FirehoseLayoutWriter(rawBucketDir, undefined, undefined, "web-access-stream");
