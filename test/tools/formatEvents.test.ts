@@ -12,7 +12,7 @@ import {
   stackEventSchema,
 } from "../../tools/etl/formatEvents";
 import { accessLogSchema } from "../components/queries/genericInput";
-import { TEXT_FORMAT, validatedFormat } from "../components/etl/formatFixtures";
+import { DOCS_TEXT_FORMAT, validatedFormat } from "../helpers/formats";
 
 const ROOT = path.join(__dirname, "..", "..");
 const NOW = Date.UTC(2026, 11, 7, 12, 0, 0);
@@ -120,7 +120,7 @@ describe("events of a stack's own format (tools/etl/formatEvents.ts)", () => {
       `${r.timestamp} ${r.method} ${r.path} ${r.status} ${r.latency_ms} ${r.user_id}`,
     );
     // A level of capitals and a message that runs to the end; a strftime time with its offset.
-    const text = validatedFormat(TEXT_FORMAT);
+    const text = validatedFormat(DOCS_TEXT_FORMAT);
     const lines = [...formatEvents(text, { nowMs: NOW, count: 200, days: 1, seed: 9 })].map((e) =>
       eventLineOf(text)(e.record),
     );
