@@ -38,12 +38,15 @@ UTC = timezone.utc
 
 
 def parquet_files(curated):
-    return sorted(os.path.relpath(p, curated) for p in glob.glob(os.path.join(curated, "**", "*.parquet"), recursive=True))
+    """The Parquet files the curated table reads: those outside the ``_`` folders (``_superseded/``)."""
+    found = (os.path.relpath(p, curated) for p in glob.glob(os.path.join(curated, "**", "*.parquet"), recursive=True))
+    return sorted(p for p in found if not p.startswith("_"))
 
 
-def quarantined(folder):
+def quarantined(folder, *pattern):
+    """The quarantine rows below ``folder`` (default: the quarantine prefix, run=*/reason=*/part-*)."""
     rows = []
-    for path in glob.glob(os.path.join(folder, "*", "*", "part-*")):
+    for path in glob.glob(os.path.join(folder, *(pattern or ("*", "*", "part-*")))):
         with gzip.open(path, "rt", encoding="utf-8") as f:
             rows += [json.loads(line) for line in f if line.strip()]
     return rows
@@ -127,7 +130,7 @@ class ExampleFormatOnSpark(unittest.TestCase):
 
     def test_the_run_manifest_lists_every_input_object(self):
         folder = os.path.join(self.paths["curated"], ledger.RUNS_FOLDER)
-        manifests = [read_json(os.path.join(folder, n)) for n in os.listdir(folder) if n.endswith(".json")]
+        manifests = [read_json(os.path.join(folder, n)) for n in os.listdir(folder) if n.endswith(".json") and n != "shape.json"]
         self.assertEqual(len(manifests), 1)
         self.assertEqual(len(manifests[0]["inputs"]), self.sample["objects"])
         self.assertEqual(sorted(manifests[0]["files"]), parquet_files(self.paths["curated"]))
@@ -239,12 +242,21 @@ class TextFormatOnSpark(unittest.TestCase):
         self.assertEqual(counts, {"curated": len(TEXT_GOOD), "quarantined": len(TEXT_BAD), "unreadable": 0, "inputs": 2, "files": 3})
         after = parquet_files(self.paths["curated"])
         self.assertEqual(len(after), 3)
-        self.assertFalse(set(after) & set(before), "the earlier run's files were not retracted")
+        self.assertFalse(set(after) & set(before), "the earlier run's files are still in the table")
+        # The first run was the format's generation 1; the change moved its files aside as generation 2.
+        self.assertEqual(parquet_files(os.path.join(p["curated"], ledger.superseded_folder(2))), before)
         spark = local.spark_session()
         rows = spark.read.option("basePath", p["curated"]).parquet(p["curated"])
         self.assertEqual(dict(rows.dtypes)["status"], "string")
         self.assertEqual(sorted(r["status"] for r in rows.collect()), sorted(str(g[2]) for g in TEXT_GOOD))
-        self.assertEqual(len(quarantined(p["quarantine"])), len(TEXT_BAD))
+        # A format change moves curated files only: the earlier run's quarantine folder stays where it
+        # was, and the new run quarantines the bad lines again in its own.
+        runs = sorted(os.listdir(p["quarantine"]))
+        self.assertEqual(len(runs), 2)
+        for run in runs:
+            with self.subTest(run=run):
+                rows = quarantined(os.path.join(p["quarantine"], run), "*", "part-*")
+                self.assertEqual(sorted((r["record"], r["reason"]) for r in rows), sorted(TEXT_BAD))
 
 
 class FormatChangesOnSpark(unittest.TestCase):
