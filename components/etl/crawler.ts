@@ -16,10 +16,10 @@ import { AccountScope, UnitBase } from "./unit";
  * Spark's `_SUCCESS` and `_temporary/` (the job now writes them under glue/temp/; kept for any
  * job that writes in place), EMRFS's `<dir>_$folder$` markers beside the `dt=`/`hour=` folders
  * (and `_runs_$folder$`), hidden files, and the job's run manifests `app_logs/_runs/<run>.json`
- * (ledger.py). Glue matches exclude patterns relative to the include path, so the manifests are
- * `_runs/<run>.json`: the first `_runs` pattern below matches them, the second any deeper `_runs`
- * folder ("Include and exclude patterns",
- * https://docs.aws.amazon.com/glue/latest/dg/define-crawler-choose-data-sources.html).
+ * (ledger.py) and the files a format change moved to `app_logs/_superseded/` (earlier shapes). Glue
+ * matches exclude patterns relative to the include path, so the manifests are `_runs/<run>.json`:
+ * the first `_runs` pattern below matches them, the second any deeper `_runs` folder ("Include and
+ * exclude patterns", https://docs.aws.amazon.com/glue/latest/dg/define-crawler-choose-data-sources.html).
  */
 export const CRAWLER_EXCLUSIONS = [
   "**/_SUCCESS",
@@ -28,6 +28,7 @@ export const CRAWLER_EXCLUSIONS = [
   "**/.*",
   "_runs/**",
   "**/_runs/**",
+  "_superseded/**",
 ];
 
 /** Prefix of the crawler's tables, so they never collide with the declared curated table. */

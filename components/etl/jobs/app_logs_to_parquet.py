@@ -23,10 +23,11 @@ in ``attributes``, the rest to quarantine with a reason.
 The raw prefix is read with ``from_options`` rather than ``from_catalog``: the raw table uses
 Athena partition projection, which Glue's catalog reader does not apply (it lists registered
 partitions, and the table has none). The read carries a ``transformation_ctx``, so the job
-bookmark limits every run to objects it has not processed yet; ``job.commit()`` advances it. A user
-format's read has a ``transformation_ctx`` of its own per curated shape (transform.bookmark_context):
-a stack that changes its format re-curates the raw zone once, and the run retracts what earlier
-runs published, as after a bookmark reset.
+bookmark limits every run to objects it has not processed yet; ``job.commit()`` advances it. The
+read's ``transformation_ctx`` names the curated shape and its generation (transform.bookmark_context,
+ledger.shape_switch): a stack that changes its format, also back to one it had, starts a new
+generation whose run moves what earlier shapes published to ``_superseded/`` and curates the raw
+zone (what is not archived) again. The hands-on at generation 0 reads as ``raw_app_logs``.
 """
 
 import sys
@@ -49,6 +50,13 @@ OPTIONAL_ARGUMENTS = ["event_schema"]
 #: S3 connection options of the raw read (Glue "Amazon S3 connection option reference",
 #: https://docs.aws.amazon.com/glue/latest/dg/aws-glue-programming-etl-connect-s3-home.html).
 RAW_CONNECTION_OPTIONS = {
+    # Raw objects move to Glacier after rawTransitionToArchiveDays (components/batch/buckets.ts).
+    # Glue lists but cannot read such objects, and a read that meets one fails the job with "The
+    # operation is not valid for the object's storage class"; a re-read of the raw zone (a new
+    # bookmark generation, a bookmark reset) therefore skips them ("excludeStorageClasses" in the
+    # reference above; "Excluding Amazon S3 storage classes",
+    # https://docs.aws.amazon.com/glue/latest/dg/aws-glue-programming-etl-storage-classes.html).
+    "excludeStorageClasses": ["GLACIER", "DEEP_ARCHIVE"],
     "recurse": True,
     # Firehose writes many small objects; group them into fewer Spark tasks.
     "groupFiles": "inPartition",
@@ -72,12 +80,15 @@ def main(argv=None):
     job = Job(glue_context)
     job.init(args["JOB_NAME"], args)
 
+    # The shape and generation come first: they name the bookmark the read continues.
+    shape = pipeline.read_shape(spark, args["curated_path"], transform.shape_digest(schema))
+    context = transform.bookmark_context(schema, shape.generation)
     if schema is None:
         raw = glue_context.create_dynamic_frame.from_options(
             connection_type="s3",
             connection_options=dict(RAW_CONNECTION_OPTIONS, paths=[args["raw_path"]]),
             format="json",
-            transformation_ctx="raw_app_logs",
+            transformation_ctx=context,
         )
         curation = pipeline.HANDS_ON
     else:
@@ -86,7 +97,7 @@ def main(argv=None):
             connection_options=dict(RAW_CONNECTION_OPTIONS, paths=[args["raw_path"]]),
             format="csv",
             format_options=transform.LINE_FORMAT_OPTIONS,
-            transformation_ctx=transform.bookmark_context(schema),
+            transformation_ctx=context,
         )
         curation = pipeline.event_curation(schema)
     # Records the reader could not read are not dropped: they go to quarantine as they are.
@@ -97,7 +108,9 @@ def main(argv=None):
     # Unique even for two runs started in the same second (a run id names the files it publishes).
     run = ledger.run_id(datetime.now(timezone.utc), f"{sc.applicationId}-{uuid.uuid4().hex[:8]}")
     paths = pipeline.Paths(args["curated_path"], args["quarantine_path"], args["TempDir"], run)
-    return pipeline.run(spark, records, unreadable, paths, commit=job.commit, log=logger.info, curation=curation)
+    return pipeline.run(
+        spark, records, unreadable, paths, commit=job.commit, log=logger.info, curation=curation, shape=shape
+    )
 
 
 if __name__ == "__main__":

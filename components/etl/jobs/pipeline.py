@@ -135,10 +135,10 @@ class Files:
         finally:
             stream.close()
 
-    def write_text(self, path, text):
-        """Writes a new file; fails if it exists (a run id is never reused)."""
+    def write_text(self, path, text, overwrite=False):
+        """Writes a file; fails if it exists unless ``overwrite`` (a run id is never reused)."""
         fs, p = self._fs(path)
-        out = fs.create(p, False)
+        out = fs.create(p, overwrite)
         try:
             out.write(bytearray(text.encode("utf-8")))
         finally:
@@ -156,10 +156,54 @@ class Files:
         fs.delete(p, True)
 
 
-def read_manifests(files, paths):
-    folder = paths.curated + ledger.RUNS_FOLDER
-    names = [n for n in files.list_files(folder) if n.endswith(".json")]
+def read_manifests(files, curated):
+    """The run manifests below the curated prefix ``curated`` (ending with ``/``)."""
+    folder = curated + ledger.RUNS_FOLDER
+    state = ledger.SHAPE_STATE[len(ledger.RUNS_FOLDER) :]
+    names = [n for n in files.list_files(folder) if n.endswith(".json") and n != state]
     return [ledger.parse_manifest(folder + n, files.read_text(folder + n)) for n in names]
+
+
+class Shape:
+    """The curated shape of a run (transform.shape_digest) and its generation; ``switching``: the run
+    starts that generation (ledger.shape_switch), so it moves earlier files aside first and records
+    the shape state after its commit."""
+
+    def __init__(self, digest, generation, switching):
+        self.digest = digest
+        self.generation = generation
+        self.switching = switching
+
+
+def read_shape(spark, curated, digest):
+    """The :class:`Shape` of a run curating ``digest`` into ``curated``, from the shape state (none:
+    the hands-on's shape at generation 0) and what a begun switch left."""
+    files = Files(spark)
+    curated = curated.rstrip("/") + "/"
+    path = curated + ledger.SHAPE_STATE
+    if files.exists(path):
+        recorded = ledger.parse_shape_state(path, files.read_text(path))
+    else:
+        recorded = {"shape": transform.HANDS_ON_SHAPE, "generation": 0}
+    begun = bool(files.list_files(curated + ledger.superseded_folder(recorded["generation"] + 1)))
+    generation, switching = ledger.shape_switch(recorded, digest, read_manifests(files, curated), begun)
+    return Shape(digest, generation, switching)
+
+
+def supersede(files, paths, shape, log):
+    """Moves every file published under an earlier shape or generation, and its manifest, to
+    ``_superseded/generation=<N>/<original path>``; returns what that folder holds (the original
+    paths), which the run's manifest records. Idempotent: a repeated switch moves what is left."""
+    folder = ledger.superseded_folder(shape.generation)
+    manifests = read_manifests(files, paths.curated)
+    moved = ledger.manifests_to_supersede(manifests, shape.digest, shape.generation)
+    keep = {f for m in manifests if m not in moved for f in m["files"]}
+    names = ledger.files_to_supersede(files.list_files(paths.curated), keep) + [ledger.manifest_name(m["run"]) for m in moved]
+    for name in names:
+        files.rename(paths.curated + name, paths.curated + folder + name)
+    held = files.list_files(paths.curated + folder)
+    log(f"shape switch to generation {shape.generation}: moved {len(names)} files to {paths.curated + folder} ({len(held)} there)")
+    return held
 
 
 def retract(files, paths, manifest, log):
@@ -180,20 +224,23 @@ def with_raw_columns(df, names=transform.RAW_FIELDS):
     return df
 
 
-def run(spark, records, unreadable, paths, commit, log=print, curation=HANDS_ON):
+def run(spark, records, unreadable, paths, commit, log=print, curation=HANDS_ON, shape=None):
     """Curates one run's records and publishes them; returns the counts; calls ``commit`` last.
 
     ``records``: the raw records as a DataFrame (one column per JSON field, or per piece of a line
     for a user format, plus SOURCE_COLUMN); ``unreadable``: a DataFrame of the lines the reader
-    could not read (written as they are); ``curation``: what the rows are (:class:`Curation`).
+    could not read (written as they are); ``curation``: what the rows are (:class:`Curation`);
+    ``shape``: the run's :class:`Shape` (default: the hands-on's at generation 0, no switch).
     """
+    shape = shape or Shape(transform.HANDS_ON_SHAPE, 0, False)
     files = Files(spark)
     records = with_raw_columns(records, curation.raw_columns)
     sources = {r[0] for r in records.select(SOURCE_COLUMN).distinct().collect() if r[0] is not None}
     if SOURCE_COLUMN in unreadable.columns:
         sources |= {r[0] for r in unreadable.select(SOURCE_COLUMN).distinct().collect() if r[0] is not None}
 
-    for stale in ledger.runs_to_retract(read_manifests(files, paths), sources):
+    superseded = supersede(files, paths, shape, log) if shape.switching else []
+    for stale in ledger.runs_to_retract(read_manifests(files, paths.curated), sources):
         retract(files, paths, stale, log)
 
     transform_record, schema = curation.transform, curation.schema
@@ -212,7 +259,9 @@ def run(spark, records, unreadable, paths, commit, log=print, curation=HANDS_ON)
     if sources:
         files.write_text(
             paths.curated + ledger.manifest_name(paths.run),
-            ledger.manifest(paths.run, sources, [final for _, final in plan], paths.quarantine_run),
+            ledger.manifest(
+                paths.run, sources, [final for _, final in plan], paths.quarantine_run, shape.digest, shape.generation, superseded
+            ),
         )
     if counts["unreadable"]:
         unreadable.write.mode("errorifexists").json(paths.quarantine_run + "reason=unreadable_json/", compression="gzip")
@@ -225,6 +274,8 @@ def run(spark, records, unreadable, paths, commit, log=print, curation=HANDS_ON)
         files.rename(paths.staging + staged_name, paths.curated + final)
 
     commit()
+    if shape.switching:
+        files.write_text(paths.curated + ledger.SHAPE_STATE, ledger.shape_state(shape.digest, shape.generation), overwrite=True)
     files.delete(paths.staging)
     log(
         "app_logs_to_parquet: run={} inputs={} curated={curated} quarantined={quarantined} "

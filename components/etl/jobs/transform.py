@@ -17,6 +17,7 @@ second half of this module, from :func:`parse_event_schema` on: one raw line at 
 (:class:`EventCurator`), with the same partitions and the same quarantine row shape.
 """
 
+import decimal
 import hashlib
 import json
 import math
@@ -172,6 +173,19 @@ def transform_all(records):
 # and the curated table's columns; the Python tests compare these constants with its facts.
 # ------------------------------------------------------------------------------------------------
 
+#: Every reason a user format's line is quarantined with (``RecordError.reason`` below this line;
+#: docs/etl.md and docs/sources.md list exactly these, and the tests hold both to it).
+QUARANTINE_REASONS = (
+    "not_json",
+    "not_an_object",
+    "no_match",
+    "missing_time",
+    "bad_timestamp",
+    "bad_long",
+    "bad_double",
+    "bad_boolean",
+    "bad_string",
+)
 #: The types a field may declare, and the Glue/Hive type of its curated column (schema.ts glueType).
 FIELD_GLUE_TYPES = {"string": "string", "long": "bigint", "double": "double", "boolean": "boolean", "timestamp": "timestamp"}
 #: The curated event time in UTC, first column of every format's curated table.
@@ -256,24 +270,37 @@ def parse_event_schema(text):
     return schema
 
 
-#: The hands-on read's ``transformation_ctx``; a user format's read adds its :func:`bookmark_context` suffix.
+#: The hands-on read's ``transformation_ctx`` at generation 0 (every stack's first); a user format's
+#: read adds its shape, and a later generation its number (:func:`bookmark_context`).
 HANDS_ON_BOOKMARK_CONTEXT = "raw_app_logs"
+#: The hands-on's curated shape in the shape state (ledger.SHAPE_STATE); a stack without one has
+#: curated this shape at generation 0.
+HANDS_ON_SHAPE = "hands-on"
 
 
-def bookmark_context(schema):
-    """The ``transformation_ctx`` of a format's raw read: one per curated shape of the format.
+def shape_digest(schema):
+    """The curated shape of a format (``None``: the hands-on's): what its rows are (kind, pattern,
+    fields, time). A new name or keyword field changes no row and keeps the shape."""
+    if schema is None:
+        return HANDS_ON_SHAPE
+    shape = {key: schema.get(key) for key in ("kind", "pattern", "fields", "timeField", "timeFormat")}
+    return hashlib.sha256(json.dumps(shape, sort_keys=True, separators=(",", ":")).encode("utf-8")).hexdigest()
+
+
+def bookmark_context(schema, generation):
+    """The ``transformation_ctx`` of the raw read of a format (``None``: the hands-on's) at a
+    generation of the curated shape (ledger.shape_switch).
 
     Glue keeps a source's bookmark under its ``transformation_ctx`` and warns that changing the
     source while keeping the key "may make the previous bookmark invalid" ("Tracking processed data
-    using job bookmarks", https://docs.aws.amazon.com/glue/latest/dg/monitor-continuations.html). A stack that changes
-    what its rows are (kind, pattern, fields, time) therefore starts a bookmark of its own: the next
-    run reads the whole raw zone again, and the ledger retracts every earlier run's files, so the
-    table is rebuilt once in the new shape instead of mixing Parquet of two schemas. A new name or
-    keyword field changes no row and keeps the bookmark.
+    using job bookmarks", https://docs.aws.amazon.com/glue/latest/dg/monitor-continuations.html).
+    Every shape switch starts a new generation, so its bookmark is one never used before: the run
+    reads the whole raw zone again, even when a stack returns to a shape it had earlier (whose old
+    bookmark would not offer again the objects whose rows the switch moved aside). The hands-on at
+    generation 0 keeps the name it always had.
     """
-    shape = {key: schema.get(key) for key in ("kind", "pattern", "fields", "timeField", "timeFormat")}
-    digest = hashlib.sha256(json.dumps(shape, sort_keys=True, separators=(",", ":")).encode("utf-8")).hexdigest()
-    return f"{HANDS_ON_BOOKMARK_CONTEXT}_{digest[:16]}"
+    base = HANDS_ON_BOOKMARK_CONTEXT if schema is None else f"{HANDS_ON_BOOKMARK_CONTEXT}_{shape_digest(schema)[:16]}"
+    return base if generation == 0 else f"{base}_g{generation}"
 
 
 def curated_columns(schema):
@@ -577,8 +604,11 @@ class JsPattern:
         self.python = js_pattern_to_python(pattern)
         try:
             self.regex = re.compile(self.python, re.ASCII)
-        except re.error as err:
-            raise SchemaError(f"--event_schema has a pattern Python cannot run as converted ({err}); report the pattern") from None
+        except (re.error, OverflowError, RecursionError) as err:
+            raise SchemaError(
+                f"--event_schema has a pattern the job cannot run in Python ({err}); rewrite the construct that error names "
+                "(a look-behind of varying length, a repeat count above 4294967295, a very deep nesting) and deploy again"
+            ) from None
         self.group_names = list(self.regex.groupindex)
 
     def exec(self, line):
@@ -604,9 +634,45 @@ _ISO8601_RE = re.compile(
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
+class JsonNumber:
+    """A number of a JSON line as written (``1.10``, ``1E3``, ``12345678901234567.0``): the parser
+    hands every number over as its text, so no digit is lost to a float before a field's type
+    decides what the number is (:func:`to_long`, :func:`to_double`, :func:`to_string`)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text):
+        self.text = text
+
+    def __eq__(self, other):
+        return isinstance(other, JsonNumber) and other.text == self.text
+
+    def __hash__(self):
+        return hash(self.text)
+
+    def __repr__(self):
+        return f"JsonNumber({self.text!r})"
+
+
+def parse_json_line(line):
+    """A JSON line with its numbers as :class:`JsonNumber` (``NaN`` and ``Infinity`` are not JSON)."""
+    return json.loads(line, parse_float=JsonNumber, parse_int=JsonNumber, parse_constant=_reject_constant)
+
+
+def compact_json(value):
+    """The compact JSON text of a parsed value, its numbers as written."""
+    if isinstance(value, JsonNumber):
+        return value.text
+    if isinstance(value, list):
+        return "[" + ",".join(compact_json(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ",".join(json.dumps(k, ensure_ascii=False) + ":" + compact_json(v) for k, v in value.items()) + "}"
+    return json.dumps(value, ensure_ascii=False)
+
+
 def _show(value):
     """A value for a quarantine detail, cut short (a line may be 256 KB)."""
-    text = json.dumps(value, ensure_ascii=False)
+    text = compact_json(value)
     return text if len(text) <= 80 else text[:80] + "…"
 
 
@@ -616,10 +682,23 @@ def _kind(value):
     )
 
 
+def _integral(number):
+    """The int an exact decimal stands for, or None when it has a fraction; beyond any long when its
+    magnitude is (without computing an int of thousands of digits)."""
+    if not number.is_finite():
+        return None
+    if number.adjusted() > 19:
+        return LONG_MAX + 1 if number > 0 else LONG_MIN - 1
+    whole = int(number)
+    return whole if decimal.Decimal(whole) == number else None
+
+
 def _integer(value):
     """The int a long, epoch_ms or integral text stands for, or None."""
     if isinstance(value, bool):
         return None
+    if isinstance(value, JsonNumber):
+        return _integral(decimal.Decimal(value.text))
     if isinstance(value, int):
         return value
     if isinstance(value, float):
@@ -646,7 +725,9 @@ def to_long(name, value):
 def to_double(name, value):
     """A JSON number or a decimal number's text, finite."""
     number = None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if isinstance(value, JsonNumber):
+        number = float(value.text)
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
         try:
             number = float(value)
         except OverflowError:
@@ -673,6 +754,8 @@ def to_string(name, value):
     """Text as it is; a number or a boolean as its JSON text."""
     if isinstance(value, str):
         return value
+    if isinstance(value, JsonNumber):
+        return value.text
     if isinstance(value, (bool, int, float)):
         return _text_of_scalar(value)
     raise RecordError("bad_string", f"{name} is {_kind(value)}, not text")
@@ -793,7 +876,7 @@ class EventCurator:
                 raise RecordError("no_match", f"the line does not match the format's pattern {_show(self.pattern.source)}")
             return groups
         try:
-            value = json.loads(line, parse_constant=_reject_constant)
+            value = parse_json_line(line)
         except ValueError as err:
             raise RecordError("not_json", f"the line is not JSON ({err})") from None
         except RecursionError:
@@ -814,11 +897,14 @@ class EventCurator:
             row[name] = None if value is None else self._casts[kind](name, value)
         row[EVENT_TIME_COLUMN] = row[self.time_field]
         if self.kind == "json":
-            row[ATTRIBUTES_COLUMN] = {
-                key: value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-                for key, value in values.items()
-                if key not in self.declared
-            }
+            try:
+                row[ATTRIBUTES_COLUMN] = {
+                    key: value if isinstance(value, str) else compact_json(value)
+                    for key, value in values.items()
+                    if key not in self.declared
+                }
+            except RecursionError:
+                raise RecordError("not_json", "the line nests JSON deeper than the job reads") from None
         row.update(partition_values(row[EVENT_TIME_COLUMN]))
         return row
 

@@ -513,7 +513,15 @@ describe("EtlLayer", () => {
       assert.deepStrictEqual(c.s3Targets, [
         {
           path: "s3://lake-curated-abc/app_logs/",
-          exclusions: ["**/_SUCCESS", "**/_temporary/**", "**_$folder$", "**/.*", "_runs/**", "**/_runs/**"],
+          exclusions: [
+            "**/_SUCCESS",
+            "**/_temporary/**",
+            "**_$folder$",
+            "**/.*",
+            "_runs/**",
+            "**/_runs/**",
+            "_superseded/**",
+          ],
         },
       ]);
       assert.strictEqual(c.schedule, undefined);

@@ -8,7 +8,8 @@ script fails the local run instead of silently doing something different:
 - ``awsglue.context.GlueContext(sc)``: ``spark_session``, ``get_logger()``,
   ``create_dynamic_frame.from_options(connection_type="s3", connection_options, format="json",
   transformation_ctx)`` with the connection options ``paths``, ``recurse``, ``groupFiles``,
-  ``groupSize`` and ``attachFilename``; the same with ``format="csv"`` and exactly the
+  ``groupSize``, ``attachFilename`` and ``excludeStorageClasses`` (``GLACIER``, ``DEEP_ARCHIVE``: a
+  local file has no storage class, so nothing is skipped); the same with ``format="csv"`` and exactly the
   ``format_options`` ``separator``, ``quoteChar="-1"`` (quoting off) and ``withHeader=False``, which
   Glue reads as each line split at the separator into ``col0``, ``col1``, ... (no escaper is
   Glue's default)

@@ -10,7 +10,9 @@ from pyspark.sql import functions as F
 
 from awsglue.dynamicframe import CORRUPT, DynamicFrame, from_json_frame
 
-_OPTIONS = {"paths", "recurse", "groupFiles", "groupSize", "attachFilename"}
+_OPTIONS = {"paths", "recurse", "groupFiles", "groupSize", "attachFilename", "excludeStorageClasses"}
+#: Storage classes Glue lists but cannot read; a local file has none of them, so excluding them skips nothing.
+_ARCHIVE_CLASSES = {"GLACIER", "DEEP_ARCHIVE"}
 #: The one CSV configuration the stand-in reads: a separator, quoting off, no header (and Glue's
 #: default of no escaper), i.e. a line split at the separator and nothing else.
 _CSV_OPTIONS = {"separator", "quoteChar", "withHeader"}
@@ -48,6 +50,9 @@ class _Reader:
                 f"{sorted(_CSV_OPTIONS)} (quoteChar '-1', withHeader False), with {sorted(_OPTIONS)}; "
                 f"got {connection_type!r}, {format!r} {format_options!r}, extra {sorted(unknown)} {sorted(rest)}"
             )
+        excluded = connection_options.get("excludeStorageClasses", [])
+        if not isinstance(excluded, list) or not set(excluded) <= _ARCHIVE_CLASSES:
+            raise NotImplementedError(f"the stand-in excludes the storage classes {sorted(_ARCHIVE_CLASSES)}, not {excluded!r}")
         job = self._context._job
         objects = [o for p in connection_options["paths"] for o in list_objects(p, connection_options.get("recurse"))]
         if job is not None and transformation_ctx:

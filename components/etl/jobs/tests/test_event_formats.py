@@ -122,6 +122,16 @@ class Casts(unittest.TestCase):
                 self.assertEqual(err.reason, "bad_boolean")
                 self.assertTrue(err.detail.startswith("cached is "), err.detail)
 
+    def test_json_numbers_by_their_text(self):
+        n = transform.JsonNumber
+        self.assertEqual(transform.to_string("s", n("1.10")), "1.10")
+        self.assertEqual(transform.to_long("l", n("2.000")), 2)
+        self.assertEqual(transform.to_long("l", n("-0")), 0)
+        self.assertEqual(transform.to_double("d", n("1E3")), 1000.0)
+        self.assertEqual(reason_of(transform.to_long, "l", n("1.5")).reason, "bad_long")
+        self.assertEqual(reason_of(transform.to_boolean, "b", n("1")).reason, "bad_boolean")
+        self.assertEqual(reason_of(transform.to_double, "d", n("1e400")).reason, "bad_double")
+
     def test_string(self):
         for value, expected in [("GET", "GET"), ("", ""), ("日本語", "日本語"), (42, "42"), (1.5, "1.5"), (True, "true"), (False, "false")]:
             with self.subTest(value=value):
@@ -276,6 +286,51 @@ class JsonFormat(unittest.TestCase):
         row, bad = c.transform_line(self.good(cached="yes"))
         self.assertEqual((row, bad["reason"], bad["detail"]), (None, "bad_boolean", 'cached is "yes", not true or false'))
 
+    def numbers(self, **raw):
+        """A good line with ``raw`` as JSON text written into it (numbers exactly as given)."""
+        line = self.good(**{k: KeyError for k in raw})
+        return line[:-1] + "".join(f', "{k}": {v}' for k, v in raw.items()) + "}"
+
+    def test_json_numbers_keep_their_digits_as_written(self):
+        cases = [
+            ("a string field keeps the text of a number", {"user_id": "1.10"}, "user_id", "1.10"),
+            ("an exponent stays as written in a string field", {"method": "1E3"}, "method", "1E3"),
+            ("a long written with .0 is exact", {"status": "12345678901234567.0"}, "status", 12345678901234567),
+            ("a long with an exponent that is integral", {"status": "1E3"}, "status", 1000),
+            ("the largest long", {"status": "9223372036854775807"}, "status", 2**63 - 1),
+            ("a double from its text", {"latency_ms": "0.1"}, "latency_ms", 0.1),
+            ("a double beyond the range of a long", {"latency_ms": "1e300"}, "latency_ms", 1e300),
+        ]
+        for title, raw, field, expected in cases:
+            with self.subTest(title):
+                got = self.curator.curate_line(self.numbers(**raw))[field]
+                self.assertEqual(got, expected)
+                self.assertIs(type(got), type(expected))
+
+    def test_attributes_keep_numbers_as_written_at_any_depth(self):
+        row = self.curator.curate_line(self.numbers(a="1E3", b="1.10", c="1e400", d="-0", e='{"x": [1.10, 2e-5, "t", null]}'))
+        self.assertEqual(
+            row["attributes"], {"a": "1E3", "b": "1.10", "c": "1e400", "d": "-0", "e": '{"x":[1.10,2e-5,"t",null]}'}
+        )
+
+    def test_a_number_its_type_cannot_hold_exactly_is_quarantined(self):
+        cases = [
+            ({"status": "9223372036854775808"}, "bad_long", "status is 9223372036854775808, outside the range of a long"),
+            ({"status": "-9223372036854775809.0"}, "bad_long", "status is -9223372036854775809.0, outside the range of a long"),
+            ({"status": "1e400"}, "bad_long", "status is 1e400, outside the range of a long"),
+            ({"status": "1" + "0" * 5000}, "bad_long", "status is 1000"),
+            ({"status": "200.5"}, "bad_long", "status is 200.5, not an integer"),
+            ({"status": "1e-400"}, "bad_long", "status is 1e-400, not an integer"),
+            ({"latency_ms": "1e400"}, "bad_double", "latency_ms is 1e400, outside the range of a double"),
+            ({"latency_ms": "-1E309"}, "bad_double", "latency_ms is -1E309, outside the range of a double"),
+            ({"timestamp": "1796117400000.5"}, "bad_timestamp", "timestamp is 1796117400000.5"),
+        ]
+        for raw, reason, detail in cases:
+            with self.subTest(raw=str(raw)[:60]):
+                row, bad = self.curator.transform_line(self.numbers(**raw))
+                self.assertEqual((row, bad["reason"]), (None, reason))
+                self.assertTrue(bad["detail"].startswith(detail), bad["detail"])
+
     def test_a_record_of_the_csv_read_is_curated_as_its_line(self):
         record = {"col0": self.good(), "col1": None, "source_object": "s3://raw/x.gz"}
         self.assertEqual(self.curator.transform_record(record), self.curator.transform_line(self.good()))
@@ -287,21 +342,68 @@ class JsonFormat(unittest.TestCase):
         self.assertEqual((row, bad["reason"], bad["record"]), (None, "not_json", line))
 
 
+class QuarantineReasons(unittest.TestCase):
+    """One list of a user format's quarantine reasons: the code raises only those, the docs list exactly those."""
+
+    def test_every_reason_of_the_user_format_path_is_in_the_list_and_each_is_used(self):
+        import ast
+
+        with open(transform.__file__, encoding="utf-8") as f:
+            tree = ast.parse(f.read())
+        start = next(
+            n.lineno for n in tree.body if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", "") == "QUARANTINE_REASONS"
+        )
+        calls = [
+            n for n in ast.walk(tree)
+            if isinstance(n, ast.Call) and getattr(n.func, "id", "") == "RecordError" and n.lineno > start
+        ]
+        reasons = [ast.literal_eval(c.args[0]) for c in calls]
+        self.assertGreater(len(reasons), 10)
+        self.assertEqual(sorted(set(reasons)), sorted(transform.QUARANTINE_REASONS))
+        self.assertEqual(len(set(transform.QUARANTINE_REASONS)), len(transform.QUARANTINE_REASONS))
+
+    def test_the_docs_list_exactly_these_reasons(self):
+        import re
+
+        docs = os.path.join(os.path.dirname(transform.__file__), "..", "..", "..", "docs")
+        with open(os.path.join(docs, "etl.md"), encoding="utf-8") as f:
+            etl = f.read()
+        # docs/etl.md: the rows of the table under "| reason | the line |" (a row may name several).
+        table = etl[etl.index("| reason | the line |") :].split("\n\n", 1)[0]
+        in_etl = [name for row in table.splitlines()[2:] for name in re.findall(r"`([a-z_]+)`", row.split("|")[1])]
+        self.assertEqual(sorted(in_etl), sorted(transform.QUARANTINE_REASONS))
+        with open(os.path.join(docs, "sources.md"), encoding="utf-8") as f:
+            sources = f.read()
+        # docs/sources.md: the parenthesis after "with its reason".
+        listed = re.search(r"with its reason \(([^)]*)\)", sources).group(1)
+        self.assertEqual(sorted(re.findall(r"`([a-z_]+)`", listed)), sorted(transform.QUARANTINE_REASONS))
+
+
 class BookmarkContext(unittest.TestCase):
-    def test_one_bookmark_per_curated_shape_of_a_format(self):
+    def test_the_hands_on_at_generation_0_keeps_its_bookmark(self):
+        self.assertEqual(transform.shape_digest(None), transform.HANDS_ON_SHAPE)
+        self.assertEqual(transform.bookmark_context(None, 0), "raw_app_logs")
+        self.assertEqual(transform.bookmark_context(None, 2), "raw_app_logs_g2")
+
+    def test_one_shape_per_format_a_new_bookmark_per_generation(self):
         schema = EXAMPLE["schema"]
-        context = transform.bookmark_context(schema)
-        self.assertRegex(context, r"^raw_app_logs_[0-9a-f]{16}$")
-        self.assertEqual(transform.bookmark_context(dict(schema, name="renamed", keywordField="path")), context)
-        self.assertEqual(transform.bookmark_context(dict(reversed(list(schema.items())))), context)
+        digest = transform.shape_digest(schema)
+        self.assertRegex(digest, r"^[0-9a-f]{64}$")
+        self.assertEqual(transform.bookmark_context(schema, 1), f"raw_app_logs_{digest[:16]}_g1")
+        self.assertEqual(transform.shape_digest(dict(schema, name="renamed", keywordField="path")), digest)
+        self.assertEqual(transform.shape_digest(dict(reversed(list(schema.items())))), digest)
         changed = [
             dict(schema, timeFormat="epoch_ms"),
             dict(schema, timeField="other"),
             dict(schema, fields=schema["fields"][:-1]),
             dict(schema, fields=[dict(f, type="string") if f["name"] == "status" else f for f in schema["fields"]]),
             TEXT["schema"],
+            None,
         ]
-        self.assertEqual(len({transform.bookmark_context(s) for s in changed} | {context}), len(changed) + 1)
+        self.assertEqual(len({transform.shape_digest(s) for s in changed} | {digest}), len(changed) + 1)
+        # A shape a stack returns to reads under a bookmark it never used before.
+        contexts = {transform.bookmark_context(s, g) for s in (schema, None) for g in range(4)}
+        self.assertEqual(len(contexts), 8)
 
 
 class LineOf(unittest.TestCase):

@@ -80,14 +80,15 @@ class JobModules(unittest.TestCase):
                 ast.unparse(keywords["format_options"]) if "format_options" in keywords else None,
                 ast.unparse(keywords["transformation_ctx"]),
             )
-        # The hands-on's JSON read as it always was; a user format's lines through the CSV reader,
-        # bookmarked under a context of the format's own.
-        self.assertEqual(
-            formats,
-            {"json": (None, repr(transform.HANDS_ON_BOOKMARK_CONTEXT)), "csv": ("transform.LINE_FORMAT_OPTIONS", "transform.bookmark_context(schema)")},
-        )
+        # The hands-on's JSON read; a user format's lines through the CSV reader; both bookmarked under
+        # the context of their shape and generation (raw_app_logs for the hands-on at generation 0).
+        self.assertEqual(formats, {"json": (None, "context"), "csv": ("transform.LINE_FORMAT_OPTIONS", "context")})
         with open(SCRIPT, encoding="utf-8") as f:
             source = f.read()
+        self.assertIn("context = transform.bookmark_context(schema, shape.generation)", source)
+        self.assertIn("shape = pipeline.read_shape(spark, args[\"curated_path\"], transform.shape_digest(schema))", source)
+        self.assertLess(source.index("shape = pipeline.read_shape("), source.index("create_dynamic_frame"))
+        self.assertIn("shape=shape", source)
         self.assertIn('"attachFilename": pipeline.SOURCE_COLUMN', source)
         self.assertIn("job.init(", source)
         self.assertIn("commit=job.commit", source)

@@ -5,6 +5,8 @@
   ($LAKE_FACTS, ``formatSample``) hold the folders and what TypeScript counted from the same input.
   These tests read the output back with Spark and run the job a second time (the bookmark).
 - A text format (docs/sources.md's example pattern): lines written here, the job run here.
+- Format changes A, A, B, B, A of that text format with new objects between runs: every event once,
+  in the last shape, and what earlier shapes published moved aside, not lost.
 """
 
 import glob
@@ -24,6 +26,7 @@ sys.path.insert(0, os.path.join(ROOT, "tools", "etl"))
 
 import local  # noqa: E402  (puts the jobs folder and the awsglue stand-in on sys.path)
 import ledger  # noqa: E402
+import transform  # noqa: E402
 from tests_spark.test_job_on_spark import firehose_key, write_object  # noqa: E402
 
 if not os.environ.get("LAKE_FACTS"):
@@ -35,12 +38,15 @@ UTC = timezone.utc
 
 
 def parquet_files(curated):
-    return sorted(os.path.relpath(p, curated) for p in glob.glob(os.path.join(curated, "**", "*.parquet"), recursive=True))
+    """The Parquet files the curated table reads: those outside the ``_`` folders (``_superseded/``)."""
+    found = (os.path.relpath(p, curated) for p in glob.glob(os.path.join(curated, "**", "*.parquet"), recursive=True))
+    return sorted(p for p in found if not p.startswith("_"))
 
 
-def quarantined(folder):
+def quarantined(folder, *pattern):
+    """The quarantine rows below ``folder`` (default: the quarantine prefix, run=*/reason=*/part-*)."""
     rows = []
-    for path in glob.glob(os.path.join(folder, "*", "*", "part-*")):
+    for path in glob.glob(os.path.join(folder, *(pattern or ("*", "*", "part-*")))):
         with gzip.open(path, "rt", encoding="utf-8") as f:
             rows += [json.loads(line) for line in f if line.strip()]
     return rows
@@ -124,7 +130,7 @@ class ExampleFormatOnSpark(unittest.TestCase):
 
     def test_the_run_manifest_lists_every_input_object(self):
         folder = os.path.join(self.paths["curated"], ledger.RUNS_FOLDER)
-        manifests = [read_json(os.path.join(folder, n)) for n in os.listdir(folder) if n.endswith(".json")]
+        manifests = [read_json(os.path.join(folder, n)) for n in os.listdir(folder) if n.endswith(".json") and n != "shape.json"]
         self.assertEqual(len(manifests), 1)
         self.assertEqual(len(manifests[0]["inputs"]), self.sample["objects"])
         self.assertEqual(sorted(manifests[0]["files"]), parquet_files(self.paths["curated"]))
@@ -236,12 +242,109 @@ class TextFormatOnSpark(unittest.TestCase):
         self.assertEqual(counts, {"curated": len(TEXT_GOOD), "quarantined": len(TEXT_BAD), "unreadable": 0, "inputs": 2, "files": 3})
         after = parquet_files(self.paths["curated"])
         self.assertEqual(len(after), 3)
-        self.assertFalse(set(after) & set(before), "the earlier run's files were not retracted")
+        self.assertFalse(set(after) & set(before), "the earlier run's files are still in the table")
+        # The first run was the format's generation 1; the change moved its files aside as generation 2.
+        self.assertEqual(parquet_files(os.path.join(p["curated"], ledger.superseded_folder(2))), before)
         spark = local.spark_session()
         rows = spark.read.option("basePath", p["curated"]).parquet(p["curated"])
         self.assertEqual(dict(rows.dtypes)["status"], "string")
         self.assertEqual(sorted(r["status"] for r in rows.collect()), sorted(str(g[2]) for g in TEXT_GOOD))
-        self.assertEqual(len(quarantined(p["quarantine"])), len(TEXT_BAD))
+        # A format change moves curated files only: the earlier run's quarantine folder stays where it
+        # was, and the new run quarantines the bad lines again in its own.
+        runs = sorted(os.listdir(p["quarantine"]))
+        self.assertEqual(len(runs), 2)
+        for run in runs:
+            with self.subTest(run=run):
+                rows = quarantined(os.path.join(p["quarantine"], run), "*", "part-*")
+                self.assertEqual(sorted((r["record"], r["reason"]) for r in rows), sorted(TEXT_BAD))
+
+
+class FormatChangesOnSpark(unittest.TestCase):
+    """A stack switches its format A, A, B, B, A (B types ``status`` as a string); an object of 10
+    events arrives before each run. The B runs re-curate the raw zone, and so does the return to A:
+    its bookmark is a new generation's, so the objects whose A rows B moved aside are read again."""
+
+    EVENTS = 10
+
+    @classmethod
+    def setUpClass(cls):
+        cls.root = tempfile.mkdtemp(prefix="etl-format-changes-")
+        cls.raw_root = os.path.join(cls.root, "raw")
+        out = os.path.join(cls.root, "out")
+        cls.paths = {
+            "raw": os.path.join(cls.raw_root, FACTS["prefixes"]["raw"]),
+            "curated": os.path.join(out, FACTS["prefixes"]["curated"]),
+            "quarantine": os.path.join(out, FACTS["prefixes"]["quarantine"]),
+            "temp": os.path.join(out, FACTS["prefixes"]["temp"]),
+            "bookmarks": os.path.join(out, ".bookmarks"),
+        }
+        a = json.loads(FACTS["formats"]["text"]["argument"])
+        b = dict(a, fields=[dict(f, type="string") if f["name"] == "status" else f for f in a["fields"]])
+        cls.shapes = {"A": a, "B": b}
+        cls.events, cls.counts = [], []
+        for n, name in enumerate("AABBA", start=1):
+            when = BOUNDARY + timedelta(hours=n)
+            events = [(when + timedelta(seconds=i), "INFO", 200 + n, f"object {n} event {i}") for i in range(cls.EVENTS)]
+            write_object(cls.raw_root, firehose_key(when.astimezone(UTC), n), [text_line(*e) for e in events])
+            cls.events += events
+            p = cls.paths
+            cls.counts.append(local.run_job(p["raw"], p["curated"], p["quarantine"], p["temp"], p["bookmarks"], json.dumps(cls.shapes[name])))
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.root, ignore_errors=True)
+
+    def rows(self, folder):
+        from pyspark.sql import functions as F
+
+        spark = local.spark_session()
+        df = spark.read.option("basePath", folder).parquet(folder)
+        got = [(r["ms"], r["status"], r["msg"]) for r in df.select((F.unix_micros("event_time") / 1000).cast("long").alias("ms"), "status", "msg").collect()]
+        return sorted(got), dict(df.dtypes)["status"]
+
+    def expected(self, objects, status_type):
+        return sorted((int(w.timestamp() * 1000), status_type(s), m) for w, _, s, m in self.events[: objects * self.EVENTS])
+
+    def test_each_run_reads_its_new_object_and_each_switch_the_whole_raw_zone(self):
+        self.assertEqual([c["curated"] for c in self.counts], [10, 10, 30, 10, 50])
+        self.assertEqual([c["quarantined"] + c["unreadable"] for c in self.counts], [0] * 5)
+
+    def test_the_table_holds_every_event_exactly_once_in_the_last_shape(self):
+        rows, status_type = self.rows(self.paths["curated"])
+        self.assertEqual(status_type, "bigint")
+        self.assertEqual(rows, self.expected(5, int))
+
+    def test_earlier_shapes_rows_are_moved_aside_by_generation_not_deleted(self):
+        curated = self.paths["curated"]
+        folders = sorted(os.listdir(os.path.join(curated, ledger.SUPERSEDED_FOLDER)))
+        # Generation 1 is the first A (it had nothing to move), 2 is B (moved A's two runs), 3 is A again.
+        self.assertEqual(folders, ["generation=2", "generation=3"])
+        a_rows, a_type = self.rows(os.path.join(curated, ledger.superseded_folder(2)))
+        self.assertEqual((a_type, a_rows), ("bigint", self.expected(2, int)))
+        b_rows, b_type = self.rows(os.path.join(curated, ledger.superseded_folder(3)))
+        self.assertEqual((b_type, b_rows), ("string", self.expected(4, str)))
+        for generation, runs in ((2, 2), (3, 2)):
+            with self.subTest(generation=generation):
+                moved = glob.glob(os.path.join(curated, ledger.superseded_folder(generation), ledger.RUNS_FOLDER, "*.json"))
+                self.assertEqual(len(moved), runs)
+
+    def test_the_last_manifest_records_what_it_moved_and_the_state_its_shape(self):
+        curated = self.paths["curated"]
+        folder = os.path.join(curated, ledger.RUNS_FOLDER)
+        manifests = [read_json(os.path.join(folder, n)) for n in sorted(os.listdir(folder)) if n.endswith(".json") and n != "shape.json" and not n.startswith(".")]
+        self.assertEqual(len(manifests), 1)
+        last = manifests[0]
+        self.assertEqual((last["shape"], last["generation"]), (transform.shape_digest(self.shapes["A"]), 3))
+        held = os.path.join(curated, ledger.superseded_folder(3))
+        on_disk = sorted(os.path.relpath(os.path.join(d, n), held) for d, _, names in os.walk(held) for n in names if not n.startswith("."))
+        self.assertEqual(last["superseded"], on_disk)
+        self.assertEqual(read_json(os.path.join(curated, ledger.SHAPE_STATE)), {"version": 1, "shape": last["shape"], "generation": 3})
+        # Each generation reads under a bookmark of its own; none was used twice.
+        bookmarks = read_json(glob.glob(os.path.join(self.paths["bookmarks"], "*.json"))[0])
+        self.assertEqual(
+            sorted(bookmarks),
+            sorted(transform.bookmark_context(self.shapes[s], g) for s, g in (("A", 1), ("B", 2), ("A", 3))),
+        )
 
 
 if __name__ == "__main__":
