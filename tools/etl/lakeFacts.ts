@@ -16,6 +16,7 @@ import {
   rawFirehosePrefix,
 } from "../../components/shared/lake";
 import { curatedLocationTemplate, curatedPartitionKeys } from "../../components/etl/table";
+import { JS_LINE_TERMINATORS, JS_WHITESPACE } from "../../components/shared/javaRegex";
 import { EVENT_SCHEMA_ARGUMENT, eventSchemaArgument } from "../../components/etl/layout";
 import {
   ATTRIBUTES_TYPE,
@@ -54,6 +55,8 @@ export function lakeFacts() {
     reservedFieldNames: [...RESERVED_FIELD_NAMES],
     timeFormatKeywords: [...TIME_FORMAT_KEYWORDS],
     strftimeDirectives: Object.keys(STRFTIME_TO_JAVA),
+    jsWhitespace: JS_WHITESPACE,
+    jsLineTerminators: JS_LINE_TERMINATORS,
   };
 }
 

@@ -193,6 +193,8 @@ EVENT_TIME_COLUMN = "event_time"
 #: A JSON format's undeclared keys, the last column of its curated table (schema.ts curatedColumnsFor).
 ATTRIBUTES_COLUMN = "attributes"
 ATTRIBUTES_TYPE = "map<string,string>"
+#: Field names a format may not use: the partition keys, the event time, the attributes (schema.ts RESERVED_FIELD_NAMES).
+RESERVED_FIELD_NAMES = PARTITION_KEYS + (EVENT_TIME_COLUMN, ATTRIBUTES_COLUMN)
 #: Time formats that are not strftime patterns (schema.ts TIME_FORMAT_KEYWORDS).
 TIME_FORMAT_KEYWORDS = ("iso8601", "epoch_ms")
 #: The strftime directives a time pattern may use (schema.ts STRFTIME_TO_JAVA), as the regular
@@ -249,7 +251,7 @@ def parse_event_schema(text):
     for f in fields:
         if not isinstance(f, dict) or not isinstance(f.get("name"), str) or f.get("type") not in FIELD_GLUE_TYPES:
             _schema_problem(f"has a field {f!r} that is not {{name, type}} with a type of {', '.join(FIELD_GLUE_TYPES)}")
-        if f["name"] in names or f["name"] in (EVENT_TIME_COLUMN, ATTRIBUTES_COLUMN, "dt", "hour"):
+        if f["name"] in names or f["name"] in RESERVED_FIELD_NAMES:
             _schema_problem(f"declares the field {f['name']!r} twice or uses a name the lake reserves")
         names.append(f["name"])
     time_field = schema.get("timeField")

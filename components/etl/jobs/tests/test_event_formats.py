@@ -5,6 +5,7 @@ JavaScript patterns run in Python, compared group by group with what Node.js cap
 
 import json
 import os
+import re
 import sys
 import time
 import unittest
@@ -48,8 +49,18 @@ class AgreesWithTypeScript(unittest.TestCase):
     def test_glue_types_attributes_and_reserved_names(self):
         self.assertEqual(transform.FIELD_GLUE_TYPES, FACTS["glueTypes"])
         self.assertEqual(transform.ATTRIBUTES_TYPE, FACTS["attributesType"])
-        self.assertIn(transform.ATTRIBUTES_COLUMN, FACTS["reservedFieldNames"])
-        self.assertIn(transform.EVENT_TIME_COLUMN, FACTS["reservedFieldNames"])
+        self.assertEqual(list(transform.RESERVED_FIELD_NAMES), FACTS["reservedFieldNames"])
+
+    def test_javascript_white_space_and_line_terminators_as_the_java_conversion_has_them(self):
+        # Every code point of the Basic Multilingual Plane: JS_SPACE is exactly TypeScript's
+        # JS_WHITESPACE (components/shared/javaRegex.ts), JS_DOT refuses exactly its terminators.
+        space, dot = re.compile("[" + transform.JS_SPACE + "]"), re.compile(transform.JS_DOT)
+        ranges = FACTS["jsWhitespace"]
+        terminators = set(FACTS["jsLineTerminators"])
+        for cp in range(0x10000):
+            c = chr(cp)
+            self.assertEqual(bool(space.fullmatch(c)), any(lo <= cp <= hi for lo, hi in ranges), hex(cp))
+            self.assertEqual(bool(dot.fullmatch(c)), cp not in terminators, hex(cp))
 
     def test_time_formats_and_strftime_directives(self):
         self.assertEqual(list(transform.TIME_FORMAT_KEYWORDS), FACTS["timeFormatKeywords"])
