@@ -579,6 +579,32 @@ describe(`Athena's named queries on Trino ${TRINO_VERSION}, over the Glue job's 
         [longLine.length],
       ]);
     });
+
+    it("a JSON format's raw table takes any value in any field as its text, and matches keys as written", async function () {
+      ready(this);
+      const schema = exampleAppSchema();
+      const t = "2026-12-07T10:00:00Z";
+      const lines = [
+        // Values the declared types cannot take: with typed columns the SerDe failed the query.
+        `{"timestamp":"${t}","method":"GET","path":"/a","status":"n/a","latency_ms":"fast","user_id":"u1"}`,
+        `{"timestamp":"${t}","method":"GET","path":"/a","status":200.5,"latency_ms":true,"user_id":7}`,
+        // A key in another case is not the field (the forwarder and the job read it so too).
+        `{"timestamp":"${t}","Method":"POST","method":"GET","path":"/a","status":201,"latency_ms":1,"user_id":"u3"}`,
+      ];
+      const table = await registerLines("json_any_value", schema, lines);
+      const read = await readEach(table, '"method", "status", "latency_ms", "user_id"');
+      assert.deepStrictEqual(
+        [0, 1, 2].map((i) => read.get(objectOf(i))),
+        [
+          ["GET", "n/a", "fast", "u1"],
+          ["GET", "200.5", "true", "7"],
+          ["GET", "201", "1", "u3"],
+        ],
+      );
+      // Cast where a query computes: what does not parse is NULL, and no row fails the query.
+      const sum = await client.query(`SELECT sum(try_cast("status" AS bigint)) FROM ${table}`);
+      assert.deepStrictEqual(sum.rows, [[201]]);
+    });
   });
 
   describe("a wrong date_format pattern runs without error and is caught by the comparison", () => {
