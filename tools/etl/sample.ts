@@ -74,7 +74,8 @@ export interface LakeSample {
   readonly built: boolean;
 }
 
-function fingerprint(): string {
+/** A digest of the files (and folders, recursively) a built sample depends on, below the project root. */
+export function fingerprintOf(inputs: readonly string[]): string {
   const hash = createHash("sha256");
   const add = (rel: string) => {
     const abs = path.join(ROOT, rel);
@@ -87,8 +88,12 @@ function fingerprint(): string {
       hash.update(rel).update("\0").update(fs.readFileSync(abs)).update("\0");
     }
   };
-  for (const rel of INPUTS) add(rel);
+  for (const rel of inputs) add(rel);
   return hash.digest("hex");
+}
+
+function fingerprint(): string {
+  return fingerprintOf(INPUTS);
 }
 
 /** The lines of the sample that are not the generator's: what Firehose would deliver from a misbehaving client. */

@@ -13,15 +13,14 @@
  * the same whenever it is made. Kept under `${XDG_CACHE_HOME:-~/.cache}/datalake/format-sample/<id>/`
  * as buckets: `raw/app_logs/…` and `curated/app_logs/…`, `curated/quarantine/app_logs/…`.
  */
-import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { eventSchemaArgument } from "../../../components/etl/layout";
 import type { EventSchema } from "../../../components/shared/schema";
 import { firehoseObjectKey, writeObject } from "../../../tools/etl/firehoseObjects";
 import { localPaths, runLocalJob } from "../../../tools/etl/local";
-import { SAMPLE_BUCKETS } from "../../../tools/etl/sample";
-import { ROOT, SetupError } from "../../../tools/etl/venv";
+import { SAMPLE_BUCKETS, fingerprintOf } from "../../../tools/etl/sample";
+import { SetupError } from "../../../tools/etl/venv";
 import { engineCacheDir } from "../../../tools/trino/install";
 import { utcDate } from "../queries/lakeInput";
 import {
@@ -157,20 +156,7 @@ export function formatSamplePaths(dir: string) {
 }
 
 function fingerprint(): string {
-  const hash = createHash("sha256");
-  const add = (rel: string) => {
-    const abs = path.join(ROOT, rel);
-    if (fs.statSync(abs).isDirectory()) {
-      for (const e of fs.readdirSync(abs).sort()) {
-        if (e === "__pycache__" || e.startsWith(".")) continue;
-        add(path.join(rel, e));
-      }
-    } else {
-      hash.update(rel).update("\0").update(fs.readFileSync(abs)).update("\0");
-    }
-  };
-  for (const rel of INPUTS) add(rel);
-  return hash.digest("hex");
+  return fingerprintOf(INPUTS);
 }
 
 interface Manifest {
