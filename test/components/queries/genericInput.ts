@@ -11,7 +11,7 @@
  */
 import { PROJECT } from "../../../components/shared/names";
 import type { EventSchema } from "../../../components/shared/schema";
-import { eventSchemaOf, parseConfig } from "../../../stacks/config";
+import { validatedFormat } from "../../helpers/formats";
 import { FirehoseLayoutWriter } from "../../../tools/etl/firehoseObjects";
 import { GeneratedEvent, eventLineOf, formatEvents, stackEventSchema } from "../../../tools/etl/formatEvents";
 import { readLakeInput, readRawLines } from "./lakeInput";
@@ -103,14 +103,7 @@ export const ACCESS_LOG_FORMAT = {
 
 /** {@link ACCESS_LOG_FORMAT} through the project's config validation, in a stack without the generator. */
 export function accessLogSchema(): EventSchema {
-  return eventSchemaOf(
-    parseConfig({
-      generator: { enabled: false },
-      sources: { logGroups: ["/ecs/web-service/access"] },
-      workload: { eventsPerSecond: 10 },
-      format: ACCESS_LOG_FORMAT,
-    }),
-  );
+  return validatedFormat(ACCESS_LOG_FORMAT);
 }
 
 /**

@@ -6,28 +6,22 @@
 import * as assert from "assert";
 import { ConfigError, eventSchemaOf, parseConfig } from "../../../stacks/config";
 import { LOG_FIELDS, LOG_LINE_PATTERN } from "../../../components/shared/logformat";
-import { HANDS_ON_SCHEMA, isHandsOn, rawColumnsOf, strftimeToJava } from "../../../components/shared/schema";
+import {
+  EventSchema,
+  HANDS_ON_SCHEMA,
+  isHandsOn,
+  rawColumnsOf,
+  strftimeToJava,
+} from "../../../components/shared/schema";
 import { namedGroups, redosProblem } from "../../../components/shared/schemaCheck";
 import { javaRegexProblem } from "../../../components/shared/javaRegex";
+import { exampleAppSchema } from "../queries/genericInput";
 import { DOCS_TEXT_FORMAT, WITHOUT_GENERATOR, validatedFormat } from "../../helpers/formats";
 import { adversarialLines } from "../../../tools/bench/adversarial";
 import { BENCH_FORMATS, bestTimes } from "../../../tools/bench/patterns";
 
-const WEB = {
-  name: "web-service",
-  kind: "json",
-  fields: [
-    { name: "timestamp", type: "timestamp" },
-    { name: "method", type: "string" },
-    { name: "path", type: "string" },
-    { name: "status", type: "long" },
-    { name: "latency_ms", type: "double" },
-    { name: "user_id", type: "string" },
-  ],
-  timeField: "timestamp",
-  timeFormat: "iso8601",
-  keywordField: "method",
-};
+/** The example stack's JSON web-service format (Pulumi.example-app.yaml), as written there. */
+const WEB: Record<string, unknown> & EventSchema = { ...exampleAppSchema() };
 const TEXT = DOCS_TEXT_FORMAT;
 const sources = WITHOUT_GENERATOR;
 
